@@ -1,0 +1,493 @@
+/* cmd.c — console commands: parse, validate, act through the monitor. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_ARGS 16
+#define DEFAULT_WAIT_MS 5000
+#define BOOT_WAIT_MS 10000
+
+static int fail(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct cmd_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("error: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+	fflush(c->err);
+	return -1;
+}
+
+static int fail_err(struct cmd_ctx *c, const struct err *e)
+{
+	return fail(c, "%s", e->msg);
+}
+
+static int need_booted(struct cmd_ctx *c)
+{
+	if (!c->m->booted)
+		return fail(c, "not booted: use 'boot' first");
+	return 0;
+}
+
+static int usage(struct cmd_ctx *c, const struct command *cmd)
+{
+	return fail(c, "usage: %s", cmd->usage);
+}
+
+static const struct command *find_command(const char *name);
+
+/* ---- boot, reset ---- */
+
+static int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	struct vmfo *m = c->m;
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("boot"));
+	if (monitor_boot(m, &e))
+		return fail_err(c, &e);
+	for (int i = 0; i < 2; i++) {
+		struct event ev;
+		if (!trace_wait(&m->trace, "os.ready", "vm", m->g[i].vm.name, m->mark, BOOT_WAIT_MS, &ev))
+			return fail(c, "%s did not report ready within %d ms (see 'log %s')",
+				    m->g[i].vm.name, BOOT_WAIT_MS, m->g[i].vm.name);
+		fprintf(c->out, "%s %s OS ready in %.1f ms with %" PRIu64 " MB\n", m->g[i].vm.name,
+			role_name(m->g[i].role), (double)(ev.t_us - m->g[i].t_boot_us) / 1000.0,
+			row_bytes(&m->table, &m->table.row[m->g[i].os_row]) / MB);
+	}
+	return 0;
+}
+
+static int cmd_reset(struct cmd_ctx *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("reset"));
+	monitor_reset(c->m);
+	return 0;
+}
+
+/* ---- status, table, map ---- */
+
+static void print_heartbeat(struct cmd_ctx *c, const struct guest *g)
+{
+	char age[24];
+	if (c->m->cfg.heartbeat_ms == 0)
+		strlcpy0(age, "off", sizeof age);
+	else if (g->state == G_BOOTING)
+		strlcpy0(age, "-", sizeof age);
+	else
+		snprintf(age, sizeof age, "#%" PRIu64 " %.1f ms ago", atomic_load(&g->hb_count),
+			 (double)(now_us() - atomic_load(&g->last_hb_us)) / 1000.0);
+	fprintf(c->out, "  %-20s", age);
+}
+
+/* The VMM's own footprint, so leaks across boot/reset cycles show. */
+static void print_process(struct cmd_ctx *c)
+{
+	int fds = 0;
+	uint64_t rss_kb = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (d) {
+		for (struct dirent *de; (de = readdir(d)) != NULL;)
+			fds += de->d_name[0] != '.';
+		closedir(d);
+		fds--; /* the directory stream itself */
+	}
+	FILE *f = fopen("/proc/self/status", "r");
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof line, f))
+			if (sscanf(line, "VmRSS: %" SCNu64, &rss_kb) == 1)
+				break;
+		fclose(f);
+	}
+	fprintf(c->out, "vmm: %d open fds, %" PRIu64 " MB resident\n", fds, rss_kb / 1024);
+}
+
+static int cmd_status(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct vmfo *m = c->m;
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("status"));
+	if (need_booted(c))
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	fprintf(c->out, "%-4s  %-8s  %-17s  %7s  %-20s  %s\n", "vm", "role", "state", "storage",
+		"heartbeat", "ready in");
+	for (int i = 0; i < 2; i++) {
+		const struct guest *g = &m->g[i];
+		char state[32];
+		if (g->state == G_FAILED)
+			snprintf(state, sizeof state, "failed (%s)", g->fail_cause);
+		else
+			strlcpy0(state, state_name(g->state), sizeof state);
+		fprintf(c->out, "%-4s  %-8s  %-17s  %4" PRIu64 " MB", g->vm.name, role_name(g->role),
+			state, row_bytes(&m->table, &m->table.row[g->os_row]) / MB);
+		print_heartbeat(c, g);
+		if (g->t_ready_us)
+			fprintf(c->out, "  %.1f ms\n", (double)(g->t_ready_us - g->t_boot_us) / 1000.0);
+		else
+			fprintf(c->out, "  -\n");
+	}
+	fprintf(c->out, "pool: %" PRIu64 " MB in %u units of %" PRIu64 " MB, %u unused; "
+			"huge pages %s; memslots vm0 %d, vm1 %d\n",
+		m->cfg.pool_mb, m->pool.nunits, m->pool.unit_bytes / MB, m->pool.nfree,
+		m->pool.huge ? "on" : "off", vm_slot_count(&m->g[0].vm), vm_slot_count(&m->g[1].vm));
+	pthread_mutex_unlock(&m->lock);
+	print_process(c);
+	return 0;
+}
+
+static const char *vm_or_dash(int vm)
+{
+	static const char *const names[] = { "vm0", "vm1" };
+	return vm == 0 || vm == 1 ? names[vm] : "-";
+}
+
+static void print_row(struct cmd_ctx *c, const char *name, const char *kind, const char *vm,
+		      const struct units *u, uint64_t use_bytes, const char *control,
+		      const char *takeover, const char *hot)
+{
+	char units[256];
+	units_format(u, units, sizeof units);
+	fprintf(c->out, "%-10s %-5s %-4s %-16s %6" PRIu64 " %7" PRIu64 "  %-8s %-8s %s\n", name,
+		kind, vm, units, (uint64_t)units_count(u) * c->m->pool.unit_bytes / MB,
+		use_bytes / MB, control, takeover, hot);
+}
+
+static int cmd_table(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct vmfo *m = c->m;
+	struct units free_units;
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("table"));
+	pthread_mutex_lock(&m->lock);
+	fprintf(c->out, "%-10s %-5s %-4s %-16s %6s %7s  %-8s %-8s %s\n", "row", "kind", "vm",
+		"units", "MB", "use MB", "control", "takeover", "hot");
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &m->table.row[r];
+		if (!row->used)
+			continue;
+		bool app = row->kind == ROW_APP;
+		print_row(c, row->name, row_kind_name(row->kind), vm_or_dash(row->vm), &row->units,
+			  row->use_bytes, app ? vm_or_dash(row->control) : "-",
+			  app ? vm_or_dash(row->takeover) : "-", app ? (row->hot ? "yes" : "no") : "-");
+	}
+	if (pool_free_units(&m->pool, &free_units) == 0)
+		print_row(c, "unused", "free", "-", &free_units, 0, "-", "-", "-");
+	else
+		fprintf(c->out, "%-10s %-5s %-4s %-16s %6u\n", "unused", "free", "-", "(fragmented)",
+			(unsigned)(m->pool.nfree * (m->pool.unit_bytes / MB)));
+	fprintf(c->out, "%-10s %-5s %-4s %-16s %6" PRIu64 "\n", "total", "", "", "",
+		(uint64_t)m->pool.nunits * m->pool.unit_bytes / MB);
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* One character per unit: # the VMM, 0/1 an OS's own storage, A-Z apps in
+ * table order, . unused. */
+static char unit_mark(const struct table *t, uint32_t unit)
+{
+	int r = table_owner_of(t, unit);
+	if (r < 0)
+		return '.';
+	const struct row *row = &t->row[r];
+	if (row->kind == ROW_VMM)
+		return '#';
+	if (row->kind == ROW_OS)
+		return (char)('0' + row->vm);
+	int app = 0;
+	for (int i = 0; i < r; i++)
+		app += t->row[i].used && t->row[i].kind == ROW_APP;
+	return (char)('A' + app % 26);
+}
+
+static int cmd_map(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct vmfo *m = c->m;
+	const uint32_t per_line = 64;
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("map"));
+	pthread_mutex_lock(&m->lock);
+	for (uint32_t u = 0; u < m->pool.nunits; u += per_line) {
+		fprintf(c->out, "%5u  ", u);
+		for (uint32_t k = u; k < u + per_line && k < m->pool.nunits; k++)
+			fputc(unit_mark(&m->table, k), c->out);
+		fputc('\n', c->out);
+	}
+	fprintf(c->out, "legend: # vmm  0 vm0 OS (%s)  1 vm1 OS (%s)", role_name(m->g[0].role),
+		role_name(m->g[1].role));
+	for (int r = 0, app = 0; r < TABLE_MAX_ROWS; r++)
+		if (m->table.row[r].used && m->table.row[r].kind == ROW_APP)
+			fprintf(c->out, "  %c %s", 'A' + app++ % 26, m->table.row[r].name);
+	fprintf(c->out, "  . unused  (1 unit = %" PRIu64 " MB)\n", m->pool.unit_bytes / MB);
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* ---- trace, wait, log ---- */
+
+static void print_event(struct cmd_ctx *c, const struct event *ev)
+{
+	char line[1024];
+	event_format(ev, line, sizeof line);
+	fprintf(c->out, "%s\n", line);
+}
+
+static int trace_save(struct cmd_ctx *c, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	struct event ev;
+	if (!f)
+		return fail(c, "cannot write '%s': %s", path, strerror(errno));
+	for (size_t i = 0; trace_get(&c->m->trace, i, &ev); i++)
+		event_write_json(&ev, f);
+	if (fclose(f))
+		return fail(c, "writing '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int cmd_trace(struct cmd_ctx *c, int argc, char **argv)
+{
+	uint64_t n = 20;
+	struct event ev;
+
+	if (argc == 3 && strcmp(argv[1], "save") == 0)
+		return trace_save(c, argv[2]);
+	if (argc > 2 || (argc == 2 && parse_u64(argv[1], 1, 1000000, &n)))
+		return usage(c, find_command("trace"));
+	size_t count = trace_count(&c->m->trace);
+	for (size_t i = count > n ? count - n : 0; trace_get(&c->m->trace, i, &ev); i++)
+		print_event(c, &ev);
+	return 0;
+}
+
+static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
+{
+	uint64_t ms = DEFAULT_WAIT_MS;
+	struct event ev;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && parse_u64(argv[2], 1, 600000, &ms)))
+		return usage(c, find_command("wait"));
+	if (event_claims(argv[1]) == 0 && !strchr(argv[1], '.'))
+		return fail(c, "'%s' is not an event name (events look like os.ready)", argv[1]);
+	if (!trace_wait(&c->m->trace, argv[1], NULL, NULL, c->m->mark, (int)ms, &ev)) {
+		size_t n = trace_count(&c->m->trace);
+		if (n && trace_get(&c->m->trace, n - 1, &ev))
+			return fail(c, "no %s within %" PRIu64 " ms (last event: #%" PRIu64 " %s)", argv[1],
+				    ms, ev.seq, ev.name);
+		return fail(c, "no %s within %" PRIu64 " ms (no events yet)", argv[1], ms);
+	}
+	print_event(c, &ev);
+	return 0;
+}
+
+static void print_log(struct cmd_ctx *c, const struct guest *g)
+{
+	const struct log_ring *r = &g->log;
+	unsigned first = (r->next + LOG_LINES - r->count) % LOG_LINES;
+	for (unsigned i = 0; i < r->count; i++) {
+		unsigned k = (first + i) % LOG_LINES;
+		fprintf(c->out, "%s %+11.6f s  %s\n", g->vm.name, (double)r->t_us[k] / 1e6, r->line[k]);
+	}
+}
+
+static int cmd_log(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct vmfo *m = c->m;
+	int which = -1;
+	if (argc > 2)
+		return usage(c, find_command("log"));
+	if (need_booted(c))
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	if (argc == 2) {
+		for (int i = 0; i < 2; i++)
+			if (strcmp(argv[1], m->g[i].vm.name) == 0 ||
+			    strcmp(argv[1], role_name(m->g[i].role)) == 0)
+				which = i;
+		if (which < 0) {
+			pthread_mutex_unlock(&m->lock);
+			return fail(c, "no OS called '%s' (try active, standby, vm0 or vm1)", argv[1]);
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (which < 0 || which == i)
+			print_log(c, &m->g[i]);
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* ---- faults, invariants ---- */
+
+static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	if (argc != 3 || strcmp(argv[1], "os") != 0)
+		return usage(c, find_command("fault"));
+	if (strcmp(argv[2], "wild") != 0)
+		return fail(c, "unknown OS fault '%s' (this build has: wild)", argv[2]);
+	if (monitor_wild_write(c->m, &e))
+		return fail_err(c, &e);
+	return 0;
+}
+
+static int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("invariants"));
+	if (monitor_check_invariants(c->m, &e))
+		return fail(c, "invariant broken: %s", e.msg);
+	fprintf(c->out, "invariants hold: every unit has one owner, units are conserved, "
+			"memslots match the table\n");
+	return 0;
+}
+
+static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)
+{
+	uint64_t ms;
+	if (argc != 2 || parse_u64(argv[1], 0, 600000, &ms))
+		return usage(c, find_command("sleep"));
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* ---- help, quit ---- */
+
+static int cmd_help(struct cmd_ctx *c, int argc, char **argv)
+{
+	if (argc > 2)
+		return usage(c, find_command("help"));
+	if (argc == 2) {
+		const struct command *cmd = find_command(argv[1]);
+		if (!cmd)
+			return fail(c, "no command '%s' (try 'help')", argv[1]);
+		fprintf(c->out, "usage: %s\n%s\n%s", cmd->usage, cmd->summary, cmd->help);
+		return 0;
+	}
+	for (const struct command *cmd = commands; cmd->name; cmd++)
+		fprintf(c->out, "  %-28s %s\n", cmd->usage, cmd->summary);
+	fprintf(c->out, "Type 'help CMD' for more on one command.\n");
+	return 0;
+}
+
+static int cmd_quit(struct cmd_ctx *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	c->quit = true;
+	return 0;
+}
+
+const struct command commands[] = {
+	{ "help", "help [CMD]", "list commands, or explain one",
+	  "Example: help wait\n", cmd_help },
+	{ "boot", "boot", "start the active and standby OS; wait until both are ready",
+	  "The VMM takes one unit for itself, gives the active OS --active-mb (enough\n"
+	  "for its apps) and the standby --standby-mb (not enough: claim 1), maps each\n"
+	  "as memslots and starts both guests. Events: vmm.alloc, os.ready.\n"
+	  "Example: boot\n", cmd_boot },
+	{ "status", "status", "each VM's role, state, storage, heartbeat, boot time",
+	  "Example: boot; status\n", cmd_status },
+	{ "table", "table", "the resource management table (claim 3)",
+	  "One row per holder of storage (the VMM, each OS, each app) with its units,\n"
+	  "size, use amount, controlling and takeover OS; then the unused units and\n"
+	  "the total, which is always the pool size.\n", cmd_table },
+	{ "map", "map", "one character per storage unit, showing its owner",
+	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map },
+	{ "trace", "trace [N] | trace save FILE", "the last N events (default 20), or save all as JSONL",
+	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace },
+	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
+	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
+	  "last boot, fault or reset; prints it, or fails with an error on timeout.\n"
+	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait },
+	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
+	  "Example: log standby\n", cmd_log },
+	{ "fault", "fault os wild", "make the active OS write storage it does not own",
+	  "The OS writes a unit outside its storage; the access exits to the VMM, which\n"
+	  "refuses it (vmm.blocked) and stops that OS (vmm.os_fault cause=mmio).\n"
+	  "Example: fault os wild; wait vmm.blocked\n", cmd_fault },
+	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
+	  "Example: boot; sleep 500; status\n", cmd_sleep },
+	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
+	  "Example: boot; invariants\n", cmd_invariants },
+	{ "reset", "reset", "stop both guests and return all storage to the pool",
+	  "Clears the trace too. Example: reset; boot\n", cmd_reset },
+	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *cmd = commands; cmd->name; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	if (strcmp(name, "exit") == 0)
+		return find_command("quit");
+	return NULL;
+}
+
+int cmd_exec(struct cmd_ctx *c, const char *line)
+{
+	char buf[1024];
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+
+	if (strlen(line) >= sizeof buf)
+		return fail(c, "line too long (at most %zu characters)", sizeof buf - 1);
+	strlcpy0(buf, line, sizeof buf);
+	for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
+		if (tok[0] == '#')
+			break;
+		if (argc == MAX_ARGS)
+			return fail(c, "too many words (at most %d)", MAX_ARGS);
+		argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	if (argc == 0)
+		return 0;
+	const struct command *cmd = find_command(argv[0]);
+	if (!cmd)
+		return fail(c, "unknown command '%s' (try 'help')", argv[0]);
+	int rc = cmd->fn(c, argc, argv);
+	fflush(c->out);
+	return rc;
+}
+
+int cmd_exec_list(struct cmd_ctx *c, const char *list)
+{
+	int failed = 0;
+	const char *p = list;
+	while (*p && !c->quit) {
+		size_t n = strcspn(p, ";\n");
+		char line[1024];
+		if (n >= sizeof line) {
+			failed += fail(c, "command too long") != 0;
+		} else {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			failed += cmd_exec(c, line) != 0;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return failed;
+}

@@ -1,0 +1,36 @@
+/* cmd.h — the command layer: every action a front end can take (console,
+ * vmfo -c, batch, and later Lua and the view) is one entry of one table. */
+#ifndef VMFO_CMD_H
+#define VMFO_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "monitor.h"
+
+struct cmd_ctx {
+	struct vmfo *m;
+	FILE *out;  /* results */
+	FILE *err;  /* "error: ..." lines */
+	bool quit;  /* set by 'quit' */
+};
+
+struct command {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	const char *help;    /* longer text with examples, for 'help CMD' */
+	int (*fn)(struct cmd_ctx *c, int argc, char **argv);
+};
+
+/* Run one command line. Blank lines and '#' comments do nothing. Returns 0,
+ * or -1 after printing one "error: ..." line; nothing changed on error. */
+int cmd_exec(struct cmd_ctx *c, const char *line);
+/* Run "cmd; cmd; ..." (as for vmfo -c); every command runs even after one
+ * fails, unless it was 'quit'. Returns the number that failed. */
+int cmd_exec_list(struct cmd_ctx *c, const char *list);
+
+/* The table, NULL-terminated, for help and completion. */
+extern const struct command commands[];
+
+#endif

@@ -1,0 +1,135 @@
+/* main.c — command-line options, then the console, -c commands, or a mode. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cmd.h"
+#include "console.h"
+#include "monitor.h"
+
+enum exit_code { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vmfo [OPTIONS]                 console (batch when stdin is not a terminal)\n"
+		"       vmfo [OPTIONS] -c 'CMD; CMD'   run commands, then exit\n"
+		"       vmfo --help | --version\n"
+		"\n"
+		"A virtual machine monitor that runs an active and a standby OS under KVM and,\n"
+		"when the active side fails, moves its storage to the standby.\n"
+		"\n"
+		"options:\n"
+		"  --pool-mb N       storage the VMM manages (default 256)\n"
+		"  --unit-kb N       size of one storage unit, a multiple of 2048 (default 2048)\n"
+		"  --active-mb N     storage for the active OS: sufficient (default 64)\n"
+		"  --standby-mb N    storage for the standby OS: insufficient (default 8)\n"
+		"  --heartbeat-ms N  guest heartbeat period, 0 for none (default 10)\n"
+		"  --miss N          heartbeats lost before an OS hang is declared (default 3)\n"
+		"  --trace FILE      write every event to FILE as JSON lines\n"
+		"  --pace MS         slow each failover step by MS (default 0)\n"
+		"  --no-color        no colour in output\n"
+		"  -c CMDS           run the ;-separated commands and exit\n"
+		"\n"
+		"exit status: 0 success, 1 a command failed, 2 usage error, 3 no usable /dev/kvm\n");
+}
+
+struct number_option {
+	const char *name;
+	uint64_t min, max;
+	uint64_t *dst;
+};
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	const char *commands_arg = NULL;
+	config_defaults(&cfg);
+	now_us(); /* fix the trace's time origin */
+
+	const struct number_option numbers[] = {
+		{ "pool-mb", 4, 16384, &cfg.pool_mb },
+		{ "unit-kb", 1, 1048576, &cfg.unit_kb },
+		{ "active-mb", 1, 16384, &cfg.active_mb },
+		{ "standby-mb", 1, 16384, &cfg.standby_mb },
+		{ "heartbeat-ms", 0, 4000, &cfg.heartbeat_ms },
+		{ "miss", 1, 1000, &cfg.miss },
+		{ "pace", 0, 60000, &cfg.pace_ms },
+	};
+	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_NUMBER };
+	struct option longopts[ARRAY_SIZE(numbers) + 5];
+	size_t n = 0;
+	for (; n < ARRAY_SIZE(numbers); n++)
+		longopts[n] = (struct option){ numbers[n].name, required_argument, NULL, OPT_NUMBER + (int)n };
+	longopts[n++] = (struct option){ "trace", required_argument, NULL, OPT_TRACE };
+	longopts[n++] = (struct option){ "no-color", no_argument, NULL, OPT_NO_COLOR };
+	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	longopts[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	opterr = 0;
+	for (int opt; (opt = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1;) {
+		switch (opt) {
+		case 'c':
+			commands_arg = optarg;
+			break;
+		case 'h':
+		case OPT_HELP:
+			print_usage(stdout);
+			return EXIT_OK;
+		case OPT_VERSION:
+			printf("vmfo %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		case OPT_TRACE:
+			cfg.trace_path = optarg;
+			break;
+		case OPT_NO_COLOR:
+			cfg.no_color = true;
+			break;
+		case ':':
+			fprintf(stderr, "vmfo: option %s needs a value\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		case '?':
+			fprintf(stderr, "vmfo: unknown option '%s' (try --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default: {
+			const struct number_option *o = &numbers[opt - OPT_NUMBER];
+			if (parse_u64(optarg, o->min, o->max, o->dst)) {
+				fprintf(stderr, "vmfo: --%s '%s': expected a whole number from %llu to %llu\n",
+					o->name, optarg, (unsigned long long)o->min,
+					(unsigned long long)o->max);
+				return EXIT_USAGE;
+			}
+		}
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vmfo: unexpected argument '%s' (try --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+
+	struct err e;
+	if (config_check(&cfg, &e)) {
+		fprintf(stderr, "vmfo: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+
+	vm_install_kick_handler();
+	signal(SIGPIPE, SIG_IGN);
+
+	static struct vmfo m;
+	bool kvm_failed;
+	if (monitor_init(&m, &cfg, &kvm_failed, &e)) {
+		fprintf(stderr, "vmfo: %s\n", e.msg);
+		monitor_destroy(&m);
+		return kvm_failed ? EXIT_ENV : EXIT_USAGE;
+	}
+
+	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
+	int failed = commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
+	monitor_destroy(&m);
+	return failed ? EXIT_CHECK : EXIT_OK;
+}

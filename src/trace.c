@@ -1,0 +1,275 @@
+/* trace.c — recording events, waiting for them, and writing them out. */
+#include "trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define C(n) (1u << (n))
+
+/* The vocabulary of DESIGN.md and the claims each event helps to show. */
+static const struct {
+	const char *name;
+	uint32_t claims;
+} vocabulary[] = {
+	{ "vmm.alloc", C(1) },
+	{ "os.ready", 0 },
+	{ "app.started", 0 },
+	{ "os.report", C(5) | C(6) },
+	{ "os.request", C(5) },
+	{ "vmm.grant", C(5) },
+	{ "app.fault", C(9) },
+	{ "app.restarted", C(9) },
+	{ "os.app_failure", C(6) | C(9) },
+	{ "vmm.os_fault", C(7) | C(9) },
+	{ "vmm.lookup", C(3) | C(9) },
+	{ "vmm.disconnect_request", C(6) | C(9) },
+	{ "os.disconnected", C(9) },
+	{ "vmm.detach", C(1) | C(4) | C(6) | C(7) },
+	{ "vmm.attach", C(1) | C(4) | C(6) | C(7) },
+	{ "vmm.attach_request", C(9) },
+	{ "os.attached", C(9) },
+	{ "vmm.activate_request", C(6) | C(7) | C(8) },
+	{ "vmm.no_takeover", C(8) },
+	{ "os.load", C(2) },
+	{ "os.app_alloc", C(6) },
+	{ "app.resumed", C(2) | C(4) },
+	{ "failover.done", 0 },
+	{ "vmm.blocked", 0 },
+	{ "vmm.reprotect", 0 },
+};
+
+uint32_t event_claims(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vocabulary); i++)
+		if (strcmp(vocabulary[i].name, name) == 0)
+			return vocabulary[i].claims;
+	return 0;
+}
+
+void trace_init(struct trace *t)
+{
+	memset(t, 0, sizeof *t);
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->grew, &ca);
+	pthread_condattr_destroy(&ca);
+	t->next_seq = 1;
+}
+
+void trace_destroy(struct trace *t)
+{
+	if (t->jsonl)
+		fclose(t->jsonl);
+	free(t->ev);
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->grew);
+}
+
+int trace_open_file(struct trace *t, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return err_set(e, "cannot write trace file '%s': %s", path, strerror(errno));
+	pthread_mutex_lock(&t->lock);
+	if (t->jsonl)
+		fclose(t->jsonl);
+	t->jsonl = f;
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+void trace_emit(struct trace *t, const char *name, ...)
+{
+	struct event ev;
+	va_list ap;
+
+	memset(&ev, 0, sizeof ev);
+	ev.t_us = now_us();
+	strlcpy0(ev.name, name, sizeof ev.name);
+	ev.claims = event_claims(name);
+	va_start(ap, name);
+	for (const char *key; (key = va_arg(ap, const char *)) != NULL;) {
+		const char *val = va_arg(ap, const char *);
+		if (ev.nfields < EV_MAX_FIELDS) {
+			strlcpy0(ev.field[ev.nfields].key, key, EV_KEY_MAX);
+			strlcpy0(ev.field[ev.nfields].val, val ? val : "", EV_VAL_MAX);
+			ev.nfields++;
+		}
+	}
+	va_end(ap);
+
+	pthread_mutex_lock(&t->lock);
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct event *grown = realloc(t->ev, cap * sizeof *grown);
+		if (!grown) {
+			/* Dropping an event would make the checker lie; say so. */
+			fprintf(stderr, "vmfo: out of memory recording event %s\n", name);
+			pthread_mutex_unlock(&t->lock);
+			return;
+		}
+		t->ev = grown;
+		t->cap = cap;
+	}
+	ev.seq = t->next_seq++;
+	t->ev[t->n++] = ev;
+	if (t->jsonl) {
+		event_write_json(&ev, t->jsonl);
+		fflush(t->jsonl);
+	}
+	pthread_cond_broadcast(&t->grew);
+	pthread_mutex_unlock(&t->lock);
+}
+
+void trace_clear(struct trace *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->n = 0;
+	t->next_seq = 1;
+	pthread_cond_broadcast(&t->grew);
+	pthread_mutex_unlock(&t->lock);
+}
+
+size_t trace_count(struct trace *t)
+{
+	pthread_mutex_lock(&t->lock);
+	size_t n = t->n;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+bool trace_get(struct trace *t, size_t idx, struct event *out)
+{
+	pthread_mutex_lock(&t->lock);
+	bool ok = idx < t->n;
+	if (ok)
+		*out = t->ev[idx];
+	pthread_mutex_unlock(&t->lock);
+	return ok;
+}
+
+bool event_matches(const struct event *ev, const char *name, const char *key, const char *val)
+{
+	if (strcmp(ev->name, name) != 0)
+		return false;
+	if (!key)
+		return true;
+	const char *have = event_field(ev, key);
+	return have && strcmp(have, val) == 0;
+}
+
+/* With t->lock held: the first match at or after *from; *from moves on. */
+static bool find_locked(struct trace *t, const char *name, const char *key, const char *val,
+			size_t *from, struct event *out)
+{
+	for (; *from < t->n; (*from)++)
+		if (event_matches(&t->ev[*from], name, key, val)) {
+			if (out)
+				*out = t->ev[*from];
+			return true;
+		}
+	return false;
+}
+
+bool trace_wait(struct trace *t, const char *name, const char *key, const char *val,
+		size_t from, int timeout_ms, struct event *out)
+{
+	struct timespec deadline;
+	bool found;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&t->lock);
+	while (!(found = find_locked(t, name, key, val, &from, out))) {
+		if (pthread_cond_timedwait(&t->grew, &t->lock, &deadline) == ETIMEDOUT) {
+			/* One last look: the event may have come with the timeout. */
+			found = find_locked(t, name, key, val, &from, out);
+			break;
+		}
+		if (from > t->n)
+			from = t->n; /* the trace was cleared meanwhile */
+	}
+	pthread_mutex_unlock(&t->lock);
+	return found;
+}
+
+const char *event_field(const struct event *ev, const char *key)
+{
+	for (int i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->field[i].key, key) == 0)
+			return ev->field[i].val;
+	return NULL;
+}
+
+static size_t claims_text(uint32_t claims, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int c = 1; c <= 9; c++)
+		if (claims & C(c)) {
+			int n = snprintf(buf + len, size - len, "%s%d", len ? "," : "", c);
+			if (n < 0 || (size_t)n >= size - len)
+				break;
+			len += (size_t)n;
+		}
+	return len;
+}
+
+void event_format(const struct event *ev, char *buf, size_t size)
+{
+	size_t len;
+	int n = snprintf(buf, size, "%5llu %+11.6f s  %-22s",
+			 (unsigned long long)ev->seq, (double)ev->t_us / 1e6, ev->name);
+	len = n > 0 ? (size_t)n : 0;
+	for (int i = 0; i < ev->nfields && len < size; i++) {
+		n = snprintf(buf + len, size - len, " %s=%s", ev->field[i].key, ev->field[i].val);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	if (ev->claims && len < size) {
+		char cl[32];
+		claims_text(ev->claims, cl, sizeof cl);
+		snprintf(buf + len, size - len, "  [claim %s]", cl);
+	}
+}
+
+static void write_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void event_write_json(const struct event *ev, FILE *f)
+{
+	char cl[32];
+	claims_text(ev->claims, cl, sizeof cl);
+	fprintf(f, "{\"t_us\":%llu,\"seq\":%llu,\"ev\":", (unsigned long long)ev->t_us,
+		(unsigned long long)ev->seq);
+	write_json_string(f, ev->name);
+	fprintf(f, ",\"claims\":[%s]", cl);
+	for (int i = 0; i < ev->nfields; i++) {
+		fputc(',', f);
+		write_json_string(f, ev->field[i].key);
+		fputc(':', f);
+		write_json_string(f, ev->field[i].val);
+	}
+	fputs("}\n", f);
+}

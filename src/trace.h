@@ -1,0 +1,67 @@
+/* trace.h — the event trace: every step the monitor and the guests take,
+ * with a monotonic microsecond timestamp, a sequence number and the claims
+ * it serves. Written from any thread; waited on by front ends. */
+#ifndef VMFO_TRACE_H
+#define VMFO_TRACE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
+
+#define EV_NAME_MAX 28
+#define EV_MAX_FIELDS 8
+#define EV_KEY_MAX 16
+#define EV_VAL_MAX 96
+
+struct ev_field {
+	char key[EV_KEY_MAX];
+	char val[EV_VAL_MAX];
+};
+
+struct event {
+	uint64_t seq;   /* 1, 2, 3, ... since the trace was last cleared */
+	uint64_t t_us;  /* monotonic microseconds since vmfo started */
+	char name[EV_NAME_MAX];
+	uint32_t claims; /* bit n set: serves claim n */
+	int nfields;
+	struct ev_field field[EV_MAX_FIELDS];
+};
+
+struct trace {
+	pthread_mutex_t lock;
+	pthread_cond_t grew;
+	struct event *ev;
+	size_t n, cap;
+	uint64_t next_seq;
+	FILE *jsonl; /* --trace FILE: every event as it is emitted */
+};
+
+void trace_init(struct trace *t);
+void trace_destroy(struct trace *t);
+int trace_open_file(struct trace *t, const char *path, struct err *e);
+/* Record an event: name, then key/value string pairs, then NULL. Call it
+ * only after the thing the event names has happened. */
+void trace_emit(struct trace *t, const char *name, ...) __attribute__((sentinel));
+void trace_clear(struct trace *t);
+size_t trace_count(struct trace *t);
+/* Copy event idx (0-based); false if there is none. */
+bool trace_get(struct trace *t, size_t idx, struct event *out);
+/* Wait until an event called name, whose field key equals val when key is
+ * not NULL, is at an index >= from, for at most timeout_ms; true with *out
+ * (when not NULL) filled, false on timeout. */
+bool trace_wait(struct trace *t, const char *name, const char *key, const char *val,
+		size_t from, int timeout_ms, struct event *out);
+/* Whether ev is called name and (when key is not NULL) has key=val. */
+bool event_matches(const struct event *ev, const char *name, const char *key, const char *val);
+
+const char *event_field(const struct event *ev, const char *key);
+/* One readable line: "  12  +1.234567 s  os.ready vm=vm0 role=active  [claims 1]" */
+void event_format(const struct event *ev, char *buf, size_t size);
+void event_write_json(const struct event *ev, FILE *f);
+/* The claims an event name serves, as a bit set (bit n: claim n). */
+uint32_t event_claims(const char *name);
+
+#endif

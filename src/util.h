@@ -1,0 +1,32 @@
+/* util.h — small shared helpers: error messages, clocks, string bounds. */
+#ifndef VMFO_UTIL_H
+#define VMFO_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MB ((uint64_t)1 << 20)
+
+/* An error message travelling back to whoever can show it to the user.
+ * Library code fills it and returns -1; front ends print "error: <msg>". */
+struct err {
+	char msg[256];
+};
+
+/* Format into e (when non-NULL) and return -1, so callers can write
+ * `return err_set(e, "...")`. */
+int err_set(struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Microseconds on the monotonic clock since the process started. */
+uint64_t now_us(void);
+
+/* Parse a whole decimal number in [min, max]; -1 on junk or out of range. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Copy with truncation, always NUL-terminated. */
+void strlcpy0(char *dst, const char *src, size_t size);
+
+#endif

@@ -1,0 +1,64 @@
+# lib.sh — TAP helpers for vmfo's shell tests. Source it; $VMFO is the binary.
+: "${VMFO:?VMFO must name the vmfo binary (make check sets it)}"
+tap_n=0
+tap_failed=0
+
+ok() { # ok STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+is() { # is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '%s\n' "$1" | sed 's/^/#   got:  /'
+		printf '%s\n' "$2" | sed 's/^/#   want: /'
+	fi
+}
+
+like() { # like TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '%s\n' "$1" | head -n 30 | sed 's/^/#   text: /'
+		echo "#   does not match: $2"
+	fi
+}
+
+unlike() { # unlike TEXT EXTENDED-REGEX DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf '%s\n' "$1" | grep -E -- "$2" | head -n 5 | sed 's/^/#   matched: /'
+	else ok 0 "$3"; fi
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# Skip the whole file (TAP plan 1..0) when vmfo cannot use /dev/kvm here.
+need_kvm() {
+	local msg
+	msg=$("$VMFO" -c '' 2>&1)
+	if [ $? -eq 3 ]; then
+		echo "1..0 # SKIP no usable KVM: $msg"
+		exit 0
+	fi
+}
+
+# run ARGS...: sets $out (stdout+stderr) and $rc.
+run() {
+	out=$("$@" 2>&1)
+	rc=$?
+}
+
+# Only the lines of a field: the nth whitespace-separated column of lines
+# starting with a word.
+row() { # row TEXT FIRSTWORD
+	printf '%s\n' "$1" | awk -v w="$2" '$1 == w'
+}
