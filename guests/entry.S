@@ -71,6 +71,13 @@ trap_common:
 	add	$16, %rsp
 	iretq
 
+/* The OS's idle task: no state, so it always restarts from the top. */
+	.globl	idle_loop
+idle_loop:
+	sti
+	hlt
+	jmp	idle_loop
+
 /* Vector numbers and stub addresses, read by idt_init() in kernel.c. */
 	.section .rodata
 	.globl	stub_table, stub_count
@@ -87,8 +94,10 @@ stub_count:
 
 	.bss
 	.align 16
-	.globl	kstack_top, ist_top
+	.globl	kstack_top, ist_top, idle_stack_top
 	.space	16384
 kstack_top:
 	.space	8192
 ist_top:
+	.space	4096
+idle_stack_top:

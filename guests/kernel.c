@@ -1,14 +1,12 @@
 /* kernel.c — the vmfo mini-OS: one image, booted as the active or the
- * standby OS. It reports ready, sends heartbeats from its LAPIC timer, prints
- * through the console hypercall, answers the VMM's mailbox, and idles in hlt.
+ * standby OS. Boot, interrupts, hypercalls, the console, the VMM's mailbox,
+ * and the OS faults vmfo can inject. Apps are in tasks.c, storage in
+ * storage.c.
  *
  * Everything here runs at CPL0, which on nested KVM hosts is emulated and
  * thousands of times slower than CPL3 (KVM-NOTES.md): keep every path short,
- * and never loop over memory here. */
-#include <stddef.h>
-#include <stdint.h>
-
-#include "../src/abi.h"
+ * never loop over memory here; apps do their heavy work in ring 3. */
+#include "os.h"
 
 _Static_assert(VMFO_VEC_TIMER == 64 && VMFO_VEC_DOORBELL == 65 && VMFO_VEC_SPURIOUS == 255,
 	       "entry.S hard-codes the vector numbers");
@@ -25,13 +23,6 @@ _Static_assert(VMFO_VEC_TIMER == 64 && VMFO_VEC_DOORBELL == 65 && VMFO_VEC_SPURI
 #define APIC_TIMER_PERIODIC (1u << 17)
 #define APIC_DIV_1 0xb
 #define DEFAULT_TICK_MS 10
-
-struct frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -54,8 +45,9 @@ extern const uint64_t stub_count;
 extern char kstack_top[], ist_top[];
 
 static struct idt_entry idt[256] __attribute__((aligned(16)));
-static const struct vmfo_boot_info *boot;
+const struct vmfo_boot_info *boot;
 static volatile struct vmfo_mailbox *mbox;
+uint64_t ticks;
 static uint64_t heartbeats;
 
 /* ---- small freestanding helpers ---- */
@@ -105,9 +97,15 @@ static inline uint64_t va_to_gpa(const volatile void *p)
 	return (uint64_t)p - VMFO_KERNEL_VA + boot->kernel_gpa;
 }
 
-static void hypercall(enum vmfo_hc nr, void *arg)
+void hypercall(enum vmfo_hc nr, void *arg)
 {
 	outl((uint16_t)(VMFO_HC_PORT + nr), (uint32_t)(va_to_gpa(arg) >> 3));
+}
+
+static void __attribute__((noreturn)) halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
 }
 
 /* ---- console: a line at a time through VMFO_HC_CONSOLE ---- */
@@ -142,6 +140,17 @@ static void console_send(struct line *l)
 	l->len = 0;
 }
 
+/* One line: a, then n in decimal, then b ("" and 0 to leave parts out). */
+void kprint(const char *a, uint64_t n, const char *b)
+{
+	struct line l = { .len = 0 };
+	put_str(&l, a);
+	if (*b || n)
+		put_num(&l, n, 10);
+	put_str(&l, b);
+	console_send(&l);
+}
+
 /* ---- interrupts ---- */
 
 static void idt_set(unsigned vec, uint64_t handler, uint8_t ist)
@@ -156,18 +165,22 @@ static void idt_set(unsigned vec, uint64_t handler, uint8_t ist)
 	};
 }
 
-static void idt_init(void)
+static void idt_load(uint16_t limit)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) idtr = { sizeof idt - 1, (uint64_t)idt };
+	} __attribute__((packed)) idtr = { limit, (uint64_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
 
+static void idt_init(void)
+{
 	for (uint64_t i = 0; i < stub_count; i++)
 		/* A double fault gets its own stack: the kernel stack may be
 		 * what caused it. */
 		idt_set((unsigned)stub_table[i][0], stub_table[i][1], stub_table[i][0] == 8 ? 1 : 0);
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	idt_load(sizeof idt - 1);
 }
 
 /* The VMM's GDT already holds a TSS descriptor pointing here; fill in the
@@ -192,47 +205,143 @@ static void lapic_init(void)
 	wrmsr(MSR_X2APIC_TIMER_INIT, boot->lapic_hz / 1000 * ms);
 }
 
+/* ---- OS faults: executed here, for real, for the VMM to detect ---- */
+
+/* Write a crash record into this OS's own storage, tell the VMM, stop. The
+ * standby reads the record once the VMM hands it this storage. */
+void __attribute__((noreturn)) os_panic(uint64_t reason)
+{
+	struct vmfo_crash_record *c = kunit(VMFO_KOFF_CRASH);
+	c->reason = reason;
+	c->ticks = ticks;
+	tasks_fill_crash(c);
+	c->magic = VMFO_CRASH_MAGIC;
+	kprint("panic: reason ", reason, ", crash record written");
+	struct vmfo_hc_panic p = { .reason = reason };
+	hypercall(VMFO_HC_PANIC, &p);
+	halt_forever();
+}
+
+static void __attribute__((noreturn)) os_fault(uint64_t kind, uint64_t target_gpa)
+{
+	switch (kind) {
+	case VMFO_OS_FAULT_PANIC:
+		os_panic(kind);
+	case VMFO_OS_FAULT_TRIPLE:
+		/* No IDT at all: the #UD cannot be delivered, nor can the
+		 * double fault that follows, so the CPU shuts down. */
+		idt_load(0);
+		__asm__ volatile("ud2");
+		break;
+	case VMFO_OS_FAULT_WILD:
+		*(volatile uint8_t *)target_gpa = 0xa5;
+		break;
+	}
+	/* VMFO_OS_FAULT_HANG, and anything that returned: interrupts off,
+	 * halted, heartbeats stop. */
+	halt_forever();
+}
+
 /* ---- mailbox: the VMM's requests ---- */
 
-static int64_t wild_write(uint64_t gpa)
+static int64_t in_pool(uint64_t gpa)
 {
-	uint64_t end = boot->pool_gpa + (uint64_t)boot->pool_units * boot->unit_bytes;
-	if (gpa < boot->pool_gpa || gpa >= end)
-		return -VMFO_EINVAL; /* only the identity-mapped pool window */
-	*(volatile uint8_t *)gpa = 0xa5;
+	return gpa >= boot->pool_gpa &&
+	       gpa < boot->pool_gpa + (uint64_t)boot->pool_units * boot->unit_bytes;
+}
+
+/* Claim 9, resource engaging routine: take what the VMM attached as this
+ * OS's own, and if it came from a failed OS, read that OS's crash record. */
+static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
+{
+	if (runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS)
+		return -VMFO_EINVAL;
+	storage_add(runs);
+	if (crash_unit_plus1) {
+		const struct vmfo_crash_record *c =
+			(const void *)(unit_gpa((uint32_t)(crash_unit_plus1 - 1)) + VMFO_KOFF_CRASH);
+		if (c->magic == VMFO_CRASH_MAGIC) {
+			kprint("post-mortem: the failed OS panicked (reason ", c->reason, ")");
+			kprint("post-mortem: it had run ", c->ticks, " ticks");
+			for (uint64_t i = 0; i < c->napps && i < VMFO_MAX_APPS; i++)
+				kprint("post-mortem: app with seq ", c->app[i].seq, " was running");
+		} else {
+			kprint("post-mortem: no crash record: the failed OS stopped without writing one",
+			       0, "");
+		}
+	}
+	uint32_t units = 0;
+	for (uint32_t i = 0; i < runs->nruns; i++)
+		units += runs->run[i].count;
+	kprint("engaged ", units, " units from the VMM");
 	return VMFO_OK;
+}
+
+/* An OS fault the VMM asked for, executed once the request is answered. */
+struct pending_fault {
+	uint64_t kind;
+	uint64_t gpa; /* for VMFO_OS_FAULT_WILD */
+};
+
+static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_fault *pf)
+{
+	struct vmfo_runs runs;
+	const uint64_t *a = (const uint64_t *)mb->arg;
+
+	switch (mb->cmd) {
+	case VMFO_MB_PING:
+		mb->ack_val[0] = heartbeats;
+		return VMFO_OK;
+	case VMFO_MB_OS_FAULT:
+		if (a[0] == 0 || a[0] >= VMFO_OS_FAULT_MAX || (a[0] == VMFO_OS_FAULT_WILD && !in_pool(a[1])))
+			return -VMFO_EINVAL;
+		pf->kind = a[0];
+		pf->gpa = a[1];
+		return VMFO_OK;
+	case VMFO_MB_APP_START:
+		return app_start(a[0], a[1], a[2], a[3]);
+	case VMFO_MB_APP_GROW:
+		return app_grow(a[0], a[1]);
+	case VMFO_MB_APP_FAULT:
+		return app_inject(a[0], a[1]);
+	case VMFO_MB_DISCONNECT:
+		return app_disconnect(a[0], a[1]);
+	case VMFO_MB_ATTACH:
+		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
+		return engage(&runs, a[0]);
+	case VMFO_MB_ACTIVATE:
+		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
+		return app_activate(a[0], a[1], &runs);
+	}
+	return -VMFO_EINVAL;
 }
 
 static void mailbox_poll(void)
 {
 	uint64_t seq = mbox->req_seq;
-	int64_t status = VMFO_OK;
+	struct pending_fault pf = { 0, 0 };
 
 	if (seq == mbox->ack_seq)
 		return;
 	__asm__ volatile("" : : : "memory"); /* read cmd/arg after req_seq */
-	switch (mbox->cmd) {
-	case VMFO_MB_PING:
-		mbox->ack_val[0] = heartbeats;
-		break;
-	case VMFO_MB_WILD_WRITE:
-		status = wild_write(mbox->arg[0]);
-		break;
-	default:
-		status = -VMFO_EINVAL;
-	}
-	mbox->ack_status = status;
+	mbox->ack_status = handle_request(mbox, &pf);
 	__asm__ volatile("" : : : "memory"); /* answer before ack_seq */
 	mbox->ack_seq = seq;
-
 	struct vmfo_hc_ack ack = { .seq = seq };
 	hypercall(VMFO_HC_ACK, &ack);
+	/* A fault is executed after the answer, so the VMM's request
+	 * completes and what follows is detected as the fault itself. */
+	if (pf.kind)
+		os_fault(pf.kind, pf.gpa);
 }
 
 static void on_tick(void)
 {
+	ticks++;
+	tasks_tick();
 	if (boot->heartbeat_ms) {
 		struct vmfo_hc_heartbeat hb = { .count = ++heartbeats };
+		tasks_fill_heartbeat(&hb);
 		hypercall(VMFO_HC_HEARTBEAT, &hb);
 	}
 	mailbox_poll();
@@ -241,15 +350,14 @@ static void on_tick(void)
 static void __attribute__((noreturn)) kernel_fault(const struct frame *f)
 {
 	struct line l = { .len = 0 };
-	put_str(&l, "panic: exception ");
+	put_str(&l, "kernel fault: exception ");
 	put_num(&l, f->vector, 10);
 	put_str(&l, " at rip 0x");
 	put_num(&l, f->rip, 16);
 	put_str(&l, " error 0x");
 	put_num(&l, f->error, 16);
 	console_send(&l);
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	os_panic(VMFO_OS_FAULT_PANIC);
 }
 
 void trap(struct frame *f);
@@ -257,18 +365,22 @@ void trap(struct frame *f)
 {
 	switch (f->vector) {
 	case VMFO_VEC_TIMER:
+		wrmsr(MSR_X2APIC_EOI, 0);
 		on_tick();
-		wrmsr(MSR_X2APIC_EOI, 0);
-		break;
+		schedule(f, 1);
+		return;
 	case VMFO_VEC_DOORBELL:
-		mailbox_poll();
 		wrmsr(MSR_X2APIC_EOI, 0);
-		break;
+		mailbox_poll();
+		schedule(f, 1);
+		return;
 	case VMFO_VEC_SPURIOUS:
-		break;
-	default:
-		kernel_fault(f);
+		return;
 	}
+	if ((f->cs & 3) == 3)
+		task_trap(f); /* an app's fault: the fault-level routine decides */
+	else
+		kernel_fault(f);
 }
 
 /* ---- boot ---- */
@@ -282,6 +394,8 @@ void kmain(const struct vmfo_boot_info *bi)
 
 	idt_init();
 	tss_init();
+	storage_init();
+	aux_init();
 	lapic_init();
 
 	put_str(&l, "vmfo os: vm");
@@ -299,11 +413,10 @@ void kmain(const struct vmfo_boot_info *bi)
 	struct vmfo_hc_ready ready = { .abi_version = VMFO_ABI_VERSION, .role = bi->role };
 	hypercall(VMFO_HC_READY, &ready);
 	if (ready.status != VMFO_OK) {
-		put_str(&l, "the VMM refused this OS; halting");
-		console_send(&l);
-		for (;;)
-			__asm__ volatile("cli; hlt");
+		kprint("the VMM refused this OS; halting", 0, "");
+		halt_forever();
 	}
-	for (;;)
-		__asm__ volatile("sti; hlt");
+	/* From here on the OS only runs in traps: switch to the idle task. */
+	__asm__ volatile("movabs $idle_stack_top, %%rsp; jmp idle_loop" : : : "memory");
+	__builtin_unreachable();
 }

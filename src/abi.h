@@ -63,6 +63,12 @@ enum vmfo_hc {
 	VMFO_HC_HEARTBEAT,    /* struct vmfo_hc_heartbeat */
 	VMFO_HC_CONSOLE,      /* struct vmfo_hc_console */
 	VMFO_HC_ACK,          /* struct vmfo_hc_ack: a mailbox request is answered */
+	VMFO_HC_REPORT,       /* struct vmfo_hc_units: this app uses these units (claim 5, 6) */
+	VMFO_HC_REQUEST,      /* struct vmfo_hc_request: the OS lacks storage (claim 5) */
+	VMFO_HC_APP_EVENT,    /* struct vmfo_hc_app_event: started, loaded, resumed, ... */
+	VMFO_HC_APP_FAILURE,  /* struct vmfo_hc_app_event: unrecoverable app fault (claim 6, 9) */
+	VMFO_HC_PANIC,        /* struct vmfo_hc_panic: the OS panicked; crash record written */
+	VMFO_HC_AUX_READ,     /* struct vmfo_hc_aux_read: read the auxiliary image (claim 2) */
 	VMFO_HC_MAX
 };
 
@@ -71,6 +77,8 @@ enum vmfo_hc {
 #define VMFO_EINVAL 1  /* malformed argument */
 #define VMFO_EFAULT 2  /* an address outside the VM's own storage */
 #define VMFO_EVERSION 3
+#define VMFO_ENOSPC 4  /* no storage to give */
+#define VMFO_ENOENT 5  /* no such app or program */
 
 enum vmfo_role { VMFO_ROLE_ACTIVE = 1, VMFO_ROLE_STANDBY = 2 };
 
@@ -85,9 +93,75 @@ struct VMFO_HC_ARG vmfo_hc_ready {
 	uint32_t pad;
 };
 
+#define VMFO_MAX_APPS 8 /* per OS */
 struct VMFO_HC_ARG vmfo_hc_heartbeat {
 	uint64_t count;  /* IN: heartbeats sent since boot */
+	uint32_t napps;  /* IN: entries in app[] */
 	uint32_t status; /* OUT */
+	struct {
+		uint64_t id;  /* VMM's app id */
+		uint64_t seq; /* committed (acknowledged) progress */
+	} app[VMFO_MAX_APPS];
+};
+
+/* A set of pool units as runs, in hypercalls and mailbox data. */
+#define VMFO_MAX_RUNS 16
+struct vmfo_runs {
+	uint32_t nruns;
+	uint32_t pad;
+	struct {
+		uint32_t first, count;
+	} run[VMFO_MAX_RUNS];
+};
+
+struct VMFO_HC_ARG vmfo_hc_units {
+	uint64_t app_id;       /* IN */
+	struct vmfo_runs runs; /* IN: every unit the app uses */
+	uint32_t status;       /* OUT */
+	uint32_t pad;
+};
+
+struct VMFO_HC_ARG vmfo_hc_request {
+	uint64_t units;        /* IN: how many more units the OS needs */
+	struct vmfo_runs runs; /* OUT: the units granted */
+	uint32_t status;       /* OUT: VMFO_OK or VMFO_ENOSPC */
+	uint32_t pad;
+};
+
+enum vmfo_app_what {
+	VMFO_APP_STARTED = 1, /* fresh start, state initialised */
+	VMFO_APP_LOADED,      /* program read from the auxiliary image */
+	VMFO_APP_ALLOCATED,   /* OS allocated the app's units from what it holds */
+	VMFO_APP_RESUMED,     /* state found and verified: seq, hash */
+	VMFO_APP_RESTARTED,   /* recoverable fault handled locally */
+	VMFO_APP_FAULT,       /* fault-level routine saw a fault: kind, level */
+	VMFO_APP_CORRUPT,     /* state failed verification on resume */
+	VMFO_APP_WHAT_MAX
+};
+
+enum vmfo_level { VMFO_LEVEL_RECOVERABLE = 1, VMFO_LEVEL_UNRECOVERABLE = 2 };
+
+struct VMFO_HC_ARG vmfo_hc_app_event {
+	uint64_t app_id;       /* IN */
+	uint32_t what;         /* IN: enum vmfo_app_what */
+	uint32_t kind;         /* IN: enum vmfo_app_fault for faults */
+	uint32_t level;        /* IN: enum vmfo_level for faults */
+	uint32_t status;       /* OUT */
+	uint64_t seq, hash;    /* IN: for STARTED, RESUMED, RESTARTED */
+	struct vmfo_runs runs; /* IN: for ALLOCATED */
+};
+
+struct VMFO_HC_ARG vmfo_hc_panic {
+	uint64_t reason;       /* IN: enum vmfo_os_fault that led here */
+	uint32_t status;       /* OUT */
+	uint32_t pad;
+};
+
+struct VMFO_HC_ARG vmfo_hc_aux_read {
+	uint64_t offset;       /* IN: byte offset in the auxiliary image */
+	uint64_t gpa;          /* IN: destination in the OS's own storage */
+	uint64_t len;          /* IN */
+	uint32_t status;       /* OUT */
 	uint32_t pad;
 };
 
@@ -130,18 +204,96 @@ struct vmfo_boot_info {
 enum vmfo_mb_cmd {
 	VMFO_MB_NONE = 0,
 	VMFO_MB_PING,       /* answer with ack_val[0] = heartbeats so far */
-	VMFO_MB_WILD_WRITE, /* arg[0] = gpa: write a byte there (fault injection) */
+	VMFO_MB_APP_START,  /* arg: app id, program, units, hot: claim 5 */
+	VMFO_MB_APP_GROW,   /* arg: app id, more units: claim 5 */
+	VMFO_MB_APP_FAULT,  /* arg: app id, enum vmfo_app_fault */
+	VMFO_MB_OS_FAULT,   /* arg: enum vmfo_os_fault; for WILD, arg[1] = the gpa */
+	VMFO_MB_DISCONNECT, /* arg: app id: resource disconnection routine (claim 9) */
+	VMFO_MB_ATTACH,     /* runs; arg[0] = failed OS's kernel unit + 1, or 0: engaging routine */
+	VMFO_MB_ACTIVATE,   /* arg: app id, program; runs = its storage (claims 2, 6, 7) */
 	VMFO_MB_MAX
 };
 
+enum vmfo_app_fault {
+	VMFO_APP_FAULT_CRASH = 1, /* a faulting instruction: unrecoverable */
+	VMFO_APP_FAULT_HANG,      /* stops making progress: unrecoverable */
+	VMFO_APP_FAULT_ERROR,     /* a trap the app can recover from: recoverable */
+	VMFO_APP_FAULT_MAX
+};
+
+enum vmfo_os_fault {
+	VMFO_OS_FAULT_PANIC = 1, /* writes a crash record, reports, stops */
+	VMFO_OS_FAULT_HANG,      /* interrupts off, halted: heartbeats stop */
+	VMFO_OS_FAULT_TRIPLE,    /* an exception with no IDT: KVM_EXIT_SHUTDOWN */
+	VMFO_OS_FAULT_WILD,      /* writes storage it does not own */
+	VMFO_OS_FAULT_MAX
+};
+
 struct vmfo_mailbox {
-	uint64_t req_seq;   /* VMM: bumped after cmd/arg are written */
+	uint64_t req_seq;   /* VMM: bumped after cmd/arg/runs are written */
 	uint32_t cmd;       /* VMM: enum vmfo_mb_cmd */
 	uint32_t pad;
 	uint64_t arg[6];    /* VMM */
+	struct vmfo_runs runs; /* VMM: storage named by ATTACH and ACTIVATE */
 	uint64_t ack_seq;   /* guest: req_seq of the last request answered */
 	int64_t ack_status; /* guest: VMFO_OK or an error */
 	uint64_t ack_val[4];
 };
+
+/* ---- the crash record, in the OS's kernel unit at VMFO_KOFF_CRASH ---- */
+
+#define VMFO_CRASH_MAGIC 0x6873617263736f76ULL /* "vmoscrash" */
+struct vmfo_crash_record {
+	uint64_t magic;
+	uint64_t reason;     /* enum vmfo_os_fault */
+	uint64_t ticks;      /* timer ticks since boot */
+	uint64_t napps;
+	struct {
+		uint64_t id, seq;
+	} app[VMFO_MAX_APPS];
+};
+
+/* ---- applications: programs in the auxiliary image, state in storage ---- */
+
+#define VMFO_AUX_MAGIC 0x78756f666d76ULL /* "vmfoux" */
+#define VMFO_AUX_MAX_PROGS 8
+struct vmfo_aux_dir {
+	uint64_t magic;
+	uint64_t nprogs;
+	struct {
+		char name[16];
+		uint64_t offset, size; /* in the image */
+	} prog[VMFO_AUX_MAX_PROGS];
+};
+
+/* An app's region: its header, code, stack and data, all in its own units,
+ * so that whoever holds the units holds the app's whole state. */
+#define VMFO_APP_OFF_HDR 0x0000
+#define VMFO_APP_OFF_CODE 0x1000
+#define VMFO_APP_CODE_MAX 0x10000
+#define VMFO_APP_OFF_STACK_TOP 0x21000
+#define VMFO_APP_OFF_DATA 0x21000
+
+#define VMFO_APP_MAGIC 0x7070616f666d76ULL /* "vmfoapp" */
+enum vmfo_verify { VMFO_VERIFY_FRESH = 0, VMFO_VERIFY_OK = 1, VMFO_VERIFY_BAD = 2 };
+
+struct vmfo_app_hdr {
+	uint64_t magic;      /* VMFO_APP_MAGIC once the app initialised its state */
+	uint64_t seq;        /* committed transactions / operations: the commit point */
+	uint64_t hash;       /* hash chained over every committed transaction */
+	uint64_t progress;   /* bumped every loop; the OS's app watchdog reads it */
+	uint32_t inject;     /* OS -> app: an enum vmfo_app_fault to execute */
+	uint32_t verify;     /* app -> OS: enum vmfo_verify of its last start */
+	uint64_t nextents;   /* OS -> app: the region, as extents */
+	struct {
+		uint64_t gpa, bytes;
+	} extent[VMFO_MAX_RUNS];
+	uint64_t scratch[8]; /* the program's own bookkeeping */
+};
+
+/* System calls from an app (ring 3) to its OS: the app executes `hlt` with
+ * rax = number (a #GP at CPL3 that the OS recognises); the app's header is
+ * the only argument. */
+enum vmfo_sys { VMFO_SYS_READY = 1, VMFO_SYS_YIELD = 2 };
 
 #endif

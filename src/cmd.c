@@ -1,10 +1,14 @@
 /* cmd.c — console commands: parse, validate, act through the monitor. */
 #include "cmd.h"
 
+#include "apps.h"
+#include "checker.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <dirent.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -331,18 +335,145 @@ static int cmd_log(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-/* ---- faults, invariants ---- */
+/* ---- apps, faults, reprotect ---- */
+
+static int app_start(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	uint64_t mb;
+	bool hot = false;
+	const char *prog = "ledger";
+	if (argc < 4 || parse_u64(argv[3], 1, 1u << 20, &mb))
+		return fail(c, "usage: app start NAME MB [hot] [prog=ledger|kv|hog]");
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "hot") == 0)
+			hot = true;
+		else if (strncmp(argv[i], "prog=", 5) == 0)
+			prog = argv[i] + 5;
+		else
+			return fail(c, "unknown option '%s' (hot, prog=ledger|kv|hog)", argv[i]);
+	}
+	if (apps_start(c->m, argv[2], prog, mb, hot, &e))
+		return fail_err(c, &e);
+	pthread_mutex_lock(&c->m->lock);
+	struct app *a = app_by_name(c->m, argv[2]);
+	if (a && a->row >= 0) {
+		char units[256];
+		units_format(&c->m->table.row[a->row].units, units, sizeof units);
+		fprintf(c->out, "%s: %s on %s, %" PRIu64 " MB (units %s)%s\n", a->name, aux_name(a->prog),
+			vm_or_dash(app_vm(c->m, a)), mb, units, a->hot ? ", hot standby" : "");
+	}
+	pthread_mutex_unlock(&c->m->lock);
+	return 0;
+}
+
+static int app_list(struct cmd_ctx *c)
+{
+	struct vmfo *m = c->m;
+	pthread_mutex_lock(&m->lock);
+	fprintf(c->out, "%-10s %-7s %-4s %-8s %6s %-4s %14s %14s\n", "app", "prog", "vm", "state", "MB",
+		"hot", "seq", "acked");
+	for (int i = 0; i < MAX_APPS; i++) {
+		const struct app *a = &m->app[i];
+		if (a->state == A_FREE)
+			continue;
+		uint64_t seq = 0, mb = 0;
+		if (a->row >= 0) {
+			/* Progress is read straight from the app's storage, no exit. */
+			const struct vmfo_app_hdr *h =
+				pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+			seq = __atomic_load_n(&h->seq, __ATOMIC_RELAXED);
+			mb = row_bytes(&m->table, &m->table.row[a->row]) / MB;
+		}
+		fprintf(c->out, "%-10s %-7s %-4s %-8s %6" PRIu64 " %-4s %14" PRIu64 " %14" PRIu64 "\n",
+			a->name, aux_name(a->prog), vm_or_dash(app_vm(m, a)), app_state_name(a->state), mb,
+			a->hot ? "yes" : "no", seq, a->acked_seq);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+static int cmd_app(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	uint64_t mb;
+	if (argc >= 2 && strcmp(argv[1], "start") == 0)
+		return app_start(c, argc, argv);
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return app_list(c);
+	if (argc >= 2 && strcmp(argv[1], "grow") == 0) {
+		if (argc != 4 || parse_u64(argv[3], 1, 1u << 20, &mb))
+			return fail(c, "usage: app grow NAME MB");
+		if (apps_grow(c->m, argv[2], mb, &e))
+			return fail_err(c, &e);
+		return 0;
+	}
+	return usage(c, find_command("app"));
+}
 
 static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 {
+	static const char *const os_kinds[VMFO_OS_FAULT_MAX] = {
+		[VMFO_OS_FAULT_PANIC] = "panic", [VMFO_OS_FAULT_HANG] = "hang",
+		[VMFO_OS_FAULT_TRIPLE] = "triple", [VMFO_OS_FAULT_WILD] = "wild",
+	};
 	struct err e;
-	if (argc != 3 || strcmp(argv[1], "os") != 0)
-		return usage(c, find_command("fault"));
-	if (strcmp(argv[2], "wild") != 0)
-		return fail(c, "unknown OS fault '%s' (this build has: wild)", argv[2]);
-	if (monitor_wild_write(c->m, &e))
+	uint64_t unit = UINT32_MAX;
+	if (argc == 4 && strcmp(argv[1], "os") == 0 && strcmp(argv[2], "wild") == 0 &&
+	    parse_u64(argv[3], 0, UINT32_MAX - 1, &unit))
+		return fail(c, "'%s' is not a unit number", argv[3]);
+	if ((argc == 3 || (argc == 4 && unit != UINT32_MAX)) && strcmp(argv[1], "os") == 0) {
+		for (int k = 1; k < VMFO_OS_FAULT_MAX; k++)
+			if (strcmp(argv[2], os_kinds[k]) == 0)
+				return monitor_os_fault_inject(c->m, k, (uint32_t)unit, &e) ? fail_err(c, &e)
+											    : 0;
+		return fail(c, "unknown OS fault '%s' (panic, hang, triple or wild)", argv[2]);
+	}
+	if (argc == 4 && strcmp(argv[1], "app") == 0)
+		return apps_fault(c->m, argv[2], argv[3], &e) ? fail_err(c, &e) : 0;
+	return usage(c, find_command("fault"));
+}
+
+static int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	struct event ev;
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("reprotect"));
+	size_t mark = trace_count(&c->m->trace);
+	if (monitor_reprotect(c->m, &e))
 		return fail_err(c, &e);
+	if (!trace_wait(&c->m->trace, "vmm.reprotect", NULL, NULL, mark, BOOT_WAIT_MS, &ev))
+		return fail(c, "the new standby did not report ready within %d ms", BOOT_WAIT_MS);
+	fprintf(c->out, "%s rebooted as the new standby\n", event_field(&ev, "vm"));
 	return 0;
+}
+
+/* Claims 1-9, decided from the trace recorded so far. */
+static int cmd_check(struct cmd_ctx *c, int argc, char **argv)
+{
+	uint64_t only = 0;
+	size_t n;
+	if (argc > 3 || (argc == 2 && strcmp(argv[1], "all") != 0) ||
+	    (argc == 3 && (strcmp(argv[1], "claim") != 0 || parse_u64(argv[2], 1, 9, &only))))
+		return usage(c, find_command("check"));
+	struct event *ev = trace_snapshot(&c->m->trace, &n);
+	if (!ev)
+		return fail(c, "out of memory copying the trace");
+	int failed = 0;
+	for (int claim = 1; claim <= 9; claim++) {
+		char why[512], line[640];
+		if (only && (uint64_t)claim != only)
+			continue;
+		enum verdict v = check_claim(ev, n, claim, why, sizeof why);
+		check_format(claim, v, why, line, sizeof line);
+		fprintf(c->out, "%s\n", line);
+		failed += v == CLAIM_FAIL;
+	}
+	free(ev);
+	/* A claim that is not shown yet is no error; one that failed is. */
+	return failed ? fail(c, "%d claim%s failed", failed, failed > 1 ? "s" : "") : 0;
 }
 
 static int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
@@ -416,16 +547,40 @@ const struct command commands[] = {
 	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
 	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
-	  "last boot, fault or reset; prints it, or fails with an error on timeout.\n"
+	  "last boot, app, fault, reprotect or reset; prints it, or fails on timeout.\n"
 	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait },
 	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
 	  "Example: log standby\n", cmd_log },
-	{ "fault", "fault os wild", "make the active OS write storage it does not own",
-	  "The OS writes a unit outside its storage; the access exits to the VMM, which\n"
-	  "refuses it (vmm.blocked) and stops that OS (vmm.os_fault cause=mmio).\n"
-	  "Example: fault os wild; wait vmm.blocked\n", cmd_fault },
+	{ "app", "app start|grow|list ...", "start, grow or list apps",
+	  "app start NAME MB [hot] [prog=ledger|kv|hog]\n"
+	  "    the active OS computes what its apps need (claim 5): from its own free\n"
+	  "    storage it reports the app's units (os.report); short of it, it asks the\n"
+	  "    VMM (os.request) for unused units (vmm.grant). hot: a hot-standby job,\n"
+	  "    taken over by the standby when it fails.\n"
+	  "app grow NAME MB     give a running app MB more storage, the same way\n"
+	  "app list             each app's program, VM, state, size, hot flag, seq\n"
+	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app },
+	{ "fault", "fault os KIND | fault app NAME KIND", "make a guest fail, for real",
+	  "fault os panic    the OS writes a crash record, reports and stops\n"
+	  "fault os hang     the OS stops with interrupts off: heartbeats cease\n"
+	  "fault os triple   the OS faults with no IDT: KVM_EXIT_SHUTDOWN\n"
+	  "fault os wild [UNIT]   the OS writes storage it does not own (the standby's,\n"
+	  "                  or UNIT's): the access exits, is refused (vmm.blocked)\n"
+	  "fault app NAME crash|hang|error   the app executes the fault; error is\n"
+	  "    recoverable and handled by its OS (app.restarted), the others are\n"
+	  "    reported (os.app_failure) and the storage moves if the app is hot.\n"
+	  "Example: fault app db crash; wait failover.done\n", cmd_fault },
+	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
+	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
+	  "the new standby, so that the next failure can be taken over too.\n"
+	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect },
 	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
 	  "Example: boot; sleep 500; status\n", cmd_sleep },
+	{ "check", "check [all | claim N]", "decide claims 1-9 from the trace so far",
+	  "One line per claim: 'claim N: PASS', 'claim N: FAIL <the missing or\n"
+	  "out-of-order step>', or 'claim N: NOT SHOWN (<what has not happened yet>)'.\n"
+	  "Fails (an error line, exit status 1 in -c mode) if any claim FAILs.\n"
+	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check },
 	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
 	  "Example: boot; invariants\n", cmd_invariants },
 	{ "reset", "reset", "stop both guests and return all storage to the pool",

@@ -1,6 +1,7 @@
 /* hcall.c — hypercall dispatch with checked guest-physical addresses. */
 #include "hcall.h"
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,17 +38,38 @@ static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg)
 	g->t_ready_us = now_us();
 	atomic_store(&g->last_hb_us, g->t_ready_us);
 	trace_emit(&m->trace, "os.ready", "vm", g->vm.name, "role", role_name(g->role), NULL);
+	if (g->reprotected)
+		trace_emit(&m->trace, "vmm.reprotect", "vm", g->vm.name, NULL);
 	return VMFO_OK;
+}
+
+/* The app the guest names, if that guest really runs it (its storage is
+ * mapped there). Guests name apps by the id the VMM gave them. */
+static struct app *guest_app(struct vmfo *m, struct guest *g, uint64_t id)
+{
+	if (id >= MAX_APPS || m->app[id].state == A_FREE)
+		return NULL;
+	struct app *a = &m->app[id];
+	int vm = app_vm(m, a);
+	/* A starting app has no row yet: its OS is the active one. */
+	if (vm == NO_VM && a->state == A_STARTING && g->role == VMFO_ROLE_ACTIVE)
+		return a;
+	return vm == g->vm.index ? a : NULL;
 }
 
 static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg)
 {
 	const struct vmfo_hc_heartbeat *hb = arg;
-	(void)m;
-	if (g->state != G_RUNNING)
+	if (g->state != G_RUNNING || hb->napps > VMFO_MAX_APPS)
 		return VMFO_EINVAL;
 	atomic_store(&g->hb_count, hb->count);
 	atomic_store(&g->last_hb_us, now_us());
+	/* The apps' committed progress, acknowledged: what must survive. */
+	for (uint32_t i = 0; i < hb->napps; i++) {
+		struct app *a = guest_app(m, g, hb->app[i].id);
+		if (a && hb->app[i].seq > a->acked_seq)
+			a->acked_seq = hb->app[i].seq;
+	}
 	return VMFO_OK;
 }
 
@@ -74,6 +96,211 @@ static uint32_t hc_ack(struct vmfo *m, struct guest *g, void *arg)
 	return VMFO_OK;
 }
 
+/* Claim 5: the OS says which units an app uses. They come out of the OS's
+ * own free storage into the app's row, as whole memslots of their own. We
+ * are on g's vCPU thread, so splitting g's slots cannot race the guest. */
+static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
+{
+	const struct vmfo_hc_units *r = arg;
+	struct app *a = guest_app(m, g, r->app_id);
+	struct units want, added, have;
+	struct err e;
+	char text[256];
+
+	if (!a || (a->state != A_STARTING && a->state != A_RUNNING))
+		return VMFO_ENOENT;
+	if (runs_to_units(&r->runs, &want))
+		return VMFO_EINVAL;
+	units_clear(&have);
+	if (a->row >= 0)
+		have = m->table.row[a->row].units;
+	added = want;
+	if (units_remove(&added, &have))
+		return VMFO_EINVAL; /* a report may add units, never drop them */
+	struct row *os = &m->table.row[g->os_row];
+	for (uint32_t i = 0; i < added.nruns; i++)
+		for (uint32_t k = 0; k < added.run[i].count; k++) {
+			uint32_t u = added.run[i].first + k;
+			if (!units_contains(&os->units, u) || u == g->kernel_unit)
+				return VMFO_EFAULT; /* not the OS's free storage */
+		}
+	units_remove(&os->units, &added); /* a unit has one row: leave the OS's first */
+	if (a->row < 0) {
+		int row = table_add(&m->table, a->name, ROW_APP, g->vm.index, &added, &e);
+		if (row < 0) {
+			units_merge(&os->units, &added);
+			return VMFO_EINVAL;
+		}
+		struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
+		m->table.row[row].control = g->vm.index;
+		m->table.row[row].takeover = sb ? sb->vm.index : NO_VM;
+		m->table.row[row].hot = a->hot;
+		a->row = row;
+	} else {
+		units_merge(&m->table.row[a->row].units, &added);
+	}
+	m->table.row[a->row].use_bytes = row_bytes(&m->table, &m->table.row[a->row]);
+	os->use_bytes = row_bytes(&m->table, os);
+	if (sync_slots(m, g, &e)) {
+		log_append(&g->log, e.msg, strlen(e.msg));
+		return VMFO_EFAULT;
+	}
+	units_format(&want, text, sizeof text);
+	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text, NULL);
+	return VMFO_OK;
+}
+
+/* Claim 5: the OS lacks storage; the VMM gives it unused units. */
+static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg)
+{
+	struct vmfo_hc_request *r = arg;
+	struct units got;
+	struct err e;
+	char text[256];
+
+	if (r->units == 0 || r->units > m->pool.nunits)
+		return VMFO_EINVAL;
+	snprintf(text, sizeof text, "%" PRIu64, r->units * (m->pool.unit_bytes / MB));
+	trace_emit(&m->trace, "os.request", "vm", g->vm.name, "mb", text, NULL);
+	if (pool_alloc(&m->pool, (uint32_t)r->units, &got, &e))
+		return VMFO_ENOSPC;
+	if (got.nruns > VMFO_MAX_RUNS) {
+		pool_free(&m->pool, &got, NULL);
+		return VMFO_ENOSPC;
+	}
+	struct row *os = &m->table.row[g->os_row];
+	units_merge(&os->units, &got);
+	os->use_bytes = row_bytes(&m->table, os);
+	if (sync_slots(m, g, &e)) {
+		units_remove(&os->units, &got);
+		pool_free(&m->pool, &got, NULL);
+		log_append(&g->log, e.msg, strlen(e.msg));
+		return VMFO_ENOSPC;
+	}
+	units_to_runs(&got, &r->runs);
+	units_format(&got, text, sizeof text);
+	trace_emit(&m->trace, "vmm.grant", "vm", g->vm.name, "units", text, NULL);
+	return VMFO_OK;
+}
+
+static const char *const fault_kinds[VMFO_APP_FAULT_MAX] = {
+	[VMFO_APP_FAULT_CRASH] = "crash", [VMFO_APP_FAULT_HANG] = "hang",
+	[VMFO_APP_FAULT_ERROR] = "error",
+};
+
+/* A resumed app must carry at least what was acknowledged, and what it
+ * says must be what its storage holds. */
+static bool continuity_holds(struct vmfo *m, struct app *a, const struct vmfo_hc_app_event *ev)
+{
+	const struct vmfo_app_hdr *h =
+		pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+	return ev->seq >= a->acked_seq && h->seq == ev->seq && h->hash == ev->hash &&
+	       h->magic == VMFO_APP_MAGIC;
+}
+
+static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
+{
+	const struct vmfo_hc_app_event *ev = arg;
+	struct app *a = guest_app(m, g, ev->app_id);
+	struct units u;
+	char seq[24], hash[24], mb[24], text[256];
+	const char *vm = g->vm.name;
+
+	if (!a)
+		return VMFO_ENOENT;
+	snprintf(seq, sizeof seq, "%" PRIu64, ev->seq);
+	snprintf(hash, sizeof hash, "%016" PRIx64, ev->hash);
+	switch (ev->what) {
+	case VMFO_APP_STARTED:
+		if (a->state != A_STARTING || a->row < 0)
+			return VMFO_EINVAL;
+		a->state = A_RUNNING;
+		snprintf(mb, sizeof mb, "%" PRIu64, row_bytes(&m->table, &m->table.row[a->row]) / MB);
+		trace_emit(&m->trace, "app.started", "app", a->name, "vm", vm, "prog", aux_name(a->prog),
+			   "hot", a->hot ? "yes" : "no", "mb", mb, NULL);
+		return VMFO_OK;
+	case VMFO_APP_LOADED:
+		trace_emit(&m->trace, "os.load", "vm", vm, "app", a->name, "src", "aux", NULL);
+		return VMFO_OK;
+	case VMFO_APP_ALLOCATED:
+		if (runs_to_units(&ev->runs, &u) || a->row < 0 || !units_equal(&u, &m->table.row[a->row].units))
+			return VMFO_EINVAL;
+		units_format(&u, text, sizeof text);
+		trace_emit(&m->trace, "os.app_alloc", "vm", vm, "app", a->name, "units", text, NULL);
+		return VMFO_OK;
+	case VMFO_APP_RESUMED:
+		if (a->state != A_MOVING || a->row < 0)
+			return VMFO_EINVAL;
+		if (!continuity_holds(m, a, ev)) {
+			char acked[24];
+			snprintf(acked, sizeof acked, "%" PRIu64, a->acked_seq);
+			a->state = A_FAILED;
+			trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
+				   NULL);
+			return VMFO_OK;
+		}
+		a->state = A_RUNNING;
+		a->resumed_seq = ev->seq;
+		a->resumed_hash = ev->hash;
+		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
+			   NULL);
+		return VMFO_OK;
+	case VMFO_APP_RESTARTED:
+		trace_emit(&m->trace, "app.restarted", "app", a->name, "vm", vm, NULL);
+		return VMFO_OK;
+	case VMFO_APP_FAULT:
+		if (ev->kind == 0 || ev->kind >= VMFO_APP_FAULT_MAX ||
+		    (ev->level != VMFO_LEVEL_RECOVERABLE && ev->level != VMFO_LEVEL_UNRECOVERABLE))
+			return VMFO_EINVAL;
+		trace_emit(&m->trace, "app.fault", "app", a->name, "kind", fault_kinds[ev->kind], "level",
+			   ev->level == VMFO_LEVEL_RECOVERABLE ? "recoverable" : "unrecoverable", NULL);
+		return VMFO_OK;
+	case VMFO_APP_CORRUPT:
+		a->state = A_FAILED;
+		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, NULL);
+		return VMFO_OK;
+	}
+	return VMFO_EINVAL;
+}
+
+/* Claims 6 and 9: the OS's fault-level routine reports an unrecoverable
+ * app failure; the monitor thread takes it from here. */
+static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
+{
+	const struct vmfo_hc_app_event *ev = arg;
+	struct app *a = guest_app(m, g, ev->app_id);
+	if (!a || a->state != A_RUNNING)
+		return VMFO_ENOENT;
+	a->state = A_FAILED;
+	a->failed_us = now_us();
+	trace_emit(&m->trace, "os.app_failure", "vm", g->vm.name, "app", a->name, NULL);
+	monitor_queue(m, WORK_APP_FAILOVER, app_id(m, a));
+	return VMFO_OK;
+}
+
+static uint32_t hc_panic(struct vmfo *m, struct guest *g, void *arg)
+{
+	(void)arg;
+	monitor_os_fault(m, g, "panic");
+	return VMFO_OK;
+}
+
+/* Claim 2: programs live in the auxiliary image, outside main storage; an
+ * OS reads them into its own storage through this call. */
+static uint32_t hc_aux_read(struct vmfo *m, struct guest *g, void *arg)
+{
+	const struct vmfo_hc_aux_read *r = arg;
+	uint64_t size = (uint64_t)(vmfo_aux_image_end - vmfo_aux_image);
+	(void)m;
+	if (r->len == 0 || r->len > size || r->offset > size - r->len)
+		return VMFO_EINVAL;
+	void *dst = guest_range(&g->vm, r->gpa, r->len);
+	if (!dst)
+		return VMFO_EFAULT;
+	memcpy(dst, vmfo_aux_image + r->offset, r->len);
+	return VMFO_OK;
+}
+
 typedef uint32_t (*hc_fn)(struct vmfo *m, struct guest *g, void *arg);
 
 #define HC(nr, name, type, fn) [nr] = { name, sizeof(type), offsetof(type, status), fn }
@@ -88,14 +315,28 @@ static const struct {
 	HC(VMFO_HC_HEARTBEAT, "heartbeat", struct vmfo_hc_heartbeat, hc_heartbeat),
 	HC(VMFO_HC_CONSOLE, "console", struct vmfo_hc_console, hc_console),
 	HC(VMFO_HC_ACK, "ack", struct vmfo_hc_ack, hc_ack),
+	HC(VMFO_HC_REPORT, "report", struct vmfo_hc_units, hc_report),
+	HC(VMFO_HC_REQUEST, "request", struct vmfo_hc_request, hc_request),
+	HC(VMFO_HC_APP_EVENT, "app event", struct vmfo_hc_app_event, hc_app_event),
+	HC(VMFO_HC_APP_FAILURE, "app failure", struct vmfo_hc_app_event, hc_app_failure),
+	HC(VMFO_HC_PANIC, "panic", struct vmfo_hc_panic, hc_panic),
+	HC(VMFO_HC_AUX_READ, "aux read", struct vmfo_hc_aux_read, hc_aux_read),
 };
 
+#define HC_ARG_MAX 256
+_Static_assert(sizeof(struct vmfo_hc_app_event) <= HC_ARG_MAX &&
+		       sizeof(struct vmfo_hc_units) <= HC_ARG_MAX &&
+		       sizeof(struct vmfo_hc_request) <= HC_ARG_MAX &&
+		       sizeof(struct vmfo_hc_heartbeat) <= HC_ARG_MAX,
+	       "hypercall argument buffer too small");
+
 /* The argument is copied out of guest memory before it is looked at, so the
- * guest cannot change it under the handler; only the status goes back. */
+ * guest cannot change it under the handler; the copy, with the handler's
+ * OUT fields and status, goes back. */
 enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *run)
 {
 	char why[96];
-	uint8_t arg[64] __attribute__((aligned(8)));
+	uint8_t arg[HC_ARG_MAX] __attribute__((aligned(8)));
 	uint32_t port = run->io.port;
 
 	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 || run->io.count != 1 ||
@@ -126,7 +367,12 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 	} else {
 		memcpy(arg, hva, size);
 		uint32_t status = hcalls[nr].fn(m, g, arg);
-		memcpy(hva + hcalls[nr].status_off, &status, sizeof status);
+		if (status != VMFO_OK) {
+			snprintf(why, sizeof why, "%s hypercall (status %u)", hcalls[nr].name, status);
+			refuse(g, why);
+		}
+		memcpy(arg + hcalls[nr].status_off, &status, sizeof status);
+		memcpy(hva, arg, size);
 	}
 	pthread_mutex_unlock(&m->lock);
 	return VM_CONTINUE;

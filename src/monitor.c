@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "failover.h"
 #include "hcall.h"
 #include "loader.h"
 
@@ -62,9 +63,77 @@ const char *state_name(enum guest_state s)
 struct guest *guest_by_role(struct vmfo *m, enum vmfo_role r)
 {
 	for (int i = 0; i < 2; i++)
-		if (m->g[i].state != G_DOWN && m->g[i].role == r)
+		if ((m->g[i].state == G_RUNNING || m->g[i].state == G_BOOTING) && m->g[i].role == r)
 			return &m->g[i];
 	return NULL;
+}
+
+const char *app_state_name(enum app_state s)
+{
+	static const char *const names[] = { "free", "starting", "running", "failed", "moving",
+					     "stopped" };
+	return names[s];
+}
+
+struct app *app_by_name(struct vmfo *m, const char *name)
+{
+	for (int i = 0; i < MAX_APPS; i++)
+		if (m->app[i].state != A_FREE && strcmp(m->app[i].name, name) == 0)
+			return &m->app[i];
+	return NULL;
+}
+
+int app_vm(const struct vmfo *m, const struct app *a)
+{
+	return a->row >= 0 ? m->table.row[a->row].vm : NO_VM;
+}
+
+void fmt_units(const struct units *u, char *buf, size_t size)
+{
+	units_format(u, buf, size);
+}
+
+void units_to_runs(const struct units *u, struct vmfo_runs *r)
+{
+	memset(r, 0, sizeof *r);
+	for (uint32_t i = 0; i < u->nruns && i < VMFO_MAX_RUNS; i++) {
+		r->run[i].first = u->run[i].first;
+		r->run[i].count = u->run[i].count;
+		r->nruns++;
+	}
+}
+
+int runs_to_units(const struct vmfo_runs *r, struct units *u)
+{
+	units_clear(u);
+	if (r->nruns == 0 || r->nruns > VMFO_MAX_RUNS)
+		return -1;
+	for (uint32_t i = 0; i < r->nruns; i++)
+		if (units_add_run(u, r->run[i].first, r->run[i].count))
+			return -1;
+	return 0;
+}
+
+/* ---- the auxiliary image ---- */
+
+static const struct vmfo_aux_dir *aux_dir(void)
+{
+	return (const struct vmfo_aux_dir *)vmfo_aux_image;
+}
+
+int aux_find(const char *prog)
+{
+	const struct vmfo_aux_dir *d = aux_dir();
+	for (uint64_t i = 0; i < d->nprogs && i < VMFO_AUX_MAX_PROGS; i++)
+		if (strncmp(d->prog[i].name, prog, sizeof d->prog[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *aux_name(int prog)
+{
+	const struct vmfo_aux_dir *d = aux_dir();
+	return prog >= 0 && (uint64_t)prog < d->nprogs ? d->prog[prog].name : "?";
 }
 
 void log_append(struct log_ring *r, const char *text, size_t len)
@@ -84,13 +153,29 @@ void log_append(struct log_ring *r, const char *text, size_t len)
 
 /* ---- faults the VMM detects ---- */
 
+/* Claim 9's OS fault detecting routine ends here, whatever the mechanism
+ * (heartbeat loss, triple fault, wild access, the OS's own panic report). A
+ * failed active OS is handed to the monitor thread for claim 1/7's takeover. */
 void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause)
 {
 	if (g->state != G_RUNNING && g->state != G_BOOTING)
 		return; /* already failed or gone: one fault is reported once */
 	g->state = G_FAILED;
+	g->fault_us = now_us();
 	strlcpy0(g->fail_cause, cause, sizeof g->fail_cause);
 	trace_emit(&m->trace, "vmm.os_fault", "vm", g->vm.name, "cause", cause, NULL);
+	if (g->role == VMFO_ROLE_ACTIVE)
+		monitor_queue(m, WORK_OS_FAILOVER, g->vm.index);
+}
+
+void monitor_queue(struct vmfo *m, enum work_kind kind, int index)
+{
+	if (m->work_count == WORK_MAX) {
+		fprintf(stderr, "vmfo: monitor work queue full; dropping work for %d\n", index);
+		return;
+	}
+	m->work[(m->work_head + m->work_count++) % WORK_MAX] = (struct work){ kind, index };
+	pthread_cond_broadcast(&m->wake);
 }
 
 /* A guest touched guest-physical memory with no memslot: storage it does
@@ -137,46 +222,69 @@ static enum vm_action on_exit(struct vm *vm, struct kvm_run *run, void *opaque)
 	return VM_HALT;
 }
 
-/* ---- heartbeat watchdog ---- */
-
-static void sleep_us(uint64_t us)
-{
-	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
+/* ---- the monitor thread: heartbeat watchdog and failover work ---- */
 
 /* Declares an OS hung after cfg.miss heartbeat periods without one. If the
- * watchdog itself was held up (the host stalled every thread), a gap it sees
- * says nothing about the guest, so it restarts the count instead. */
-static void *watchdog_main(void *arg)
+ * monitor thread itself was held up (the host stalled every thread), a gap
+ * it sees says nothing about the guest, so it restarts the count instead.
+ * With m->lock held. */
+static void check_heartbeats(struct vmfo *m, uint64_t now, bool stalled)
+{
+	uint64_t limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
+	for (int i = 0; i < 2 && m->booted && limit; i++) {
+		struct guest *g = &m->g[i];
+		/* Heartbeats land without the lock: one may be newer than
+		 * `now`, which is then no gap at all. */
+		uint64_t hb = atomic_load(&g->last_hb_us);
+		if (g->state != G_RUNNING)
+			continue;
+		if (stalled)
+			atomic_store(&g->last_hb_us, now);
+		else if (now > hb && now - hb > limit)
+			monitor_os_fault(m, g, "heartbeat");
+	}
+}
+
+static void run_work(struct vmfo *m, struct work w)
+{
+	pthread_mutex_lock(&m->ctl);
+	if (w.kind == WORK_OS_FAILOVER)
+		failover_os(m, w.index);
+	else
+		failover_app(m, w.index);
+	pthread_mutex_unlock(&m->ctl);
+}
+
+static void *monitor_main(void *arg)
 {
 	struct vmfo *m = arg;
 	uint64_t period = m->cfg.heartbeat_ms * 1000;
-	uint64_t limit = period * m->cfg.miss;
-	uint64_t step = period / 2 ? period / 2 : 500;
+	uint64_t step = period / 2 ? period / 2 : 5000;
 	uint64_t last = now_us();
 
+	pthread_mutex_lock(&m->lock);
 	while (!atomic_load(&m->quit)) {
-		sleep_us(step);
+		struct timespec deadline;
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_nsec += (long)step * 1000;
+		deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+		deadline.tv_nsec %= 1000000000L;
+		if (m->work_count == 0)
+			pthread_cond_timedwait(&m->wake, &m->lock, &deadline);
 		uint64_t now = now_us();
-		bool stalled = now - last > step + period;
+		check_heartbeats(m, now, now - last > step + period);
 		last = now;
-		pthread_mutex_lock(&m->lock);
-		for (int i = 0; i < 2 && m->booted && period; i++) {
-			struct guest *g = &m->g[i];
-			/* Heartbeats land without the lock: one may be newer
-			 * than `now`, which is then no gap at all. */
-			uint64_t hb = atomic_load(&g->last_hb_us);
-			if (g->state != G_RUNNING)
-				continue;
-			if (stalled)
-				atomic_store(&g->last_hb_us, now);
-			else if (now > hb && now - hb > limit)
-				monitor_os_fault(m, g, "heartbeat");
+		if (m->work_count) {
+			struct work w = m->work[m->work_head];
+			m->work_head = (m->work_head + 1) % WORK_MAX;
+			m->work_count--;
+			pthread_mutex_unlock(&m->lock);
+			run_work(m, w);
+			pthread_mutex_lock(&m->lock);
+			last = now_us(); /* time spent on work is not a stall */
 		}
-		pthread_mutex_unlock(&m->lock);
 	}
+	pthread_mutex_unlock(&m->lock);
 	return NULL;
 }
 
@@ -188,8 +296,14 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	m->cfg = *cfg;
 	m->vmm_row = -1;
 	*kvm_failed = false;
+	pthread_mutex_init(&m->ctl, NULL);
 	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->acked, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->acked, &ca);
+	pthread_cond_init(&m->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	trace_init(&m->trace);
 	m->kvm.fd = -1;
 	if (config_check(cfg, e))
@@ -203,46 +317,92 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	table_init(&m->table, m->pool.nunits, m->pool.unit_bytes);
 	if (cfg->trace_path && trace_open_file(&m->trace, cfg->trace_path, e))
 		return -1;
-	int rc = pthread_create(&m->watchdog, NULL, watchdog_main, m);
+	int rc = pthread_create(&m->monitor, NULL, monitor_main, m);
 	if (rc)
-		return err_set(e, "starting the watchdog thread: %s", strerror(rc));
-	m->watchdog_started = true;
+		return err_set(e, "starting the monitor thread: %s", strerror(rc));
+	m->monitor_started = true;
 	return 0;
 }
 
 void monitor_destroy(struct vmfo *m)
 {
-	monitor_reset(m);
+	pthread_mutex_lock(&m->lock);
 	atomic_store(&m->quit, true);
-	if (m->watchdog_started)
-		pthread_join(m->watchdog, NULL);
+	pthread_cond_broadcast(&m->wake);
+	pthread_mutex_unlock(&m->lock);
+	if (m->monitor_started)
+		pthread_join(m->monitor, NULL);
+	monitor_reset(m);
 	pool_destroy(&m->pool);
 	kvm_host_close(&m->kvm);
 	trace_destroy(&m->trace);
 	pthread_cond_destroy(&m->acked);
+	pthread_cond_destroy(&m->wake);
 	pthread_mutex_destroy(&m->lock);
+	pthread_mutex_destroy(&m->ctl);
 }
 
-/* Take n units from the pool into a new table row. */
-static int take_units(struct vmfo *m, const char *name, enum row_kind kind, int vm,
-		      uint32_t n, struct err *e)
+/* Unit number of a memslot's first unit. */
+static uint32_t slot_unit(const struct vmfo *m, const struct vm_slot *s)
 {
-	struct units u;
-	if (pool_alloc(&m->pool, n, &u, e))
-		return -1;
-	int row = table_add(&m->table, name, kind, vm, &u, e);
-	if (row < 0)
-		pool_free(&m->pool, &u, NULL);
-	return row;
+	return (uint32_t)((s->gpa - VMFO_POOL_GPA) / m->pool.unit_bytes);
 }
 
-static int map_units(struct vmfo *m, struct guest *g, const struct units *u, struct err *e)
+/* A slot must lie within what g holds and within one table row, so that a
+ * row (an app's region) always moves as whole slots. */
+static bool slot_fits(const struct vmfo *m, const struct vm_slot *s, const struct units *want)
 {
-	for (uint32_t r = 0; r < u->nruns; r++) {
-		const struct run *run = &u->run[r];
-		if (vm_map(&g->vm, VMFO_POOL_GPA + (uint64_t)run->first * m->pool.unit_bytes,
-			   pool_hva(&m->pool, run->first), (uint64_t)run->count * m->pool.unit_bytes, e) < 0)
-			return -1;
+	uint32_t first = slot_unit(m, s);
+	uint32_t count = (uint32_t)(s->size / m->pool.unit_bytes);
+	int row = table_owner_of(&m->table, first);
+	for (uint32_t k = 0; k < count; k++)
+		if (!units_contains(want, first + k) || table_owner_of(&m->table, first + k) != row)
+			return false;
+	return true;
+}
+
+/* Make g's memslots match the table: delete the slots whose units left g or
+ * that now straddle two rows, then add a slot for every run of units g holds
+ * and has not mapped. Deleting a slot the guest still uses would make it
+ * fault, so call this either on g's own vCPU thread (the guest is not
+ * running then) or when every deleted slot holds only units g gave up. */
+int sync_slots(struct vmfo *m, struct guest *g, struct err *e)
+{
+	struct units want, have, row_missing;
+	int idx = g->vm.index;
+
+	table_units_of_vm(&m->table, idx, &want);
+	units_clear(&have);
+	for (int s = 0; s < VM_MAX_SLOTS; s++) {
+		const struct vm_slot *sl = &g->vm.slot[s];
+		if (!sl->used)
+			continue;
+		if (!slot_fits(m, sl, &want)) {
+			if (vm_unmap(&g->vm, s, e))
+				return -1;
+			continue;
+		}
+		units_add_run(&have, slot_unit(m, sl), (uint32_t)(sl->size / m->pool.unit_bytes));
+	}
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &m->table.row[r];
+		if (!row->used || row->vm != idx)
+			continue;
+		row_missing = row->units;
+		struct units both;
+		units_clear(&both);
+		for (uint32_t i = 0; i < have.nruns; i++)
+			for (uint32_t k = 0; k < have.run[i].count; k++)
+				if (units_contains(&row_missing, have.run[i].first + k))
+					units_add_run(&both, have.run[i].first + k, 1);
+		units_remove(&row_missing, &both);
+		for (uint32_t i = 0; i < row_missing.nruns; i++) {
+			const struct run *run = &row_missing.run[i];
+			if (vm_map(&g->vm, VMFO_POOL_GPA + (uint64_t)run->first * m->pool.unit_bytes,
+				   pool_hva(&m->pool, run->first),
+				   (uint64_t)run->count * m->pool.unit_bytes, e) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -269,26 +429,39 @@ static void boot_info_for(struct vmfo *m, struct guest *g, struct vmfo_boot_info
 	bi->tsc_khz = g->vm.tsc_khz;
 }
 
-/* Create one guest's VM on the storage its table row holds and start it. */
-static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, struct err *e)
+/* Take n units from the pool for g's own storage (a new OS row) and start
+ * the OS on them. Claim 1: the caller picks sufficient or insufficient. */
+static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t units,
+		       struct err *e)
 {
 	struct guest *g = &m->g[idx];
 	struct vmfo_boot_info bi;
 	struct vm_entry entry;
-	char units[128], mb[24];
+	struct units u;
+	char text[128], mb[24];
 
+	memset(g, 0, sizeof *g);
+	g->os_row = -1;
+	if (pool_alloc(&m->pool, units, &u, e))
+		return -1;
+	snprintf(text, sizeof text, "vm%d", idx);
+	g->os_row = table_add(&m->table, text, ROW_OS, idx, &u, e);
+	if (g->os_row < 0) {
+		pool_free(&m->pool, &u, NULL);
+		return -1;
+	}
 	if (vm_create(&g->vm, &m->kvm, idx, e))
 		return -1;
 	g->created = true;
 	g->role = role;
 	g->state = G_BOOTING;
-	g->kernel_unit = m->table.row[g->os_row].units.run[0].first;
+	g->kernel_unit = u.run[0].first;
 	g->mb_next_seq = 1;
-	if (map_units(m, g, &m->table.row[g->os_row].units, e))
+	if (sync_slots(m, g, e))
 		return -1;
-	units_format(&m->table.row[g->os_row].units, units, sizeof units);
+	units_format(&u, text, sizeof text);
 	snprintf(mb, sizeof mb, "%" PRIu64, row_bytes(&m->table, &m->table.row[g->os_row]) / MB);
-	trace_emit(&m->trace, "vmm.alloc", "vm", g->vm.name, "units", units, "mb", mb, NULL);
+	trace_emit(&m->trace, "vmm.alloc", "vm", g->vm.name, "units", text, "mb", mb, NULL);
 
 	/* The OS image comes from the VMM's own storage, where the VMM keeps
 	 * the master copy; the new OS's units are fresh (zeroed) from the pool. */
@@ -303,40 +476,45 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, struct err 
 	return vm_start(&g->vm, on_exit, m, e);
 }
 
+static void reset_locked(struct vmfo *m);
+
 int monitor_boot(struct vmfo *m, struct err *e)
 {
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
+	struct units u;
 
+	pthread_mutex_lock(&m->ctl);
 	pthread_mutex_lock(&m->lock);
 	if (m->booted) {
 		pthread_mutex_unlock(&m->lock);
+		pthread_mutex_unlock(&m->ctl);
 		return err_set(e, "already booted: use 'reset' first");
 	}
 	m->mark = trace_count(&m->trace);
-	m->vmm_row = take_units(m, "vmm", ROW_VMM, NO_VM, 1, e);
-	if (m->vmm_row < 0)
+	m->booted = true; /* from here, reset undoes whatever was done */
+	if (pool_alloc(&m->pool, 1, &u, e))
 		goto fail;
-	memcpy(pool_hva(&m->pool, m->table.row[m->vmm_row].units.run[0].first), vmfo_guest_image,
-	       guest_image_size());
-	m->g[0].os_row = take_units(m, "vm0", ROW_OS, 0, (uint32_t)m->cfg.active_mb / unit_mb, e);
-	if (m->g[0].os_row < 0)
+	m->vmm_row = table_add(&m->table, "vmm", ROW_VMM, NO_VM, &u, e);
+	if (m->vmm_row < 0) {
+		pool_free(&m->pool, &u, NULL);
 		goto fail;
-	m->g[1].os_row = take_units(m, "vm1", ROW_OS, 1, (uint32_t)m->cfg.standby_mb / unit_mb, e);
-	if (m->g[1].os_row < 0)
-		goto fail;
-	m->booted = true;
-	if (start_guest(m, 0, VMFO_ROLE_ACTIVE, e) || start_guest(m, 1, VMFO_ROLE_STANDBY, e))
+	}
+	memcpy(pool_hva(&m->pool, u.run[0].first), vmfo_guest_image, guest_image_size());
+	if (start_guest(m, 0, VMFO_ROLE_ACTIVE, (uint32_t)m->cfg.active_mb / unit_mb, e) ||
+	    start_guest(m, 1, VMFO_ROLE_STANDBY, (uint32_t)m->cfg.standby_mb / unit_mb, e))
 		goto fail;
 	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
 	return 0;
 fail:
-	m->booted = true; /* so that reset undoes whatever was done */
 	pthread_mutex_unlock(&m->lock);
-	monitor_reset(m);
+	reset_locked(m);
+	pthread_mutex_unlock(&m->ctl);
 	return -1;
 }
 
-void monitor_reset(struct vmfo *m)
+/* With m->ctl held and m->lock not held. */
+static void reset_locked(struct vmfo *m)
 {
 	/* vCPU threads take m->lock for hypercalls: stop them unlocked. */
 	for (int i = 0; i < 2; i++)
@@ -355,12 +533,21 @@ void monitor_reset(struct vmfo *m)
 			pool_free(&m->pool, &m->table.row[r].units, NULL);
 			table_remove(&m->table, r);
 		}
+	memset(m->app, 0, sizeof m->app);
+	m->work_count = 0;
 	if (m->booted)
 		trace_clear(&m->trace);
 	m->booted = false;
 	m->vmm_row = -1;
 	m->mark = 0;
 	pthread_mutex_unlock(&m->lock);
+}
+
+void monitor_reset(struct vmfo *m)
+{
+	pthread_mutex_lock(&m->ctl);
+	reset_locked(m);
+	pthread_mutex_unlock(&m->ctl);
 }
 
 /* ---- requests to a guest through its mailbox ---- */
@@ -371,47 +558,134 @@ static struct vmfo_mailbox *mailbox_of(struct vmfo *m, struct guest *g)
 				       VMFO_KOFF_MAILBOX);
 }
 
-/* Post a request and ring the doorbell; with m->lock held. Returns its seq. */
-static int mailbox_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd,
-			const uint64_t *args, int nargs, uint64_t *seq, struct err *e)
+static const char *const request_names[VMFO_MB_MAX] = {
+	[VMFO_MB_PING] = "ping", [VMFO_MB_APP_START] = "app start",
+	[VMFO_MB_APP_GROW] = "app grow", [VMFO_MB_APP_FAULT] = "app fault",
+	[VMFO_MB_OS_FAULT] = "OS fault", [VMFO_MB_DISCONNECT] = "disconnect",
+	[VMFO_MB_ATTACH] = "attach", [VMFO_MB_ACTIVATE] = "activate",
+};
+
+int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
+		  struct err *e)
 {
 	struct vmfo_mailbox *mb = mailbox_of(m, g);
+	struct timespec deadline;
+
+	if (g->state != G_RUNNING)
+		return err_set(e, "%s is %s", g->vm.name, state_name(g->state));
 	if (g->mb_acked + 1 != g->mb_next_seq)
 		return err_set(e, "%s has not answered its last request yet", g->vm.name);
 	mb->cmd = cmd;
 	for (int i = 0; i < 6; i++)
 		mb->arg[i] = i < nargs ? args[i] : 0;
-	*seq = g->mb_next_seq++;
-	__atomic_store_n(&mb->req_seq, *seq, __ATOMIC_RELEASE);
-	return vm_doorbell(&g->vm, VMFO_VEC_DOORBELL, e);
+	if (runs)
+		units_to_runs(runs, &mb->runs);
+	uint64_t seq = g->mb_next_seq++;
+	__atomic_store_n(&mb->req_seq, seq, __ATOMIC_RELEASE);
+	if (vm_doorbell(&g->vm, VMFO_VEC_DOORBELL, e))
+		return -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+	deadline.tv_nsec %= 1000000000L;
+	while (g->mb_acked < seq) {
+		if (g->state != G_RUNNING)
+			return err_set(e, "%s stopped (%s) before answering the %s request", g->vm.name,
+				       state_name(g->state), request_names[cmd]);
+		if (pthread_cond_timedwait(&m->acked, &m->lock, &deadline) == ETIMEDOUT &&
+		    g->mb_acked < seq)
+			return err_set(e, "%s did not answer the %s request within %d ms", g->vm.name,
+				       request_names[cmd], timeout_ms);
+	}
+	*status = __atomic_load_n(&mb->ack_status, __ATOMIC_ACQUIRE);
+	return 0;
 }
 
-int monitor_wild_write(struct vmfo *m, struct err *e)
+static const char *const os_fault_names[VMFO_OS_FAULT_MAX] = {
+	[VMFO_OS_FAULT_PANIC] = "panic", [VMFO_OS_FAULT_HANG] = "hang",
+	[VMFO_OS_FAULT_TRIPLE] = "triple", [VMFO_OS_FAULT_WILD] = "wild",
+};
+
+int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e)
 {
-	uint64_t seq;
+	int64_t status;
+	int rc = -1;
+
+	pthread_mutex_lock(&m->ctl);
 	pthread_mutex_lock(&m->lock);
 	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
-	if (!m->booted || !g) {
-		pthread_mutex_unlock(&m->lock);
-		return err_set(e, "not booted: use 'boot' first");
+	if (!m->booted)
+		err_set(e, "not booted: use 'boot' first");
+	else if (!g || g->state != G_RUNNING)
+		err_set(e, "no active OS is running to fault");
+	else if (target != UINT32_MAX && target >= m->pool.nunits)
+		err_set(e, "unit %u is outside the pool (0-%u)", target, m->pool.nunits - 1);
+	else {
+		struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
+		struct units own;
+		table_units_of_vm(&m->table, g->vm.index, &own);
+		if (target == UINT32_MAX && sb)
+			target = sb->kernel_unit;
+		for (uint32_t u = 0; u < m->pool.nunits && target == UINT32_MAX; u++)
+			if (!units_contains(&own, u))
+				target = u;
+		uint64_t args[2] = { (uint64_t)kind,
+				     VMFO_POOL_GPA + (uint64_t)target * m->pool.unit_bytes + 0x100 };
+		m->mark = trace_count(&m->trace);
+		rc = guest_request(m, g, VMFO_MB_OS_FAULT, args, 2, NULL, 2000, &status, e);
+		if (rc == 0 && status != VMFO_OK)
+			rc = err_set(e, "%s refused the %s fault (status %lld)", g->vm.name,
+				     os_fault_names[kind], (long long)status);
 	}
-	if (g->state != G_RUNNING) {
-		pthread_mutex_unlock(&m->lock);
-		return err_set(e, "the active OS (%s) is %s", g->vm.name, state_name(g->state));
-	}
-	/* Aim at storage the active OS does not own: the standby's kernel
-	 * unit if there is a standby, else the first unit outside its own. */
-	struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
-	struct units own;
-	table_units_of_vm(&m->table, g->vm.index, &own);
-	uint32_t target = sb ? sb->kernel_unit : UINT32_MAX;
-	for (uint32_t u = 0; u < m->pool.nunits && target == UINT32_MAX; u++)
-		if (!units_contains(&own, u))
-			target = u;
-	uint64_t gpa = VMFO_POOL_GPA + (uint64_t)target * m->pool.unit_bytes + 0x100;
-	m->mark = trace_count(&m->trace);
-	int rc = mailbox_post(m, g, VMFO_MB_WILD_WRITE, &gpa, 1, &seq, e);
 	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
+	return rc;
+}
+
+/* Reboot the failed VM as the new standby, with insufficient storage from
+ * the unused pool, so that the next failure can be taken over too. */
+int monitor_reprotect(struct vmfo *m, struct err *e)
+{
+	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
+	int rc = -1;
+
+	pthread_mutex_lock(&m->ctl);
+	pthread_mutex_lock(&m->lock);
+	struct guest *act = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	struct guest *failed = NULL;
+	for (int i = 0; i < 2; i++)
+		if (m->g[i].state == G_FAILED)
+			failed = &m->g[i];
+	if (!m->booted)
+		err_set(e, "not booted: use 'boot' first");
+	else if (!failed)
+		err_set(e, "no failed OS to reprotect");
+	else if (!act || act == failed)
+		err_set(e, "no active OS is running: reprotect needs a survivor (try reset)");
+	else if (failed->os_row >= 0 && m->table.row[failed->os_row].used)
+		err_set(e, "%s still holds storage: its failover has not finished", failed->vm.name);
+	else if (m->pool.nfree < m->cfg.standby_mb / unit_mb)
+		err_set(e, "the pool has %u MB unused, a new standby needs %" PRIu64 " MB",
+			(unsigned)(m->pool.nfree * unit_mb), m->cfg.standby_mb);
+	else {
+		int idx = failed->vm.index;
+		pthread_mutex_unlock(&m->lock);
+		vm_destroy(&failed->vm);
+		pthread_mutex_lock(&m->lock);
+		m->mark = trace_count(&m->trace);
+		rc = start_guest(m, idx, VMFO_ROLE_STANDBY, (uint32_t)(m->cfg.standby_mb / unit_mb), e);
+		m->g[idx].reprotected = true; /* hc_ready emits vmm.reprotect */
+		if (rc == 0)
+			for (int r = 0; r < TABLE_MAX_ROWS; r++)
+				if (m->table.row[r].used && m->table.row[r].kind == ROW_APP &&
+				    m->table.row[r].vm == act->vm.index)
+					m->table.row[r].takeover = idx;
+	}
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
 	return rc;
 }
 

@@ -35,6 +35,32 @@ int config_check(const struct config *c, struct err *e);
 
 enum guest_state { G_DOWN, G_BOOTING, G_RUNNING, G_FAILED };
 
+#define MAX_APPS 16
+#define APP_NAME_MAX ROW_NAME_MAX
+
+enum app_state { A_FREE, A_STARTING, A_RUNNING, A_FAILED, A_MOVING, A_STOPPED };
+
+/* What the VMM knows of an app; its storage is table row `row`. */
+struct app {
+	enum app_state state;
+	char name[APP_NAME_MAX];
+	int prog;              /* index in the auxiliary image */
+	bool hot;              /* a hot-standby job (claims 5, 8) */
+	int row;               /* table row, or -1 once it holds no storage */
+	uint64_t acked_seq;    /* last seq its OS acknowledged (heartbeats) */
+	uint64_t resumed_seq;  /* seq/hash its last app.resumed carried */
+	uint64_t resumed_hash;
+	uint64_t failed_us;    /* when its failure was reported */
+};
+
+/* Policy work the monitor thread carries out, in order. */
+enum work_kind { WORK_OS_FAILOVER, WORK_APP_FAILOVER };
+struct work {
+	enum work_kind kind;
+	int index; /* VM index or app id */
+};
+#define WORK_MAX 32
+
 #define LOG_LINES 64
 struct log_ring {
 	char line[LOG_LINES][VMFO_CONSOLE_MAX + 1];
@@ -56,15 +82,25 @@ struct guest {
 	struct log_ring log;
 	uint64_t mb_next_seq;  /* mailbox: next request number */
 	uint64_t mb_acked;     /* mailbox: last request answered */
+	uint64_t fault_us;     /* when its OS fault was detected */
+	bool reprotected;      /* rebooted as the new standby after a failure */
 };
 
 struct vmfo {
 	struct config cfg;
 	struct kvm_host kvm;
-	/* One lock for the pool, the table and the guests' state, taken by
-	 * the command layer, the watchdog and vCPU threads (for hypercalls). */
+	/* ctl serialises policy: one state-changing command or failover
+	 * sequence at a time. Taken before lock, never by vCPU threads. */
+	pthread_mutex_t ctl;
+	/* lock guards the pool, the table, the apps and the guests' state; it
+	 * is held briefly by commands, the monitor thread and vCPU threads
+	 * (hypercalls), and released while anyone waits for a guest. */
 	pthread_mutex_t lock;
 	pthread_cond_t acked;  /* a mailbox request was answered */
+	pthread_cond_t wake;   /* work was queued for the monitor thread */
+	struct app app[MAX_APPS];
+	struct work work[WORK_MAX];
+	unsigned work_head, work_count;
 	struct pool pool;
 	struct table table;
 	struct trace trace;
@@ -72,8 +108,8 @@ struct vmfo {
 	int vmm_row;
 	bool booted;
 	size_t mark;           /* trace index of the last state-changing command */
-	pthread_t watchdog;
-	bool watchdog_started;
+	pthread_t monitor;     /* the monitor thread: watchdog and failovers */
+	bool monitor_started;
 	atomic_bool quit;
 };
 
@@ -89,18 +125,49 @@ void monitor_destroy(struct vmfo *m);
 int monitor_boot(struct vmfo *m, struct err *e);
 /* Stop both guests, delete their VMs and slots, return every unit. */
 void monitor_reset(struct vmfo *m);
-/* Ask the active OS to write a unit it does not own (fault os wild). */
-int monitor_wild_write(struct vmfo *m, struct err *e);
+/* Make the active OS execute an OS fault (enum vmfo_os_fault). A wild
+ * write goes to unit `target`, or with UINT32_MAX to the standby's kernel
+ * unit (or the first unit the active OS does not own). */
+int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e);
+/* Reboot the failed VM as the new standby with insufficient storage. */
+int monitor_reprotect(struct vmfo *m, struct err *e);
 /* Check the invariants: table against pool, memslots against table. */
 int monitor_check_invariants(struct vmfo *m, struct err *e);
 
 /* Called with m->lock held. */
 void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause);
+void monitor_queue(struct vmfo *m, enum work_kind kind, int index);
+/* Make g's memslots match the table (see monitor.c for when it is safe). */
+int sync_slots(struct vmfo *m, struct guest *g, struct err *e);
+/* Post a mailbox request and wait for the answer, releasing m->lock while
+ * waiting. runs may be NULL. *status gets the guest's answer. */
+int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
+		  struct err *e);
+/* Format helpers for event fields. */
+void fmt_units(const struct units *u, char *buf, size_t size);
+void units_to_runs(const struct units *u, struct vmfo_runs *r);
+int runs_to_units(const struct vmfo_runs *r, struct units *u);
+struct app *app_by_name(struct vmfo *m, const char *name);
+static inline int app_id(const struct vmfo *m, const struct app *a)
+{
+	return (int)(a - m->app);
+}
+/* The VM an app's storage is mapped in, or NO_VM. */
+int app_vm(const struct vmfo *m, const struct app *a);
 void log_append(struct log_ring *r, const char *text, size_t len);
 
 const char *role_name(enum vmfo_role r);
 const char *state_name(enum guest_state s);
-/* The guest currently holding a role, or NULL. */
+/* The live (booting or running) guest holding a role, or NULL. */
 struct guest *guest_by_role(struct vmfo *m, enum vmfo_role r);
+const char *app_state_name(enum app_state s);
+
+/* The auxiliary image (claim 2): app programs, embedded at build time. */
+extern const unsigned char vmfo_aux_image[];
+extern const unsigned char vmfo_aux_image_end[];
+/* Index of a program in the auxiliary image, or -1. */
+int aux_find(const char *prog);
+const char *aux_name(int prog);
 
 #endif

@@ -153,6 +153,17 @@ bool trace_get(struct trace *t, size_t idx, struct event *out)
 	return ok;
 }
 
+struct event *trace_snapshot(struct trace *t, size_t *n)
+{
+	pthread_mutex_lock(&t->lock);
+	struct event *copy = malloc((t->n ? t->n : 1) * sizeof *copy);
+	*n = copy ? t->n : 0;
+	if (copy && t->n)
+		memcpy(copy, t->ev, t->n * sizeof *copy);
+	pthread_mutex_unlock(&t->lock);
+	return copy;
+}
+
 bool event_matches(const struct event *ev, const char *name, const char *key, const char *val)
 {
 	if (strcmp(ev->name, name) != 0)

@@ -57,6 +57,8 @@ bool trace_wait(struct trace *t, const char *name, const char *key, const char *
 /* Whether ev is called name and (when key is not NULL) has key=val. */
 bool event_matches(const struct event *ev, const char *name, const char *key, const char *val);
 
+/* A copy of every event so far (free() it); *n gets the count. */
+struct event *trace_snapshot(struct trace *t, size_t *n);
 const char *event_field(const struct event *ev, const char *key);
 /* One readable line: "  12  +1.234567 s  os.ready vm=vm0 role=active  [claims 1]" */
 void event_format(const struct event *ev, char *buf, size_t size);

@@ -32,9 +32,9 @@ is "$out" "error: not booted: use 'boot' first" "log before boot"
 run "$VMFO" -c 'fault os wild'
 is "$out" "error: not booted: use 'boot' first" "fault before boot"
 run "$VMFO" -c 'fault os melt'
-is "$out" "error: unknown OS fault 'melt' (this build has: wild)" "unknown fault kind"
+is "$out" "error: unknown OS fault 'melt' (panic, hang, triple or wild)" "unknown fault kind"
 run "$VMFO" -c 'fault'
-is "$out" "error: usage: fault os wild" "fault without arguments"
+is "$out" "error: usage: fault os KIND | fault app NAME KIND" "fault without arguments"
 
 run "$VMFO" -c 'trace abc'
 is "$out" "error: usage: trace [N] | trace save FILE" "trace with a bad number"

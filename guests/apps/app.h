@@ -1,0 +1,61 @@
+/* app.h — the runtime of a vmfo app: ring 3, no libc, all state in the
+ * app's own region, reached through its header. Programs are linked at 0
+ * and built position-independent, so they run wherever their region is. */
+#ifndef VMFO_APP_H
+#define VMFO_APP_H
+
+#include <stdint.h>
+
+#include "../../src/abi.h"
+
+/* A system call: `hlt` at CPL3 raises #GP, which the OS recognises as a
+ * call (rax = number). The `syscall` instruction would be the usual way in,
+ * but on the nested hosts vmfo runs on it reaches LSTAR still at CPL3;
+ * exceptions always enter ring 0. */
+static inline uint64_t sys(uint64_t nr)
+{
+	uint64_t ret;
+	__asm__ volatile("hlt" : "=a"(ret) : "a"(nr) : "memory");
+	return ret;
+}
+
+static inline void barrier(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
+
+/* A strong 64-bit mixer (splitmix64's finaliser). */
+static inline uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+/* Execute the fault the OS asked for; called by every app in its loop. */
+static inline void obey_inject(volatile struct vmfo_app_hdr *h)
+{
+	switch (h->inject) {
+	case VMFO_APP_FAULT_CRASH:
+		__asm__ volatile("ud2");
+		break;
+	case VMFO_APP_FAULT_ERROR:
+		__asm__ volatile("int3");
+		break;
+	case VMFO_APP_FAULT_HANG:
+		for (;;)
+			barrier(); /* no progress, ever: the OS's watchdog notices */
+	}
+}
+
+/* Tell the OS the app is ready: fresh, or resumed on verified state. */
+static inline void report_ready(volatile struct vmfo_app_hdr *h, enum vmfo_verify v)
+{
+	h->verify = v;
+	sys(VMFO_SYS_READY);
+}
+
+#endif

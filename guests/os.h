@@ -1,0 +1,59 @@
+/* os.h — internals shared by the mini-OS's files (not part of the ABI). */
+#ifndef VMFO_OS_H
+#define VMFO_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../src/abi.h"
+
+#define VEC_GP 13
+#define HLT_OPCODE 0xf4
+
+struct frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* kernel.c */
+extern const struct vmfo_boot_info *boot;
+extern uint64_t ticks;
+void hypercall(enum vmfo_hc nr, void *arg);
+void kprint(const char *a, uint64_t n, const char *b);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void __attribute__((noreturn)) os_panic(uint64_t reason);
+static inline uint64_t unit_gpa(uint32_t unit)
+{
+	return boot->pool_gpa + (uint64_t)unit * boot->unit_bytes;
+}
+
+/* storage.c: the units this OS holds, and which of them are free. */
+void storage_init(void);
+void storage_add(const struct vmfo_runs *r);
+void storage_release(const struct vmfo_runs *r);
+int storage_owns(const struct vmfo_runs *r);
+uint32_t storage_free_units(void);
+/* Take n free units, lowest first; 0 or -1 if there are not n free. */
+int storage_take(uint32_t n, struct vmfo_runs *out);
+/* Whether a unit is held by an app (tasks.c answers). */
+int task_uses_unit(uint32_t unit);
+
+/* tasks.c: apps in ring 3. */
+int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot);
+int64_t app_grow(uint64_t id, uint64_t units);
+int64_t app_inject(uint64_t id, uint64_t kind);
+int64_t app_disconnect(uint64_t id, uint64_t release);
+int64_t app_activate(uint64_t id, uint64_t prog, const struct vmfo_runs *runs);
+void tasks_tick(void);
+void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb);
+void tasks_fill_crash(struct vmfo_crash_record *c);
+void task_trap(struct frame *f); /* an exception from ring 3, or a system call */
+/* Pick the next app (or idle) and make *f its context; with save, keep
+ * the interrupted app's context first. */
+void schedule(struct frame *f, int save);
+void aux_init(void);
+
+#endif

@@ -1,0 +1,92 @@
+/* storage.c — the main storage this OS holds: its boot-time units, units the
+ * VMM granted (claim 5) or attached (claim 9's engaging routine), less what
+ * it released. Free storage is what it holds that no app uses. */
+#include "os.h"
+
+#define MAX_UNITS 8192 /* 16 GiB of 2 MiB units: the VMM's --pool-mb limit */
+
+static uint8_t held[MAX_UNITS / 8];
+
+static int is_held(uint32_t u)
+{
+	return u < MAX_UNITS && (held[u / 8] >> (u % 8)) & 1;
+}
+
+static uint32_t kernel_unit(void)
+{
+	return (uint32_t)((boot->kernel_gpa - boot->pool_gpa) / boot->unit_bytes);
+}
+
+static int is_free(uint32_t u)
+{
+	return is_held(u) && u != kernel_unit() && !task_uses_unit(u);
+}
+
+void storage_add(const struct vmfo_runs *r)
+{
+	for (uint32_t i = 0; i < r->nruns && i < VMFO_MAX_RUNS; i++)
+		for (uint32_t k = 0; k < r->run[i].count; k++) {
+			uint32_t u = r->run[i].first + k;
+			if (u < MAX_UNITS)
+				held[u / 8] |= (uint8_t)(1u << (u % 8));
+		}
+}
+
+void storage_release(const struct vmfo_runs *r)
+{
+	for (uint32_t i = 0; i < r->nruns && i < VMFO_MAX_RUNS; i++)
+		for (uint32_t k = 0; k < r->run[i].count; k++) {
+			uint32_t u = r->run[i].first + k;
+			if (u < MAX_UNITS)
+				held[u / 8] &= (uint8_t)~(1u << (u % 8));
+		}
+}
+
+int storage_owns(const struct vmfo_runs *r)
+{
+	if (r->nruns > VMFO_MAX_RUNS)
+		return 0;
+	for (uint32_t i = 0; i < r->nruns; i++)
+		for (uint32_t k = 0; k < r->run[i].count; k++)
+			if (!is_held(r->run[i].first + k))
+				return 0;
+	return 1;
+}
+
+void storage_init(void)
+{
+	struct vmfo_runs r = { .nruns = boot->nruns };
+	for (uint32_t i = 0; i < boot->nruns && i < VMFO_MAX_RUNS; i++) {
+		r.run[i].first = boot->run[i].first;
+		r.run[i].count = boot->run[i].count;
+	}
+	storage_add(&r);
+}
+
+uint32_t storage_free_units(void)
+{
+	uint32_t n = 0;
+	for (uint32_t u = 0; u < boot->pool_units && u < MAX_UNITS; u++)
+		n += is_free(u) != 0;
+	return n;
+}
+
+int storage_take(uint32_t n, struct vmfo_runs *out)
+{
+	out->nruns = 0;
+	for (uint32_t u = 0; n && u < boot->pool_units && u < MAX_UNITS; u++) {
+		if (!is_free(u))
+			continue;
+		if (out->nruns && out->run[out->nruns - 1].first + out->run[out->nruns - 1].count == u) {
+			out->run[out->nruns - 1].count++;
+		} else {
+			if (out->nruns == VMFO_MAX_RUNS)
+				return -1;
+			out->run[out->nruns].first = u;
+			out->run[out->nruns].count = 1;
+			out->nruns++;
+		}
+		n--;
+	}
+	return n ? -1 : 0;
+}

@@ -1,0 +1,391 @@
+/* tasks.c — apps in ring 3: loading from the auxiliary image, scheduling,
+ * system calls, the app watchdog, and the active OS's claim-9 routines:
+ * fault-level notification (only unrecoverable faults are reported to the
+ * VMM) and resource disconnection. */
+#include "os.h"
+
+#define HANG_STRIKES 3   /* ticks in a row an app ran without progress */
+#define RFLAGS_IF 0x200
+
+enum task_state { T_FREE, T_RUNNABLE, T_YIELDED, T_STOPPED };
+/* What the app's next VMFO_SYS_READY means, so the right event is sent. */
+enum task_mode { M_START, M_RESTART, M_ACTIVATE, M_RUN };
+
+struct task {
+	enum task_state state;
+	enum task_mode mode;
+	uint64_t id;
+	uint64_t prog;
+	struct vmfo_runs runs;
+	struct vmfo_app_hdr *hdr; /* identity-mapped: gpa == va */
+	struct frame ctx;
+	uint64_t last_progress;
+	uint32_t strikes;
+};
+
+extern void idle_loop(void);
+extern char idle_stack_top[];
+
+static struct task task[VMFO_MAX_APPS];
+static int current = -1; /* the task whose context is live; -1: idle */
+static struct vmfo_aux_dir aux;
+
+void aux_init(void)
+{
+	struct vmfo_hc_aux_read r = {
+		.offset = 0,
+		.gpa = (uint64_t)&aux - VMFO_KERNEL_VA + boot->kernel_gpa,
+		.len = sizeof aux,
+	};
+	hypercall(VMFO_HC_AUX_READ, &r);
+	if (r.status != VMFO_OK || aux.magic != VMFO_AUX_MAGIC)
+		kprint("no auxiliary image: apps cannot be loaded", 0, "");
+}
+
+int task_uses_unit(uint32_t unit)
+{
+	for (int i = 0; i < VMFO_MAX_APPS; i++) {
+		const struct task *t = &task[i];
+		if (t->state == T_FREE)
+			continue;
+		for (uint32_t r = 0; r < t->runs.nruns; r++)
+			if (unit >= t->runs.run[r].first && unit - t->runs.run[r].first < t->runs.run[r].count)
+				return 1;
+	}
+	return 0;
+}
+
+static struct task *find(uint64_t id)
+{
+	for (int i = 0; i < VMFO_MAX_APPS; i++)
+		if (task[i].state != T_FREE && task[i].id == id)
+			return &task[i];
+	return 0;
+}
+
+static struct task *alloc_task(void)
+{
+	for (int i = 0; i < VMFO_MAX_APPS; i++)
+		if (task[i].state == T_FREE)
+			return &task[i];
+	return 0;
+}
+
+static void app_event(struct task *t, enum vmfo_app_what what, uint32_t kind, uint32_t level)
+{
+	struct vmfo_hc_app_event ev = {
+		.app_id = t->id, .what = what, .kind = kind, .level = level,
+		.seq = t->hdr->seq, .hash = t->hdr->hash,
+	};
+	if (what == VMFO_APP_ALLOCATED)
+		ev.runs = t->runs;
+	hypercall(VMFO_HC_APP_EVENT, &ev);
+}
+
+/* The header lists the region as extents, so the app can find all of it. */
+static void describe_region(struct task *t)
+{
+	t->hdr->nextents = t->runs.nruns;
+	for (uint32_t i = 0; i < t->runs.nruns; i++) {
+		t->hdr->extent[i].gpa = unit_gpa(t->runs.run[i].first);
+		t->hdr->extent[i].bytes = (uint64_t)t->runs.run[i].count * boot->unit_bytes;
+	}
+}
+
+static void fresh_context(struct task *t)
+{
+	uint64_t base = unit_gpa(t->runs.run[0].first);
+	memset(&t->ctx, 0, sizeof t->ctx);
+	t->ctx.rip = base + VMFO_APP_OFF_CODE;
+	t->ctx.cs = VMFO_SEL_UCODE;
+	t->ctx.rflags = RFLAGS_IF | 2;
+	t->ctx.rsp = base + VMFO_APP_OFF_STACK_TOP;
+	t->ctx.ss = VMFO_SEL_UDATA;
+	t->ctx.rdi = base + VMFO_APP_OFF_HDR;
+	t->strikes = 0;
+	t->last_progress = t->hdr->progress;
+}
+
+/* Copy the program from the auxiliary image into the app's own storage
+ * (claim 2: programs live in auxiliary memory, not in main storage). */
+static int64_t load_program(struct task *t)
+{
+	if (aux.magic != VMFO_AUX_MAGIC || t->prog >= aux.nprogs || t->prog >= VMFO_AUX_MAX_PROGS ||
+	    aux.prog[t->prog].size > VMFO_APP_CODE_MAX)
+		return -VMFO_ENOENT;
+	struct vmfo_hc_aux_read r = {
+		.offset = aux.prog[t->prog].offset,
+		.gpa = unit_gpa(t->runs.run[0].first) + VMFO_APP_OFF_CODE,
+		.len = aux.prog[t->prog].size,
+	};
+	hypercall(VMFO_HC_AUX_READ, &r);
+	if (r.status != VMFO_OK)
+		return -(int64_t)r.status;
+	app_event(t, VMFO_APP_LOADED, 0, 0);
+	return VMFO_OK;
+}
+
+/* Claim 5: work out what the app needs; ask the VMM for the shortfall. */
+static int64_t take_storage(uint64_t units, struct vmfo_runs *out)
+{
+	uint32_t free = storage_free_units();
+	if (free < units) {
+		struct vmfo_hc_request req = { .units = units - free };
+		hypercall(VMFO_HC_REQUEST, &req);
+		if (req.status != VMFO_OK)
+			return -VMFO_ENOSPC;
+		storage_add(&req.runs);
+	}
+	return storage_take((uint32_t)units, out) ? -VMFO_ENOSPC : VMFO_OK;
+}
+
+static int64_t report(struct task *t)
+{
+	struct vmfo_hc_units rep = { .app_id = t->id, .runs = t->runs };
+	hypercall(VMFO_HC_REPORT, &rep);
+	return rep.status == VMFO_OK ? VMFO_OK : -(int64_t)rep.status;
+}
+
+int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot)
+{
+	struct task *t = alloc_task();
+	int64_t rc;
+	(void)hot; /* the VMM keeps the hot-standby flag in its table */
+	if (!t || find(id) || units == 0)
+		return -VMFO_EINVAL;
+	if ((rc = take_storage(units, &t->runs)) != VMFO_OK) {
+		kprint("app start: cannot get ", units, " units of storage");
+		return rc;
+	}
+	t->id = id;
+	t->prog = prog;
+	t->hdr = (struct vmfo_app_hdr *)unit_gpa(t->runs.run[0].first);
+	t->state = T_STOPPED; /* holds its units from here on */
+	if ((rc = report(t)) != VMFO_OK || (rc = load_program(t)) != VMFO_OK) {
+		kprint("app start: the VMM refused the report or the load, status ", (uint64_t)-rc, "");
+		t->state = T_FREE;
+		return rc;
+	}
+	/* The units may hold an earlier owner's data: start from a clean state. */
+	t->hdr->magic = 0;
+	t->hdr->inject = 0;
+	describe_region(t);
+	t->mode = M_START;
+	fresh_context(t);
+	t->state = T_RUNNABLE;
+	return VMFO_OK;
+}
+
+int64_t app_grow(uint64_t id, uint64_t units)
+{
+	struct task *t = find(id);
+	struct vmfo_runs more;
+	int64_t rc;
+	if (!t || units == 0)
+		return -VMFO_ENOENT;
+	if ((rc = take_storage(units, &more)) != VMFO_OK)
+		return rc;
+	if (t->runs.nruns + more.nruns > VMFO_MAX_RUNS)
+		return -VMFO_ENOSPC;
+	for (uint32_t i = 0; i < more.nruns; i++)
+		t->runs.run[t->runs.nruns++] = more.run[i];
+	if ((rc = report(t)) != VMFO_OK) {
+		t->runs.nruns -= more.nruns;
+		return rc;
+	}
+	describe_region(t);
+	return VMFO_OK;
+}
+
+int64_t app_inject(uint64_t id, uint64_t kind)
+{
+	struct task *t = find(id);
+	if (!t || t->state == T_STOPPED)
+		return -VMFO_ENOENT;
+	if (kind == 0 || kind >= VMFO_APP_FAULT_MAX)
+		return -VMFO_EINVAL;
+	t->hdr->inject = (uint32_t)kind; /* the app executes it itself */
+	return VMFO_OK;
+}
+
+/* Claim 9, resource disconnection routine: stop using the app's storage.
+ * With release set the units leave this OS (the VMM moves them); without,
+ * they stay as this OS's free storage. */
+int64_t app_disconnect(uint64_t id, uint64_t release)
+{
+	struct task *t = find(id);
+	if (!t)
+		return -VMFO_ENOENT;
+	if (current >= 0 && &task[current] == t)
+		current = -1;
+	if (release)
+		storage_release(&t->runs);
+	t->state = T_FREE;
+	return VMFO_OK;
+}
+
+/* The standby takes over an app whose storage it was given: load the same
+ * program from the auxiliary image and run it on the state found there. */
+int64_t app_activate(uint64_t id, uint64_t prog, const struct vmfo_runs *runs)
+{
+	struct task *t = alloc_task();
+	int64_t rc;
+	if (!t || find(id) || runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS || !storage_owns(runs))
+		return -VMFO_EINVAL;
+	for (uint32_t i = 0; i < runs->nruns; i++)
+		for (uint32_t k = 0; k < runs->run[i].count; k++)
+			if (task_uses_unit(runs->run[i].first + k))
+				return -VMFO_EINVAL;
+	t->id = id;
+	t->prog = prog;
+	t->runs = *runs;
+	t->hdr = (struct vmfo_app_hdr *)unit_gpa(runs->run[0].first);
+	t->state = T_STOPPED;
+	if ((rc = load_program(t)) != VMFO_OK) {
+		t->state = T_FREE;
+		return rc;
+	}
+	app_event(t, VMFO_APP_ALLOCATED, 0, 0); /* claim 6: from what it was given */
+	t->hdr->inject = 0;
+	describe_region(t);
+	t->mode = M_ACTIVATE;
+	fresh_context(t);
+	t->state = T_RUNNABLE;
+	return VMFO_OK;
+}
+
+/* Claim 9, fault-level notification routine: a recoverable fault is
+ * handled here (the app restarts on its own state); only an unrecoverable
+ * one is reported to the VMM, and the app stops. */
+static void app_fault(struct task *t, enum vmfo_app_fault kind)
+{
+	int recoverable = kind == VMFO_APP_FAULT_ERROR;
+	app_event(t, VMFO_APP_FAULT, kind,
+		  recoverable ? VMFO_LEVEL_RECOVERABLE : VMFO_LEVEL_UNRECOVERABLE);
+	if (recoverable) {
+		t->hdr->inject = 0;
+		t->mode = M_RESTART;
+		fresh_context(t);
+		return;
+	}
+	t->state = T_STOPPED;
+	if (current >= 0 && &task[current] == t)
+		current = -1;
+	struct vmfo_hc_app_event ev = { .app_id = t->id, .what = VMFO_APP_FAULT, .kind = kind,
+					.level = VMFO_LEVEL_UNRECOVERABLE };
+	hypercall(VMFO_HC_APP_FAILURE, &ev);
+}
+
+static void task_syscall(struct task *t, struct frame *f);
+
+void task_trap(struct frame *f)
+{
+	struct task *t = current >= 0 ? &task[current] : 0;
+	if (!t)
+		os_panic(VMFO_OS_FAULT_PANIC); /* ring 3 with no task: a kernel bug */
+	/* The app's own storage is identity-mapped, so its code is readable
+	 * here: a #GP on `hlt` is a system call (see app.h). */
+	if (f->vector == VEC_GP && *(const volatile uint8_t *)f->rip == HLT_OPCODE) {
+		f->rip++;
+		task_syscall(t, f);
+		return;
+	}
+	t->ctx = *f;
+	kprint("app trap: exception ", f->vector, "");
+	/* #BP is the app signalling an error it can recover from; anything
+	 * else (#UD, #GP, #PF, #DE ...) means it cannot go on. */
+	app_fault(t, f->vector == 3 ? VMFO_APP_FAULT_ERROR : VMFO_APP_FAULT_CRASH);
+	schedule(f, 0); /* its context was saved above, or reset for a restart */
+}
+
+static void task_syscall(struct task *t, struct frame *f)
+{
+	switch (f->rax) {
+	case VMFO_SYS_READY:
+		if (t->mode == M_START)
+			app_event(t, VMFO_APP_STARTED, 0, 0);
+		else if (t->mode == M_RESTART)
+			app_event(t, VMFO_APP_RESTARTED, 0, 0);
+		else if (t->mode == M_ACTIVATE)
+			app_event(t, t->hdr->verify == VMFO_VERIFY_OK ? VMFO_APP_RESUMED : VMFO_APP_CORRUPT,
+				  0, 0);
+		t->mode = M_RUN;
+		f->rax = 0;
+		break;
+	case VMFO_SYS_YIELD:
+		t->state = T_YIELDED;
+		f->rax = 0;
+		break;
+	default:
+		f->rax = (uint64_t)-1;
+	}
+	schedule(f, 1);
+}
+
+/* Called on every timer tick, with the interrupted task still current:
+ * the app watchdog only judges an app that had the CPU. */
+void tasks_tick(void)
+{
+	if (current >= 0) {
+		struct task *t = &task[current];
+		if (t->hdr->progress == t->last_progress) {
+			if (++t->strikes >= HANG_STRIKES)
+				app_fault(t, VMFO_APP_FAULT_HANG);
+		} else {
+			t->strikes = 0;
+			t->last_progress = t->hdr->progress;
+		}
+	}
+	for (int i = 0; i < VMFO_MAX_APPS; i++)
+		if (task[i].state == T_YIELDED)
+			task[i].state = T_RUNNABLE;
+}
+
+void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb)
+{
+	hb->napps = 0;
+	for (int i = 0; i < VMFO_MAX_APPS; i++)
+		if (task[i].state == T_RUNNABLE || task[i].state == T_YIELDED) {
+			hb->app[hb->napps].id = task[i].id;
+			hb->app[hb->napps].seq = task[i].hdr->seq;
+			hb->napps++;
+		}
+}
+
+void tasks_fill_crash(struct vmfo_crash_record *c)
+{
+	c->napps = 0;
+	for (int i = 0; i < VMFO_MAX_APPS; i++)
+		if (task[i].state != T_FREE) {
+			c->app[c->napps].id = task[i].id;
+			c->app[c->napps].seq = task[i].hdr->seq;
+			c->napps++;
+		}
+}
+
+/* Round robin over runnable apps; the idle task when there are none. */
+void schedule(struct frame *f, int save)
+{
+	if (save && current >= 0 && (f->cs & 3) == 3 && task[current].state != T_FREE)
+		task[current].ctx = *f;
+	int next = -1;
+	for (int k = 1; k <= VMFO_MAX_APPS && next < 0; k++) {
+		int i = (current + k + VMFO_MAX_APPS) % VMFO_MAX_APPS;
+		if (task[i].state == T_RUNNABLE)
+			next = i;
+	}
+	current = next;
+	if (next >= 0) {
+		uint64_t vector = f->vector, error = f->error;
+		*f = task[next].ctx;
+		f->vector = vector;
+		f->error = error;
+		return;
+	}
+	memset(f, 0, sizeof *f);
+	f->rip = (uint64_t)idle_loop;
+	f->cs = VMFO_SEL_KCODE;
+	f->rflags = 2; /* idle_loop enables interrupts itself, right before hlt */
+	f->rsp = (uint64_t)idle_stack_top;
+	f->ss = VMFO_SEL_KDATA;
+}

@@ -1,0 +1,185 @@
+/* apps.c — the VMM's side of an app's life on its OS (claim 5). */
+#include "apps.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <string.h>
+
+#define START_MS 5000
+
+static int check_name(const char *name, struct err *e)
+{
+	static const char *const reserved[] = { "vmm", "vm0", "vm1", "unused", "total", "free", "os" };
+	size_t n = strlen(name);
+	if (n == 0 || n >= APP_NAME_MAX)
+		return err_set(e, "app name '%s' must be 1 to %d characters", name, APP_NAME_MAX - 1);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' && name[i] != '-')
+			return err_set(e, "app name '%s': use letters, digits, '_' and '-'", name);
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
+		if (strcmp(name, reserved[i]) == 0)
+			return err_set(e, "'%s' is reserved: choose another app name", name);
+	return 0;
+}
+
+static int units_for(struct vmfo *m, uint64_t mb, uint32_t *units, struct err *e)
+{
+	uint64_t unit_mb = m->pool.unit_bytes / MB;
+	if (mb == 0 || mb % unit_mb)
+		return err_set(e, "%" PRIu64 " MB is not a whole number of %" PRIu64 " MB units", mb,
+			       unit_mb);
+	if (mb / unit_mb > m->pool.nunits)
+		return err_set(e, "%" PRIu64 " MB is larger than the whole pool (%" PRIu64 " MB)", mb,
+			       m->cfg.pool_mb);
+	*units = (uint32_t)(mb / unit_mb);
+	return 0;
+}
+
+/* Storage an OS could give an app without the VMM: its own units, less its
+ * kernel unit (apps' units are already outside its row). */
+static uint32_t os_free_units(struct vmfo *m, struct guest *g)
+{
+	return units_count(&m->table.row[g->os_row].units) - 1;
+}
+
+static int capacity_check(struct vmfo *m, struct guest *g, const char *name, uint32_t units,
+			  struct err *e)
+{
+	uint64_t unit_mb = m->pool.unit_bytes / MB;
+	uint32_t have = os_free_units(m, g) + m->pool.nfree;
+	if (units > have)
+		return err_set(e, "'%s' needs %" PRIu64 " MB: %s has %" PRIu64 " MB free and the pool %"
+				  PRIu64 " MB unused", name, units * unit_mb, g->vm.name,
+			       os_free_units(m, g) * unit_mb, m->pool.nfree * unit_mb);
+	return 0;
+}
+
+static const char *status_text(int64_t status)
+{
+	switch (-status) {
+	case VMFO_ENOSPC: return "no storage to be had (the pool is exhausted)";
+	case VMFO_ENOENT: return "no such app or program on that OS";
+	case VMFO_EINVAL: return "the OS refused the request as invalid";
+	case VMFO_EFAULT: return "the VMM refused the OS's report";
+	}
+	return "the OS refused the request";
+}
+
+int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, bool hot,
+	       struct err *e)
+{
+	uint32_t units;
+	int64_t status;
+	int p = aux_find(prog);
+	struct app *a = NULL;
+
+	if (check_name(name, e))
+		return -1;
+	if (p < 0)
+		return err_set(e, "unknown program '%s' (ledger, kv or hog)", prog);
+	pthread_mutex_lock(&m->ctl);
+	pthread_mutex_lock(&m->lock);
+	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	if (!m->booted)
+		err_set(e, "not booted: use 'boot' first");
+	else if (!g || g->state != G_RUNNING)
+		err_set(e, "no active OS is running to start '%s' on", name);
+	else if (app_by_name(m, name))
+		err_set(e, "an app called '%s' already exists", name);
+	else if (units_for(m, mb, &units, e) == 0 && capacity_check(m, g, name, units, e) == 0) {
+		for (int i = 0; i < MAX_APPS && !a; i++)
+			if (m->app[i].state == A_FREE)
+				a = &m->app[i];
+		if (!a)
+			err_set(e, "too many apps (at most %d)", MAX_APPS);
+	}
+	if (!a) {
+		pthread_mutex_unlock(&m->lock);
+		pthread_mutex_unlock(&m->ctl);
+		return -1;
+	}
+	*a = (struct app){ .state = A_STARTING, .prog = p, .hot = hot, .row = -1 };
+	strlcpy0(a->name, name, sizeof a->name);
+	m->mark = trace_count(&m->trace);
+	size_t mark = m->mark;
+	uint64_t args[4] = { (uint64_t)app_id(m, a), (uint64_t)p, units, hot };
+	int rc = guest_request(m, g, VMFO_MB_APP_START, args, 4, NULL, START_MS, &status, e);
+	if (rc == 0 && status != VMFO_OK)
+		rc = err_set(e, "%s could not start '%s': %s", g->vm.name, name, status_text(status));
+	if (rc) {
+		/* Whatever the OS reported goes back to it as free storage. */
+		if (a->row >= 0) {
+			struct row *os = &m->table.row[g->os_row];
+			units_merge(&os->units, &m->table.row[a->row].units);
+			table_remove(&m->table, a->row);
+		}
+		a->state = A_FREE;
+	}
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
+	if (rc == 0 && !trace_wait(&m->trace, "app.started", "app", name, mark, START_MS, NULL))
+		return err_set(e, "'%s' did not start within %d ms (see 'log')", name, START_MS);
+	return rc;
+}
+
+/* Run a request about an existing app on the OS it runs on. */
+static int app_request(struct vmfo *m, const char *name, enum vmfo_mb_cmd cmd, uint64_t arg,
+		       const char *what, struct err *e)
+{
+	int64_t status;
+	int rc = -1;
+	pthread_mutex_lock(&m->ctl);
+	pthread_mutex_lock(&m->lock);
+	struct app *a = app_by_name(m, name);
+	int vm = a ? app_vm(m, a) : NO_VM;
+	if (!m->booted)
+		err_set(e, "not booted: use 'boot' first");
+	else if (!a)
+		err_set(e, "no app called '%s' (see 'app list')", name);
+	else if (a->state != A_RUNNING || vm == NO_VM)
+		err_set(e, "'%s' is %s: it cannot %s now", name, app_state_name(a->state), what);
+	else {
+		uint64_t args[2] = { (uint64_t)app_id(m, a), arg };
+		m->mark = trace_count(&m->trace);
+		rc = guest_request(m, &m->g[vm], cmd, args, 2, NULL, START_MS, &status, e);
+		if (rc == 0 && status != VMFO_OK)
+			rc = err_set(e, "%s could not %s '%s': %s", m->g[vm].vm.name, what, name,
+				     status_text(status));
+	}
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
+	return rc;
+}
+
+int apps_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e)
+{
+	uint32_t units;
+	pthread_mutex_lock(&m->lock);
+	struct app *a = app_by_name(m, name);
+	int vm = a ? app_vm(m, a) : NO_VM;
+	int rc = units_for(m, mb, &units, e);
+	if (rc == 0 && vm != NO_VM)
+		rc = capacity_check(m, &m->g[vm], name, units, e);
+	pthread_mutex_unlock(&m->lock);
+	return rc ? -1 : app_request(m, name, VMFO_MB_APP_GROW, units, "grow", e);
+}
+
+int app_fault_kind(const char *kind)
+{
+	static const char *const kinds[VMFO_APP_FAULT_MAX] = {
+		[VMFO_APP_FAULT_CRASH] = "crash", [VMFO_APP_FAULT_HANG] = "hang",
+		[VMFO_APP_FAULT_ERROR] = "error",
+	};
+	for (int k = 1; k < VMFO_APP_FAULT_MAX; k++)
+		if (strcmp(kind, kinds[k]) == 0)
+			return k;
+	return -1;
+}
+
+int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e)
+{
+	int k = app_fault_kind(kind);
+	if (k < 0)
+		return err_set(e, "unknown app fault '%s' (crash, hang or error)", kind);
+	return app_request(m, name, VMFO_MB_APP_FAULT, (uint64_t)k, "fault", e);
+}
