@@ -136,8 +136,10 @@ static int cmd_status(struct cmd_ctx *c, int argc, char **argv)
 			snprintf(state, sizeof state, "failed (%s)", g->fail_cause);
 		else
 			strlcpy0(state, state_name(g->state), sizeof state);
+		struct units held;
+		table_units_of_vm(&m->table, i, &held);
 		fprintf(c->out, "%-4s  %-8s  %-17s  %4" PRIu64 " MB", g->vm.name, role_name(g->role),
-			state, row_bytes(&m->table, &m->table.row[g->os_row]) / MB);
+			state, units_count(&held) * m->pool.unit_bytes / MB);
 		print_heartbeat(c, g);
 		if (g->t_ready_us)
 			fprintf(c->out, "  %.1f ms\n", (double)(g->t_ready_us - g->t_boot_us) / 1000.0);
@@ -148,6 +150,16 @@ static int cmd_status(struct cmd_ctx *c, int argc, char **argv)
 			"huge pages %s; memslots vm0 %d, vm1 %d\n",
 		m->cfg.pool_mb, m->pool.nunits, m->pool.unit_bytes / MB, m->pool.nfree,
 		m->pool.huge ? "on" : "off", vm_slot_count(&m->g[0].vm), vm_slot_count(&m->g[1].vm));
+	if (m->g[0].state != G_RUNNING && m->g[1].state != G_RUNNING) {
+		struct units left;
+		for (int i = 0; i < 2; i++) {
+			table_units_of_vm(&m->table, i, &left);
+			if (units_count(&left))
+				fprintf(c->out, "both OSes are down: %" PRIu64 " MB remain with %s; reset to "
+						"start again\n", units_count(&left) * m->pool.unit_bytes / MB,
+					m->g[i].vm.name);
+		}
+	}
 	pthread_mutex_unlock(&m->lock);
 	print_process(c);
 	return 0;

@@ -62,3 +62,18 @@ run() {
 row() { # row TEXT FIRSTWORD
 	printf '%s\n' "$1" | awk -v w="$2" '$1 == w'
 }
+
+# The events in `trace` output, one per line as "name field=value ...", with
+# the varying numbers (seq, hash, ms, heartbeat-driven seqs) made constant.
+events() { # events TEXT
+	# Only the full trace listing (it starts at seq 1), not lines that
+	# 'wait' printed earlier.
+	printf '%s\n' "$1" | sed -n '/^ *1 *+[0-9.]* s  /,$p' |
+		sed -n 's/^ *[0-9][0-9]* *+[0-9.]* s  \([a-z_.]*\) *\(.*\)$/\1 \2/p' |
+		sed 's/  \[claim [0-9,]*\]$//; s/ *$//; s/seq=[0-9]*/seq=N/; s/hash=[0-9a-f]*/hash=H/; s/ms=[0-9.]*/ms=T/'
+}
+
+# Only the events from the first one called $2 on.
+events_from() { # events_from TEXT NAME
+	events "$1" | sed -n "/^$2 /,\$p"
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# failover_app.sh — app failures (claims 4, 6, 8, 9) under real KVM: a hot
+# app's crash moves only its storage to the standby, which resumes it with
+# nothing lost; a non-hot app is not taken over; a recoverable fault is
+# handled by the active OS; a hung app is caught by the OS's watchdog.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_kvm
+
+run "$VMFO" -c 'boot; app start db 8 hot; app start cache 4 prog=kv; sleep 200; app list; fault app db crash; wait failover.done; sleep 200; app list; table; map; status; invariants; check; trace 100; log'
+is "$rc" 0 "a hot app's crash is taken over"
+is "$(events_from "$out" app.fault)" \
+"app.fault app=db kind=crash level=unrecoverable
+os.app_failure vm=vm0 app=db
+vmm.lookup what=db units=2-5
+vmm.disconnect_request vm=vm0 app=db units=2-5
+os.disconnected vm=vm0 app=db
+vmm.detach vm=vm0 units=2-5
+vmm.attach vm=vm1 units=2-5
+vmm.attach_request vm=vm1 units=2-5
+os.attached vm=vm1 units=2-5
+vmm.activate_request vm=vm1 app=db
+os.load vm=vm1 app=db src=aux
+os.app_alloc vm=vm1 app=db units=2-5
+app.resumed app=db vm=vm1 seq=N hash=H
+failover.done app=db ms=T" "the exact claim 4/6/9 sequence, only db's units"
+is "$(printf '%s\n' "$out" | grep -E '^(vm0|vm1|db|cache) +(os|app) ')" \
+"vm0        os    vm0  1,8-32               52      52  -        -        -
+vm1        os    vm1  33-36                 8       8  -        -        -
+db         app   vm1  2-5                   8       8  vm1      -        yes
+cache      app   vm0  6-7                   4       4  vm0      vm1      no" \
+"table: db's row now on vm1, controlled by vm1; cache untouched on vm0"
+like "$out" '^    0  #0AAAABB00000000000000000000000001111' "map: db's units still A, now vm1's"
+like "$(row "$out" vm0 | grep running)" '^vm0 +active +running +56 MB' "the active OS keeps running with 56 MB"
+like "$(row "$out" vm1 | grep running)" '^vm1 +standby +running +16 MB' "the standby runs db in its 16 MB"
+like "$out" '^invariants hold' "invariants hold"
+like "$out" '^claim 4: PASS$' "claim 4 passes"
+like "$out" '^claim 6: PASS$' "claim 6 passes"
+
+# Continuity: resumed at or after the last acknowledged seq, then onwards.
+acked=$(printf '%s\n' "$out" | awk '$1 == "db" && $2 == "ledger" {print $8; exit}')
+resumed=$(printf '%s\n' "$out" | sed -n 's/.*app.resumed .*seq=\([0-9]*\) .*/\1/p')
+after=$(printf '%s\n' "$out" | awk '$1 == "db" && $2 == "ledger" {s=$7} END {print s}')
+ok "$([ "$resumed" -ge "$acked" ]; echo $?)" "resumed seq $resumed >= acknowledged $acked before the crash"
+ok "$([ "$after" -gt "$resumed" ]; echo $?)" "db keeps committing on vm1 ($after > $resumed)"
+unlike "$out" 'app.lost|app.corrupt' "nothing lost, nothing corrupt"
+like "$out" '^vm0 .*app trap: exception 6$' "the active OS saw the app's #UD"
+like "$out" '^vm1 .*engaged 4 units from the VMM$' "the standby's engaging routine took 4 units"
+
+# Not a hot-standby job: no takeover (claim 8); its storage returns to vm0.
+run "$VMFO" -c 'boot; app start cache 4 prog=kv; sleep 100; fault app cache crash; wait os.disconnected; sleep 50; app list; table; check claim 8; trace 100'
+is "$(events_from "$out" app.fault)" \
+"app.fault app=cache kind=crash level=unrecoverable
+os.app_failure vm=vm0 app=cache
+vmm.lookup what=cache units=2-3
+vmm.no_takeover app=cache reason=not_hot
+vmm.disconnect_request vm=vm0 app=cache units=2-3
+os.disconnected vm=vm0 app=cache" "no activation for a non-hot app"
+like "$(row "$out" cache)" '^cache +kv +- +stopped +0 +no ' "app list: cache stopped, holds nothing"
+is "$(row "$out" vm0 | grep ' os ')" "vm0        os    vm0  1-32                 64      64  -        -        -" "its units went back to vm0"
+like "$out" '^claim 8: PASS$' "claim 8 passes"
+
+# A recoverable fault: handled on the active OS, nothing moves (claim 9).
+run "$VMFO" -c 'boot; app start db 8 hot; sleep 100; fault app db error; wait app.restarted; sleep 100; app list; trace 100'
+is "$(events_from "$out" app.fault)" \
+"app.fault app=db kind=error level=recoverable
+app.restarted app=db vm=vm0" "error: the fault-level routine restarts it locally"
+unlike "$out" 'os.app_failure|vmm.detach' "no failure reported, no storage moved"
+like "$(row "$out" db)" '^db +ledger +vm0 +running ' "db still runs on vm0"
+
+# A hang: the OS's app watchdog notices, and it is taken over.
+run "$VMFO" -c 'boot; app start db 8 hot; sleep 100; fault app db hang; wait failover.done; trace 100'
+like "$(events_from "$out" app.fault | head -n 2)" "app.fault app=db kind=hang level=unrecoverable
+os.app_failure vm=vm0 app=db" "hang: detected by the watchdog, reported as unrecoverable"
+like "$(events "$out" | tail -n 1)" '^failover.done app=db ms=T$' "and taken over"
+
+# A second failure of the same app on the standby: nobody left to take it.
+run "$VMFO" -c 'boot; app start db 8 hot; fault app db crash; wait failover.done; fault app db crash; wait vmm.no_takeover; trace 100'
+like "$out" 'vmm.no_takeover +app=db reason=no_standby' "a moved app that fails again has no takeover OS"
+
+done_testing

@@ -1,0 +1,68 @@
+#!/bin/sh
+# failover_os.sh — OS failures (claims 1, 2, 3, 7, 9) under real KVM, one per
+# fault kind: the failed OS's own storage and every app's go to the standby,
+# which reads the crash record, resumes the hot apps from auxiliary memory,
+# and does not take over the others. Then reprotect, and a second failover.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_kvm
+
+expected_tail="vmm.lookup what=vm0 units=1-32
+vmm.detach vm=vm0 units=1-32
+vmm.attach vm=vm1 units=1-32
+vmm.attach_request vm=vm1 units=1-32
+os.attached vm=vm1 units=1-32
+vmm.activate_request vm=vm1 app=db
+os.load vm=vm1 app=db src=aux
+os.app_alloc vm=vm1 app=db units=2-5
+app.resumed app=db vm=vm1 seq=N hash=H
+vmm.no_takeover app=cache reason=not_hot
+failover.done os=vm0 ms=T"
+
+for kind in panic:panic hang:heartbeat triple:shutdown wild:mmio; do
+	fault=${kind%%:*} cause=${kind#*:}
+	run "$VMFO" -c "boot; app start db 8 hot; app start cache 4 prog=kv; sleep 100; fault os $fault; wait failover.done 5000; sleep 100; status; table; app list; invariants; check; trace 100; log vm1"
+	is "$rc" 0 "fault os $fault: survived"
+	is "$(events_from "$out" vmm.os_fault)" "vmm.os_fault vm=vm0 cause=$cause
+$expected_tail" "fault os $fault: detected as $cause, then the claim 1/7 sequence"
+	like "$(row "$out" vm0 | grep failed)" "^vm0 +none +failed \\($cause\\)" "fault os $fault: vm0 failed ($cause)"
+	like "$(row "$out" vm1 | grep running)" '^vm1 +active +running +72 MB' "fault os $fault: vm1 active with all 72 MB"
+	is "$(printf '%s\n' "$out" | grep -E '^(vm0|vm1|db|cache|unused) +(os|app|free) ')" \
+"vm1        os    vm1  1,6-36               64      64  -        -        -
+db         app   vm1  2-5                   8       8  vm1      -        yes
+unused     free  -    37-127              182       0  -        -        -" "fault os $fault: table after: vm0's storage is vm1's, db on vm1"
+	like "$(row "$out" db | grep ledger)" '^db +ledger +vm1 +running ' "fault os $fault: db runs on vm1"
+	unlike "$out" 'app.lost|app.corrupt' "fault os $fault: nothing lost"
+	like "$out" '^invariants hold' "fault os $fault: invariants hold"
+	for c in 1 2 3 7; do like "$out" "^claim $c: PASS$" "fault os $fault: claim $c passes"; done
+	if [ "$fault" = panic ]; then
+		like "$out" 'post-mortem: the failed OS panicked \(reason 1\)' "panic: the standby read the crash record"
+	else
+		like "$out" 'post-mortem: no crash record' "fault os $fault: no crash record, and the standby says so"
+	fi
+done
+
+# Chain: reprotect brings vm0 back as the standby; vm1 can then fail too.
+run "$VMFO" -c 'boot; app start db 8 hot; fault os panic; wait failover.done; reprotect; status; table; fault os panic; wait failover.done; reprotect; status; app list; invariants; check; trace 200'
+is "$rc" 0 "two OS failovers with reprotect in between"
+is "$(printf '%s\n' "$out" | grep 'rebooted as the new standby')" "vm0 rebooted as the new standby
+vm1 rebooted as the new standby" "reprotect reboots each failed VM in turn"
+is "$(events "$out" | grep -E '^(vmm.os_fault|vmm.reprotect|failover.done|app.resumed)')" \
+"vmm.os_fault vm=vm0 cause=panic
+app.resumed app=db vm=vm1 seq=N hash=H
+failover.done os=vm0 ms=T
+vmm.reprotect vm=vm0
+vmm.os_fault vm=vm1 cause=panic
+app.resumed app=db vm=vm0 seq=N hash=H
+failover.done os=vm1 ms=T
+vmm.reprotect vm=vm1" "db moves vm0 -> vm1 -> vm0"
+like "$(row "$out" db | grep ledger)" '^db +ledger +vm0 +running ' "db ends on vm0, running"
+like "$out" '^invariants hold' "invariants hold after the chain"
+like "$out" '^claim 7: PASS$' "claim 7 passes over the chain"
+
+run "$VMFO" -c 'boot; reprotect'
+is "$(printf '%s\n' "$out" | grep error)" "error: no failed OS to reprotect" "reprotect with nothing failed"
+run "$VMFO" -c 'boot; fault os panic; wait failover.done; fault os panic; wait vmm.os_fault; status'
+like "$out" '^vm1 +active +failed \(panic\) +72 MB' "with no standby left, the second failure leaves both down"
+like "$out" '^both OSes are down: 72 MB remain with vm1; reset to start again$' "and status says so"
+
+done_testing
