@@ -3,6 +3,7 @@
 
 #include "apps.h"
 #include "checker.h"
+#include "script.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -54,10 +55,15 @@ static int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
 	struct vmfo *m = c->m;
-	(void)argv;
-	if (argc != 1)
+	uint64_t active = m->cfg.active_mb, standby = m->cfg.standby_mb;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "active=", 7) == 0 && parse_u64(argv[i] + 7, 1, 1u << 20, &active) == 0)
+			continue;
+		if (strncmp(argv[i], "standby=", 8) == 0 && parse_u64(argv[i] + 8, 1, 1u << 20, &standby) == 0)
+			continue;
 		return usage(c, find_command("boot"));
-	if (monitor_boot(m, &e))
+	}
+	if (monitor_boot(m, active, standby, &e))
 		return fail_err(c, &e);
 	for (int i = 0; i < 2; i++) {
 		struct event ev;
@@ -291,6 +297,21 @@ static int cmd_trace(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* Wait for an event since the last state change, a slice at a time so
+ * that Ctrl-C can end the wait. */
+static bool wait_interruptible(struct vmfo *m, const char *name, uint64_t ms, struct event *ev)
+{
+	uint64_t deadline = now_us() + ms * 1000;
+	for (;;) {
+		uint64_t now = now_us();
+		int slice = now >= deadline ? 0 : (int)((deadline - now + 999) / 1000);
+		if (trace_wait(&m->trace, name, NULL, NULL, m->mark, slice < 100 ? slice : 100, ev))
+			return true;
+		if (interrupt_pending() || now_us() >= deadline)
+			return false;
+	}
+}
+
 static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 {
 	uint64_t ms = DEFAULT_WAIT_MS;
@@ -300,7 +321,9 @@ static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 		return usage(c, find_command("wait"));
 	if (event_claims(argv[1]) == 0 && !strchr(argv[1], '.'))
 		return fail(c, "'%s' is not an event name (events look like os.ready)", argv[1]);
-	if (!trace_wait(&c->m->trace, argv[1], NULL, NULL, c->m->mark, (int)ms, &ev)) {
+	if (!wait_interruptible(c->m, argv[1], ms, &ev)) {
+		if (interrupt_pending())
+			return fail(c, "interrupted while waiting for %s", argv[1]);
 		size_t n = trace_count(&c->m->trace);
 		if (n && trace_get(&c->m->trace, n - 1, &ev))
 			return fail(c, "no %s within %" PRIu64 " ms (last event: #%" PRIu64 " %s)", argv[1],
@@ -506,10 +529,53 @@ static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)
 	uint64_t ms;
 	if (argc != 2 || parse_u64(argv[1], 0, 600000, &ms))
 		return usage(c, find_command("sleep"));
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	for (uint64_t left = ms; left; left -= left < 100 ? left : 100) {
+		if (interrupt_pending())
+			return fail(c, "interrupted");
+		struct timespec ts = { 0, (long)(left < 100 ? left : 100) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	return 0;
+}
+
+/* ---- Lua ---- */
+
+static struct script *console_lua(struct cmd_ctx *c)
+{
+	if (!c->lua)
+		c->lua = script_new(c->m, c->out);
+	return c->lua;
+}
+
+static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage(c, find_command("run"));
+	if (c->in_script)
+		return fail(c, "'run' cannot be used from a script");
+	struct script *s = console_lua(c);
+	if (!s)
+		return fail(c, "out of memory starting Lua");
+	enum script_result r = script_run_file(s, argv[1]);
+	if (r == SCRIPT_PASS) {
+		fprintf(c->out, "ok - %s\n", argv[1]);
+		return 0;
+	}
+	return fail(c, "%s: %s", argv[1], r == SCRIPT_CHECK_FAILED ? "a check failed" : "script error");
+}
+
+/* 'lua CODE': the rest of the line is Lua (cmd_exec passes it whole). */
+static int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage(c, find_command("lua"));
+	if (c->in_script)
+		return fail(c, "'lua' cannot be used from a script");
+	struct script *s = console_lua(c);
+	if (!s)
+		return fail(c, "out of memory starting Lua");
+	enum script_result r = script_run_string(s, argv[1]);
+	return r == SCRIPT_PASS ? 0 : fail(c, "%s", r == SCRIPT_CHECK_FAILED ? "a check failed" : "Lua error");
 }
 
 /* ---- help, quit ---- */
@@ -542,11 +608,12 @@ static int cmd_quit(struct cmd_ctx *c, int argc, char **argv)
 const struct command commands[] = {
 	{ "help", "help [CMD]", "list commands, or explain one",
 	  "Example: help wait\n", cmd_help },
-	{ "boot", "boot", "start the active and standby OS; wait until both are ready",
+	{ "boot", "boot [active=MB] [standby=MB]", "start the active and standby OS; wait until both are ready",
 	  "The VMM takes one unit for itself, gives the active OS --active-mb (enough\n"
 	  "for its apps) and the standby --standby-mb (not enough: claim 1), maps each\n"
 	  "as memslots and starts both guests. Events: vmm.alloc, os.ready.\n"
-	  "Example: boot\n", cmd_boot },
+	  "active= and standby= override the sizes for this boot.\n"
+	  "Example: boot; boot active=32 standby=4\n", cmd_boot },
 	{ "status", "status", "each VM's role, state, storage, heartbeat, boot time",
 	  "Example: boot; status\n", cmd_status },
 	{ "table", "table", "the resource management table (claim 3)",
@@ -586,6 +653,13 @@ const struct command commands[] = {
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
 	  "the new standby, so that the next failure can be taken over too.\n"
 	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect },
+	{ "run", "run FILE.lua", "run a Lua scenario on the current pair",
+	  "The scenario uses the vmfo Lua API (docs/scenarios.md); failed checks and\n"
+	  "errors are listed with file:line. 'vmfo run FILE...' runs each on a fresh pair.\n"
+	  "Example: run scenarios/claim6.lua\n", cmd_run },
+	{ "lua", "lua CODE", "run one line of Lua; an expression's value is printed",
+	  "The same sandboxed Lua as scenarios, kept between 'lua' lines.\n"
+	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua },
 	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
 	  "Example: boot; sleep 500; status\n", cmd_sleep },
 	{ "check", "check [all | claim N]", "decide claims 1-9 from the trace so far",
@@ -620,6 +694,15 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 	if (strlen(line) >= sizeof buf)
 		return fail(c, "line too long (at most %zu characters)", sizeof buf - 1);
 	strlcpy0(buf, line, sizeof buf);
+	/* 'lua' takes the rest of the line as it is. */
+	char *p = buf + strspn(buf, " \t");
+	if (strncmp(p, "lua", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
+		char *code = p + 4 + strspn(p + 4, " \t");
+		code[strcspn(code, "\r\n")] = '\0';
+		char *lua_argv[] = { p, code, NULL };
+		p[3] = '\0';
+		return cmd_lua(c, *code ? 2 : 1, lua_argv);
+	}
 	for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
 		if (tok[0] == '#')
 			break;

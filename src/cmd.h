@@ -8,11 +8,15 @@
 
 #include "monitor.h"
 
+struct script;
+
 struct cmd_ctx {
 	struct vmfo *m;
-	FILE *out;  /* results */
-	FILE *err;  /* "error: ..." lines */
-	bool quit;  /* set by 'quit' */
+	FILE *out;          /* results */
+	FILE *err;          /* "error: ..." lines */
+	bool quit;          /* set by 'quit' */
+	bool in_script;     /* called from Lua: no 'run' or 'lua' inside */
+	struct script *lua; /* the console's Lua state, made on first use */
 };
 
 struct command {

@@ -73,6 +73,7 @@ static int run_interactive(struct cmd_ctx *c)
 		}
 		if (*line)
 			add_history(line);
+		interrupt_clear();
 		failed += cmd_exec(c, line) != 0;
 		free(line);
 	}
@@ -86,7 +87,7 @@ static int run_batch(struct cmd_ctx *c)
 	char *line = NULL;
 	size_t cap = 0;
 	int failed = 0;
-	while (!c->quit && getline(&line, &cap, stdin) >= 0)
+	while (!c->quit && !interrupt_pending() && getline(&line, &cap, stdin) >= 0)
 		failed += cmd_exec(c, line) != 0;
 	free(line);
 	return failed;

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "console.h"
 #include "monitor.h"
+#include "script.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
@@ -17,6 +18,7 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: vmfo [OPTIONS]                 console (batch when stdin is not a terminal)\n"
 		"       vmfo [OPTIONS] -c 'CMD; CMD'   run commands, then exit\n"
+		"       vmfo [OPTIONS] run FILE.lua... run Lua scenarios, each on a fresh pair\n"
 		"       vmfo --help | --version\n"
 		"\n"
 		"A virtual machine monitor that runs an active and a standby OS under KVM and,\n"
@@ -34,7 +36,14 @@ static void print_usage(FILE *f)
 		"  --no-color        no colour in output\n"
 		"  -c CMDS           run the ;-separated commands and exit\n"
 		"\n"
-		"exit status: 0 success, 1 a command failed, 2 usage error, 3 no usable /dev/kvm\n");
+		"exit status: 0 success, 1 a command or check failed, 2 usage or script error,\n"
+		"             3 no usable /dev/kvm\n");
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupt_raise();
 }
 
 struct number_option {
@@ -106,7 +115,13 @@ int main(int argc, char **argv)
 		}
 		}
 	}
-	if (optind < argc) {
+	bool run_mode = optind < argc && strcmp(argv[optind], "run") == 0;
+	if (run_mode && (commands_arg || optind + 1 == argc)) {
+		fprintf(stderr, "vmfo: %s\n", commands_arg ? "run and -c do not go together"
+							    : "run needs at least one FILE.lua");
+		return EXIT_USAGE;
+	}
+	if (!run_mode && optind < argc) {
 		fprintf(stderr, "vmfo: unexpected argument '%s' (try --help)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -119,6 +134,11 @@ int main(int argc, char **argv)
 
 	vm_install_kick_handler();
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint; /* Ctrl-C stops a wait or a script, not vmfo */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
 
 	static struct vmfo m;
 	bool kvm_failed;
@@ -128,8 +148,14 @@ int main(int argc, char **argv)
 		return kvm_failed ? EXIT_ENV : EXIT_USAGE;
 	}
 
+	if (run_mode) {
+		int rc = script_run_files(&m, argv + optind + 1, argc - optind - 1, stdout);
+		monitor_destroy(&m);
+		return rc;
+	}
 	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
 	int failed = commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
+	script_free(ctx.lua);
 	monitor_destroy(&m);
 	return failed ? EXIT_CHECK : EXIT_OK;
 }

@@ -478,18 +478,22 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 
 static void reset_locked(struct vmfo *m);
 
-int monitor_boot(struct vmfo *m, struct err *e)
+int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e)
 {
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
 	struct units u;
+	struct config cfg = m->cfg;
 
+	cfg.active_mb = active_mb;
+	cfg.standby_mb = standby_mb;
 	pthread_mutex_lock(&m->ctl);
 	pthread_mutex_lock(&m->lock);
-	if (m->booted) {
+	if (m->booted || config_check(&cfg, e)) {
 		pthread_mutex_unlock(&m->lock);
 		pthread_mutex_unlock(&m->ctl);
-		return err_set(e, "already booted: use 'reset' first");
+		return m->booted ? err_set(e, "already booted: use 'reset' first") : -1;
 	}
+	m->cfg = cfg;
 	m->mark = trace_count(&m->trace);
 	m->booted = true; /* from here, reset undoes whatever was done */
 	if (pool_alloc(&m->pool, 1, &u, e))

@@ -119,10 +119,11 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 void monitor_destroy(struct vmfo *m);
 
 /* Claim 1's starting point: the VMM takes its own unit, gives the active OS
- * sufficient storage and the standby insufficient storage, maps each as
+ * sufficient storage (active_mb) and the standby insufficient storage
+ * (standby_mb, which must be smaller; both then become the configuration), maps each as
  * memslots and starts both guests. Returns once both vCPUs run; os.ready
  * follows when each guest reports in. */
-int monitor_boot(struct vmfo *m, struct err *e);
+int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e);
 /* Stop both guests, delete their VMs and slots, return every unit. */
 void monitor_reset(struct vmfo *m);
 /* Make the active OS execute an OS fault (enum vmfo_os_fault). A wild

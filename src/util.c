@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,23 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+static volatile sig_atomic_t interrupted;
+
+void interrupt_raise(void)
+{
+	interrupted = 1;
+}
+
+int interrupt_pending(void)
+{
+	return interrupted;
+}
+
+void interrupt_clear(void)
+{
+	interrupted = 0;
 }
 
 void strlcpy0(char *dst, const char *src, size_t size)

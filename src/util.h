@@ -26,6 +26,12 @@ uint64_t now_us(void);
 /* Parse a whole decimal number in [min, max]; -1 on junk or out of range. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* Ctrl-C: the SIGINT handler only raises a flag; waits, sleeps and Lua
+ * scripts look at it at their next safe point. */
+void interrupt_raise(void);
+int interrupt_pending(void);
+void interrupt_clear(void);
+
 /* Copy with truncation, always NUL-terminated. */
 void strlcpy0(char *dst, const char *src, size_t size);
 

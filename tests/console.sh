@@ -51,7 +51,7 @@ is "$out" "error: no os.ready within 50 ms (no events yet)" "wait times out with
 run "$VMFO" -c 'sleep x'
 is "$out" "error: usage: sleep MS" "sleep with a bad number"
 run "$VMFO" -c 'boot now'
-is "$out" "error: usage: boot" "boot takes no arguments"
+is "$out" "error: usage: boot [active=MB] [standby=MB]" "boot takes only sizes"
 
 run "$VMFO" -c 'table'
 is "$rc" 0 "table before boot works"

@@ -1,0 +1,846 @@
+/* script.c — Lua 5.4 scenarios. The `vmfo` library acts through the command
+ * layer (cmd_exec), so a script can do nothing the console cannot; it only
+ * reads state directly (table, owners, trace). Scripts are sandboxed: no
+ * io, no os beyond clocks, no require, no binary chunks, and an instruction
+ * limit; Ctrl-C stops them at the next safe point. */
+#include "script.h"
+
+#include <inttypes.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checker.h"
+
+#define HOOK_EVERY 10000                /* instructions between hook calls */
+#define INSTRUCTION_LIMIT 300000000ull  /* a runaway loop ends in seconds */
+#define DEFAULT_WAIT_MS 5000
+#define SLICE_MS 50                     /* how often waits look at Ctrl-C */
+
+struct script {
+	lua_State *L;
+	struct vmfo *m;
+	FILE *out;
+	bool tap;             /* prints and reports as TAP diagnostics */
+	int failed_checks;
+	uint64_t instructions;
+};
+
+static struct script *script_of(lua_State *L)
+{
+	return *(struct script **)lua_getextraspace(L);
+}
+
+/* ---- running commands ---- */
+
+/* Run one console command; return its output, or raise its error. */
+static int command(lua_State *L, const char *line)
+{
+	struct script *s = script_of(L);
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *o = open_memstream(&obuf, &olen), *e = open_memstream(&ebuf, &elen);
+	if (!o || !e) {
+		if (o)
+			fclose(o);
+		if (e)
+			fclose(e);
+		free(obuf);
+		free(ebuf);
+		return luaL_error(L, "out of memory running '%s'", line);
+	}
+	struct cmd_ctx c = { .m = s->m, .out = o, .err = e, .in_script = true };
+	int rc = cmd_exec(&c, line);
+	fclose(o);
+	fclose(e);
+	if (rc) {
+		/* One "error: ..." line: raise it without the prefix. */
+		const char *msg = ebuf && strncmp(ebuf, "error: ", 7) == 0 ? ebuf + 7 : ebuf ? ebuf : "";
+		luaL_where(L, 1);
+		lua_pushlstring(L, msg, strcspn(msg, "\n"));
+		lua_concat(L, 2);
+		free(obuf);
+		free(ebuf);
+		return lua_error(L);
+	}
+	lua_pushlstring(L, obuf ? obuf : "", olen);
+	free(obuf);
+	free(ebuf);
+	return 1;
+}
+
+/* Strings that go into a command line must stay one word. */
+static const char *word_arg(lua_State *L, int arg, const char *what)
+{
+	const char *v = luaL_checkstring(L, arg);
+	if (!*v || strpbrk(v, " \t\r\n;#"))
+		luaL_argerror(L, arg, lua_pushfstring(L, "%s must be one word", what));
+	return v;
+}
+
+/* ---- argument tables: known keys only, typed fields ---- */
+
+static void check_keys(lua_State *L, int arg, const char *const *keys)
+{
+	luaL_checktype(L, arg, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, arg)) {
+		bool known = false;
+		if (lua_type(L, -2) == LUA_TSTRING)
+			for (const char *const *k = keys; *k && !known; k++)
+				known = strcmp(*k, lua_tostring(L, -2)) == 0;
+		if (!known) {
+			luaL_Buffer b;
+			luaL_buffinit(L, &b);
+			for (const char *const *k = keys; *k; k++) {
+				luaL_addstring(&b, k == keys ? "" : ", ");
+				luaL_addstring(&b, *k);
+			}
+			luaL_pushresult(&b);
+			lua_pushvalue(L, -3);
+			const char *bad = luaL_tolstring(L, -1, NULL);
+			luaL_argerror(L, arg, lua_pushfstring(L, "unknown key '%s' (expected %s)", bad,
+							      lua_tostring(L, -3)));
+		}
+		lua_pop(L, 1);
+	}
+}
+
+static lua_Integer int_field(lua_State *L, int arg, const char *key, lua_Integer dflt,
+			     lua_Integer min, lua_Integer max)
+{
+	int t = lua_getfield(L, arg, key);
+	lua_Integer v = dflt;
+	if (t != LUA_TNIL) {
+		int isint;
+		v = lua_tointegerx(L, -1, &isint);
+		if (!isint || v < min || v > max)
+			luaL_argerror(L, arg, lua_pushfstring(L, "%s must be a whole number from %I to %I",
+							      key, min, max));
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+static const char *str_field(lua_State *L, int arg, const char *key, const char *dflt)
+{
+	int t = lua_getfield(L, arg, key);
+	const char *v = dflt;
+	if (t != LUA_TNIL) {
+		if (t != LUA_TSTRING)
+			luaL_argerror(L, arg, lua_pushfstring(L, "%s must be a string", key));
+		v = lua_tostring(L, -1);
+		if (!*v || strpbrk(v, " \t\r\n;#"))
+			luaL_argerror(L, arg, lua_pushfstring(L, "%s must be one word", key));
+	}
+	lua_pop(L, 1); /* the string stays alive: it is also in the table */
+	return v;
+}
+
+static bool bool_field(lua_State *L, int arg, const char *key)
+{
+	int t = lua_getfield(L, arg, key);
+	if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+		luaL_argerror(L, arg, lua_pushfstring(L, "%s must be true or false", key));
+	bool v = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+static const char *one_of(lua_State *L, int arg, const char *key, const char *v,
+			  const char *const *allowed, const char *list)
+{
+	for (const char *const *a = allowed; *a; a++)
+		if (strcmp(*a, v) == 0)
+			return v;
+	luaL_argerror(L, arg, lua_pushfstring(L, "%s '%s' is not one of %s", key, v, list));
+	return NULL;
+}
+
+/* ---- the vmfo library: actions ---- */
+
+static int l_boot(lua_State *L)
+{
+	static const char *const keys[] = { "active_mb", "standby_mb", NULL };
+	struct script *s = script_of(L);
+	lua_Integer active = (lua_Integer)s->m->cfg.active_mb, standby = (lua_Integer)s->m->cfg.standby_mb;
+	if (!lua_isnoneornil(L, 1)) {
+		check_keys(L, 1, keys);
+		active = int_field(L, 1, "active_mb", active, 1, 1 << 20);
+		standby = int_field(L, 1, "standby_mb", standby, 1, 1 << 20);
+	}
+	char line[96];
+	command(L, "reset");
+	snprintf(line, sizeof line, "boot active=%lld standby=%lld", (long long)active, (long long)standby);
+	command(L, line);
+	return 0;
+}
+
+static int l_app(lua_State *L)
+{
+	static const char *const keys[] = { "name", "prog", "mb", "hot", NULL };
+	static const char *const progs[] = { "ledger", "kv", "hog", NULL };
+	check_keys(L, 1, keys);
+	const char *name = str_field(L, 1, "name", NULL);
+	if (!name)
+		luaL_argerror(L, 1, "name is required");
+	const char *prog = one_of(L, 1, "prog", str_field(L, 1, "prog", "ledger"), progs,
+				  "ledger, kv, hog");
+	lua_Integer mb = int_field(L, 1, "mb", 0, 1, 1 << 20);
+	if (mb == 0)
+		luaL_argerror(L, 1, "mb is required");
+	bool hot = bool_field(L, 1, "hot");
+	char line[160];
+	snprintf(line, sizeof line, "app start %s %lld%s prog=%s", name, (long long)mb,
+		 hot ? " hot" : "", prog);
+	command(L, line);
+	return 0;
+}
+
+static int l_grow(lua_State *L)
+{
+	const char *name = word_arg(L, 1, "the app name");
+	lua_Integer mb = luaL_checkinteger(L, 2);
+	luaL_argcheck(L, mb > 0 && mb <= (1 << 20), 2, "MB must be a positive whole number");
+	char line[96];
+	snprintf(line, sizeof line, "app grow %s %lld", name, (long long)mb);
+	command(L, line);
+	return 0;
+}
+
+static int l_fault(lua_State *L)
+{
+	static const char *const keys[] = { "os", "app", "kind", "unit", NULL };
+	static const char *const os_kinds[] = { "panic", "hang", "triple", "wild", NULL };
+	static const char *const app_kinds[] = { "crash", "hang", "error", NULL };
+	char line[128];
+	check_keys(L, 1, keys);
+	const char *os = str_field(L, 1, "os", NULL);
+	const char *app = str_field(L, 1, "app", NULL);
+	if (!os == !app)
+		luaL_argerror(L, 1, "give either os=KIND or app=NAME with kind=KIND");
+	if (os) {
+		one_of(L, 1, "os", os, os_kinds, "panic, hang, triple, wild");
+		lua_Integer unit = int_field(L, 1, "unit", -1, 0, UINT32_MAX - 1);
+		if (unit >= 0 && strcmp(os, "wild") != 0)
+			luaL_argerror(L, 1, "unit goes with os=\"wild\" only");
+		if (unit >= 0)
+			snprintf(line, sizeof line, "fault os wild %lld", (long long)unit);
+		else
+			snprintf(line, sizeof line, "fault os %s", os);
+	} else {
+		const char *kind = str_field(L, 1, "kind", NULL);
+		if (!kind)
+			luaL_argerror(L, 1, "kind is required with app= (crash, hang, error)");
+		one_of(L, 1, "kind", kind, app_kinds, "crash, hang, error");
+		snprintf(line, sizeof line, "fault app %s %s", app, kind);
+	}
+	command(L, line);
+	return 0;
+}
+
+static int l_reset(lua_State *L)
+{
+	command(L, "reset");
+	return 0;
+}
+
+static int l_reprotect(lua_State *L)
+{
+	command(L, "reprotect");
+	return 0;
+}
+
+static int l_cmd(lua_State *L)
+{
+	const char *line = luaL_checkstring(L, 1);
+	luaL_argcheck(L, !strpbrk(line, "\n;"), 1, "one command, without ';' or newlines");
+	return command(L, line);
+}
+
+/* ---- waiting: blocks the script only; the monitor thread and the
+ * guests run on. ---- */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static int l_sleep(lua_State *L)
+{
+	lua_Integer ms = luaL_checkinteger(L, 1);
+	luaL_argcheck(L, ms >= 0 && ms <= 600000, 1, "ms must be from 0 to 600000");
+	for (lua_Integer left = ms; left > 0; left -= SLICE_MS) {
+		if (interrupt_pending())
+			return luaL_error(L, "interrupted");
+		sleep_ms(left < SLICE_MS ? (int)left : SLICE_MS);
+	}
+	return 0;
+}
+
+static void push_event(lua_State *L, const struct event *ev)
+{
+	lua_createtable(L, 0, ev->nfields + 5);
+	/* A field called seq (app.resumed's) wins over the event's own
+	 * number, which is always there as event_seq. */
+	lua_pushinteger(L, (lua_Integer)ev->seq);
+	lua_setfield(L, -2, "seq");
+	for (int i = 0; i < ev->nfields; i++) {
+		const char *v = ev->field[i].val;
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (*v && !*end && strcmp(ev->field[i].key, "hash") != 0 && strcmp(ev->field[i].key, "units") != 0)
+			lua_pushinteger(L, n);
+		else
+			lua_pushstring(L, v);
+		lua_setfield(L, -2, ev->field[i].key);
+	}
+	lua_pushinteger(L, (lua_Integer)ev->seq);
+	lua_setfield(L, -2, "event_seq");
+	lua_pushinteger(L, (lua_Integer)ev->t_us);
+	lua_setfield(L, -2, "t_us");
+	lua_pushstring(L, ev->name);
+	lua_setfield(L, -2, "ev");
+	lua_newtable(L);
+	for (int c = 1, k = 1; c <= 9; c++)
+		if (ev->claims & (1u << c)) {
+			lua_pushinteger(L, c);
+			lua_rawseti(L, -2, k++);
+		}
+	lua_setfield(L, -2, "claims");
+}
+
+struct match {
+	const char *name, *app, *vm;
+};
+
+static bool matches(const struct event *ev, const struct match *w)
+{
+	return event_matches(ev, w->name, w->app ? "app" : NULL, w->app) &&
+	       (!w->vm || event_matches(ev, w->name, "vm", w->vm));
+}
+
+static int wait_timed_out(lua_State *L, struct trace *t, const struct match *w, lua_Integer ms)
+{
+	luaL_Buffer b;
+	struct event ev;
+	size_t n = trace_count(t);
+	luaL_buffinit(L, &b);
+	lua_pushfstring(L, "no %s%s%s%s%s within %I ms since the last state change", w->name,
+			w->app ? " app=" : "", w->app ? w->app : "", w->vm ? " vm=" : "", w->vm ? w->vm : "",
+			ms);
+	luaL_addvalue(&b);
+	luaL_addstring(&b, " (last events:");
+	for (size_t i = n > 5 ? n - 5 : 0; i < n && trace_get(t, i, &ev); i++) {
+		luaL_addchar(&b, ' ');
+		luaL_addstring(&b, ev.name);
+	}
+	luaL_addstring(&b, n ? ")" : " none)");
+	luaL_pushresult(&b);
+	return lua_error(L);
+}
+
+static int l_wait(lua_State *L)
+{
+	static const char *const keys[] = { "timeout_ms", "app", "vm", NULL };
+	struct script *s = script_of(L);
+	struct match w = { luaL_checkstring(L, 1), NULL, NULL };
+	lua_Integer ms = DEFAULT_WAIT_MS;
+	if (!lua_isnoneornil(L, 2)) {
+		check_keys(L, 2, keys);
+		ms = int_field(L, 2, "timeout_ms", ms, 1, 600000);
+		w.app = str_field(L, 2, "app", NULL);
+		w.vm = str_field(L, 2, "vm", NULL);
+	}
+	struct trace *t = &s->m->trace;
+	size_t i = s->m->mark;
+	uint64_t deadline = now_us() + (uint64_t)ms * 1000;
+	struct event ev;
+	for (;;) {
+		for (; trace_get(t, i, &ev); i++)
+			if (matches(&ev, &w)) {
+				push_event(L, &ev);
+				return 1;
+			}
+		if (interrupt_pending())
+			return luaL_error(L, "interrupted while waiting for %s", w.name);
+		uint64_t now = now_us();
+		if (now >= deadline)
+			return wait_timed_out(L, t, &w, ms);
+		uint64_t left_ms = (deadline - now + 999) / 1000;
+		/* Block until anything new is recorded, a slice at most. */
+		trace_wait(t, "", NULL, NULL, i, left_ms < SLICE_MS ? (int)left_ms : SLICE_MS, NULL);
+		if (i > trace_count(t))
+			i = trace_count(t); /* reset cleared the trace */
+	}
+}
+
+/* ---- checks and verdicts ---- */
+
+static int l_check(lua_State *L)
+{
+	struct script *s = script_of(L);
+	luaL_checkany(L, 1);
+	const char *msg = luaL_optstring(L, 2, "check failed");
+	if (!lua_toboolean(L, 1)) {
+		luaL_where(L, 1); /* "file:line: " */
+		size_t n;
+		const char *where = lua_tolstring(L, -1, &n);
+		s->failed_checks++;
+		fprintf(s->out, "#   check failed: %s (at %.*s)\n", msg, n > 2 ? (int)n - 2 : (int)n, where);
+		fflush(s->out);
+		lua_pop(L, 1);
+	}
+	lua_pushboolean(L, lua_toboolean(L, 1));
+	return 1;
+}
+
+static int l_claim(lua_State *L)
+{
+	struct script *s = script_of(L);
+	lua_Integer n = luaL_checkinteger(L, 1);
+	luaL_argcheck(L, n >= 1 && n <= 9, 1, "claims are numbered 1 to 9");
+	size_t count;
+	struct event *ev = trace_snapshot(&s->m->trace, &count);
+	if (!ev)
+		return luaL_error(L, "out of memory copying the trace");
+	char why[512], line[640];
+	enum verdict v = check_claim(ev, count, (int)n, why, sizeof why);
+	free(ev);
+	check_format((int)n, v, why, line, sizeof line);
+	lua_pushboolean(L, v == CLAIM_PASS);
+	/* "claim 6: FAIL ..." -> "FAIL ..." */
+	const char *colon = strchr(line, ':');
+	lua_pushstring(L, colon ? colon + 2 : line);
+	return 2;
+}
+
+/* ---- reading state ---- */
+
+static const char *vm_name(int vm)
+{
+	return vm == 0 ? "vm0" : vm == 1 ? "vm1" : NULL;
+}
+
+static void set_str(lua_State *L, const char *key, const char *v)
+{
+	if (v) {
+		lua_pushstring(L, v);
+		lua_setfield(L, -2, key);
+	}
+}
+
+static int l_table(lua_State *L)
+{
+	struct vmfo *m = script_of(L)->m;
+	char units[512];
+	int k = 1;
+	lua_newtable(L);
+	pthread_mutex_lock(&m->lock);
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &m->table.row[r];
+		if (!row->used)
+			continue;
+		lua_createtable(L, 0, 7);
+		set_str(L, "name", row->name);
+		set_str(L, "kind", row_kind_name(row->kind));
+		lua_pushinteger(L, (lua_Integer)(row_bytes(&m->table, row) / MB));
+		lua_setfield(L, -2, "mb");
+		units_format(&row->units, units, sizeof units);
+		set_str(L, "units", units);
+		set_str(L, "vm", vm_name(row->vm));
+		set_str(L, "os", vm_name(row->kind == ROW_APP ? row->control : row->vm));
+		set_str(L, "standby", vm_name(row->takeover));
+		if (row->kind == ROW_APP) {
+			lua_pushboolean(L, row->hot);
+			lua_setfield(L, -2, "hot");
+		}
+		lua_rawseti(L, -2, k++);
+	}
+	struct units free_units;
+	if (pool_free_units(&m->pool, &free_units) == 0) {
+		lua_createtable(L, 0, 4);
+		set_str(L, "name", "unused");
+		set_str(L, "kind", "free");
+		lua_pushinteger(L, (lua_Integer)(m->pool.nfree * (m->pool.unit_bytes / MB)));
+		lua_setfield(L, -2, "mb");
+		units_format(&free_units, units, sizeof units);
+		set_str(L, "units", units);
+		lua_rawseti(L, -2, k++);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return 1;
+}
+
+static int l_owner(lua_State *L)
+{
+	struct vmfo *m = script_of(L)->m;
+	const char *name = luaL_checkstring(L, 1);
+	pthread_mutex_lock(&m->lock);
+	struct app *a = app_by_name(m, name);
+	int row = table_find(&m->table, name);
+	const char *owner = NULL;
+	if (a)
+		owner = vm_name(app_vm(m, a));
+	else if (row >= 0)
+		owner = vm_name(m->table.row[row].vm);
+	bool known = a || row >= 0;
+	pthread_mutex_unlock(&m->lock);
+	if (!known)
+		return luaL_argerror(L, 1, lua_pushfstring(L, "no app or table row called '%s'", name));
+	lua_pushstring(L, owner ? owner : "free");
+	return 1;
+}
+
+static int l_role(lua_State *L)
+{
+	struct vmfo *m = script_of(L)->m;
+	const char *vm = luaL_checkstring(L, 1);
+	int i = strcmp(vm, "vm0") == 0 ? 0 : strcmp(vm, "vm1") == 0 ? 1 : -1;
+	if (i < 0)
+		return luaL_argerror(L, 1, "expected \"vm0\" or \"vm1\"");
+	pthread_mutex_lock(&m->lock);
+	const struct guest *g = &m->g[i];
+	const char *role = !m->booted || g->state == G_DOWN ? "down"
+			   : g->state == G_FAILED	      ? "failed"
+							      : role_name(g->role);
+	pthread_mutex_unlock(&m->lock);
+	lua_pushstring(L, role);
+	return 1;
+}
+
+static int l_app_state(lua_State *L)
+{
+	struct vmfo *m = script_of(L)->m;
+	const char *name = luaL_checkstring(L, 1);
+	char hash[24];
+	pthread_mutex_lock(&m->lock);
+	struct app *a = app_by_name(m, name);
+	if (!a) {
+		pthread_mutex_unlock(&m->lock);
+		return luaL_argerror(L, 1, lua_pushfstring(L, "no app called '%s'", name));
+	}
+	uint64_t seq = 0, h = 0;
+	if (a->row >= 0) {
+		const struct vmfo_app_hdr *hdr =
+			pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+		seq = __atomic_load_n(&hdr->seq, __ATOMIC_RELAXED);
+		h = __atomic_load_n(&hdr->hash, __ATOMIC_RELAXED);
+	}
+	lua_createtable(L, 0, 6);
+	set_str(L, "vm", vm_name(app_vm(m, a)) ? vm_name(app_vm(m, a)) : "free");
+	set_str(L, "state", app_state_name(a->state));
+	set_str(L, "prog", aux_name(a->prog));
+	lua_pushinteger(L, (lua_Integer)seq);
+	lua_setfield(L, -2, "seq");
+	snprintf(hash, sizeof hash, "%016" PRIx64, h);
+	set_str(L, "hash", hash);
+	lua_pushinteger(L, (lua_Integer)a->acked_seq);
+	lua_setfield(L, -2, "acked");
+	lua_pushboolean(L, a->hot);
+	lua_setfield(L, -2, "hot");
+	pthread_mutex_unlock(&m->lock);
+	return 1;
+}
+
+static int l_trace(lua_State *L)
+{
+	struct vmfo *m = script_of(L)->m;
+	size_t n;
+	struct event *ev = trace_snapshot(&m->trace, &n);
+	if (!ev)
+		return luaL_error(L, "out of memory copying the trace");
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_event(L, &ev[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	free(ev);
+	return 1;
+}
+
+static const luaL_Reg vmfo_lib[] = {
+	{ "boot", l_boot }, { "app", l_app }, { "grow", l_grow }, { "fault", l_fault },
+	{ "wait", l_wait }, { "check", l_check }, { "claim", l_claim }, { "table", l_table },
+	{ "owner", l_owner }, { "role", l_role }, { "app_state", l_app_state },
+	{ "trace", l_trace }, { "sleep", l_sleep }, { "reset", l_reset },
+	{ "reprotect", l_reprotect }, { "cmd", l_cmd }, { NULL, NULL },
+};
+
+/* ---- the sandbox ---- */
+
+static int l_print(lua_State *L)
+{
+	struct script *s = script_of(L);
+	int n = lua_gettop(L);
+	fputs(s->tap ? "# " : "", s->out);
+	for (int i = 1; i <= n; i++) {
+		fputs(i > 1 ? "\t" : "", s->out);
+		fputs(luaL_tolstring(L, i, NULL), s->out);
+		lua_pop(L, 1);
+	}
+	fputc('\n', s->out);
+	fflush(s->out);
+	return 0;
+}
+
+/* load() for text only: binary chunks could break the VM's invariants. */
+static int l_load(lua_State *L)
+{
+	size_t len;
+	const char *code = luaL_checklstring(L, 1, &len);
+	const char *name = luaL_optstring(L, 2, "=(load)");
+	const char *mode = luaL_optstring(L, 3, "t");
+	if (strcmp(mode, "t") != 0)
+		return luaL_error(L, "load: only text chunks are allowed (mode \"t\")");
+	int rc = luaL_loadbufferx(L, code, len, name, "t");
+	if (rc != LUA_OK) {
+		lua_pushnil(L);
+		lua_insert(L, -2);
+		return 2;
+	}
+	if (!lua_isnone(L, 4)) {
+		lua_pushvalue(L, 4);
+		lua_setupvalue(L, -2, 1); /* _ENV */
+	}
+	return 1;
+}
+
+static int l_refused(lua_State *L)
+{
+	return luaL_error(L, "%s is not available in vmfo scenarios (sandbox)",
+			  lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* A table whose every missing field is a function that explains itself. */
+static int refusing_index(lua_State *L)
+{
+	lua_pushfstring(L, "%s.%s", lua_tostring(L, lua_upvalueindex(1)), luaL_checkstring(L, 2));
+	lua_pushcclosure(L, l_refused, 1);
+	return 1;
+}
+
+static void refusing_table(lua_State *L, const char *name)
+{
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, refusing_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+}
+
+static void set_refused(lua_State *L, const char *name)
+{
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, l_refused, 1);
+	lua_setglobal(L, name);
+}
+
+static void open_sandbox(lua_State *L)
+{
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base }, { LUA_TABLIBNAME, luaopen_table },
+		{ LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 }, { LUA_COLIBNAME, luaopen_coroutine },
+		{ LUA_OSLIBNAME, luaopen_os }, { NULL, NULL },
+	};
+	for (const luaL_Reg *lib = libs; lib->func; lib++) {
+		luaL_requiref(L, lib->name, lib->func, 1);
+		lua_pop(L, 1);
+	}
+	set_refused(L, "dofile");
+	set_refused(L, "loadfile");
+	set_refused(L, "require");
+	lua_register(L, "load", l_load);
+	lua_register(L, "print", l_print);
+	lua_getglobal(L, LUA_STRLIBNAME);
+	lua_pushstring(L, "string.dump");
+	lua_pushcclosure(L, l_refused, 1);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+
+	/* os: clocks only. */
+	lua_getglobal(L, LUA_OSLIBNAME);
+	refusing_table(L, "os");
+	static const char *const keep[] = { "time", "clock", "date", "difftime", NULL };
+	for (const char *const *k = keep; *k; k++) {
+		lua_getfield(L, -2, *k);
+		lua_setfield(L, -2, *k);
+	}
+	lua_setglobal(L, LUA_OSLIBNAME);
+	lua_pop(L, 1);
+	refusing_table(L, "io");
+	lua_setglobal(L, LUA_IOLIBNAME);
+	refusing_table(L, "debug");
+	lua_setglobal(L, LUA_DBLIBNAME);
+	refusing_table(L, "package");
+	lua_setglobal(L, LUA_LOADLIBNAME);
+
+	luaL_newlib(L, vmfo_lib);
+	lua_setglobal(L, "vmfo");
+}
+
+/* Runs every HOOK_EVERY instructions: Ctrl-C and the instruction limit. */
+static void hook(lua_State *L, lua_Debug *ar)
+{
+	struct script *s = script_of(L);
+	(void)ar;
+	s->instructions += HOOK_EVERY;
+	if (interrupt_pending())
+		luaL_error(L, "interrupted");
+	if (s->instructions > INSTRUCTION_LIMIT)
+		luaL_error(L, "instruction limit reached (%d million): an endless loop?",
+			   (int)(INSTRUCTION_LIMIT / 1000000));
+}
+
+struct script *script_new(struct vmfo *m, FILE *out)
+{
+	struct script *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->L = luaL_newstate();
+	if (!s->L) {
+		free(s);
+		return NULL;
+	}
+	s->m = m;
+	s->out = out;
+	*(struct script **)lua_getextraspace(s->L) = s;
+	open_sandbox(s->L);
+	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	return s;
+}
+
+void script_free(struct script *s)
+{
+	if (s) {
+		lua_close(s->L);
+		free(s);
+	}
+}
+
+void script_interrupt(void)
+{
+	interrupt_raise();
+}
+
+/* The message handler: where it failed, and how it got there. */
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg)
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+static enum script_result finish(struct script *s, int rc)
+{
+	if (rc != LUA_OK) {
+		const char *msg = lua_tostring(s->L, -1);
+		/* Each line of the message and traceback as a diagnostic. */
+		for (const char *p = msg ? msg : "?"; *p;) {
+			size_t n = strcspn(p, "\n");
+			fprintf(s->out, "#   %s%.*s\n", p == msg ? "error: " : "", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		lua_pop(s->L, 1);
+		fflush(s->out);
+		return SCRIPT_ERROR;
+	}
+	return s->failed_checks ? SCRIPT_CHECK_FAILED : SCRIPT_PASS;
+}
+
+static int call(struct script *s, int nresults)
+{
+	lua_pushcfunction(s->L, traceback);
+	lua_insert(s->L, -2);
+	int base = lua_gettop(s->L) - 1;
+	int rc = lua_pcall(s->L, 0, nresults, base);
+	lua_remove(s->L, base);
+	return rc;
+}
+
+enum script_result script_run_file(struct script *s, const char *path)
+{
+	s->failed_checks = 0;
+	s->instructions = 0;
+	int rc = luaL_loadfilex(s->L, path, "t");
+	if (rc == LUA_OK)
+		rc = call(s, 0);
+	return finish(s, rc);
+}
+
+enum script_result script_run_string(struct script *s, const char *code)
+{
+	s->failed_checks = 0;
+	s->instructions = 0;
+	/* An expression prints its value, as in Lua's own REPL. */
+	lua_pushfstring(s->L, "return %s", code);
+	int rc = luaL_loadbufferx(s->L, lua_tostring(s->L, -1), strlen(lua_tostring(s->L, -1)),
+				  "=(lua)", "t");
+	lua_remove(s->L, -2);
+	if (rc != LUA_OK) {
+		lua_pop(s->L, 1);
+		rc = luaL_loadbufferx(s->L, code, strlen(code), "=(lua)", "t");
+	}
+	int top = lua_gettop(s->L) - 1;
+	if (rc == LUA_OK)
+		rc = call(s, LUA_MULTRET);
+	if (rc == LUA_OK && lua_gettop(s->L) > top) {
+		lua_getglobal(s->L, "print");
+		lua_insert(s->L, top + 1);
+		rc = call(s, 0) == LUA_OK ? LUA_OK : LUA_ERRRUN;
+		if (rc != LUA_OK)
+			return finish(s, rc);
+	}
+	lua_settop(s->L, top);
+	return finish(s, rc);
+}
+
+int script_run_files(struct vmfo *m, char **files, int n, FILE *out)
+{
+	int passed = 0, failed = 0, errors = 0;
+	uint64_t active = m->cfg.active_mb, standby = m->cfg.standby_mb;
+	uint64_t t0 = now_us();
+
+	for (int i = 0; i < n && !interrupt_pending(); i++) {
+		uint64_t start = now_us();
+		struct err e = { "no os.ready within 10 s" };
+		enum script_result r;
+		struct script *s = script_new(m, out);
+		if (!s) {
+			fprintf(out, "not ok %d - %s\n#   error: out of memory\n", i + 1, files[i]);
+			errors++;
+			continue;
+		}
+		s->tap = true;
+		/* Each scenario starts on a fresh pair with the configured sizes. */
+		monitor_reset(m);
+		if (monitor_boot(m, active, standby, &e) ||
+		    !trace_wait(&m->trace, "os.ready", "vm", "vm0", 0, 10000, NULL) ||
+		    !trace_wait(&m->trace, "os.ready", "vm", "vm1", 0, 10000, NULL)) {
+			fprintf(out, "not ok %d - %s\n#   error: the pair did not boot: %s\n", i + 1,
+				files[i], e.msg);
+			r = SCRIPT_ERROR;
+		} else {
+			r = script_run_file(s, files[i]);
+			fprintf(out, "%s %d - %s (%.1f s)\n", r == SCRIPT_PASS ? "ok" : "not ok", i + 1,
+				files[i], (double)(now_us() - start) / 1e6);
+		}
+		script_free(s);
+		passed += r == SCRIPT_PASS;
+		failed += r == SCRIPT_CHECK_FAILED;
+		errors += r == SCRIPT_ERROR;
+		fflush(out);
+	}
+	monitor_reset(m);
+	fprintf(out, "1..%d\n# %d passed, %d failed, %d errors in %.1f s%s\n", n, passed, failed, errors,
+		(double)(now_us() - t0) / 1e6, interrupt_pending() ? " (interrupted)" : "");
+	return errors || interrupt_pending() ? SCRIPT_ERROR : failed ? SCRIPT_CHECK_FAILED : SCRIPT_PASS;
+}

@@ -1,0 +1,30 @@
+/* script.h — Lua 5.4 scenarios: the `vmfo` API over the command layer, a
+ * sandbox, limits, and `vmfo run` with TAP-style results. */
+#ifndef VMFO_SCRIPT_H
+#define VMFO_SCRIPT_H
+
+#include <stdio.h>
+
+#include "cmd.h"
+
+enum script_result { SCRIPT_PASS = 0, SCRIPT_CHECK_FAILED = 1, SCRIPT_ERROR = 2 };
+
+struct script;
+
+/* A Lua state with the vmfo library in a sandbox; output goes to out. */
+struct script *script_new(struct vmfo *m, FILE *out);
+void script_free(struct script *s);
+/* Run a scenario file; failed checks and errors are reported on out, each
+ * line starting "#   " (TAP diagnostics). */
+enum script_result script_run_file(struct script *s, const char *path);
+/* Run a chunk of code (console 'lua CODE'); results printed. */
+enum script_result script_run_string(struct script *s, const char *code);
+/* Called from a SIGINT handler: stop the running script at the next
+ * safe point. Does nothing else. */
+void script_interrupt(void);
+
+/* vmfo run FILE...: each on a fresh pair. Returns the exit status
+ * (0 all passed, 1 a check failed, 2 a script error). */
+int script_run_files(struct vmfo *m, char **files, int n, FILE *out);
+
+#endif
