@@ -543,7 +543,7 @@ static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)
 static struct script *console_lua(struct cmd_ctx *c)
 {
 	if (!c->lua)
-		c->lua = script_new(c->m, c->out);
+		c->lua = script_new(c->m, c->out, c->err);
 	return c->lua;
 }
 
@@ -575,7 +575,8 @@ static int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
 	if (!s)
 		return fail(c, "out of memory starting Lua");
 	enum script_result r = script_run_string(s, argv[1]);
-	return r == SCRIPT_PASS ? 0 : fail(c, "%s", r == SCRIPT_CHECK_FAILED ? "a check failed" : "Lua error");
+	/* A Lua error has been printed, with its "error:" line, already. */
+	return r == SCRIPT_PASS ? 0 : r == SCRIPT_CHECK_FAILED ? fail(c, "a check failed") : -1;
 }
 
 /* ---- help, quit ---- */

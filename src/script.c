@@ -24,6 +24,7 @@ struct script {
 	lua_State *L;
 	struct vmfo *m;
 	FILE *out;
+	FILE *err;            /* errors, when not reporting as TAP */
 	bool tap;             /* prints and reports as TAP diagnostics */
 	int failed_checks;
 	uint64_t instructions;
@@ -172,6 +173,13 @@ static int l_boot(lua_State *L)
 		active = int_field(L, 1, "active_mb", active, 1, 1 << 20);
 		standby = int_field(L, 1, "standby_mb", standby, 1, 1 << 20);
 	}
+	/* Refuse bad sizes before the reset, so that a bad call changes nothing. */
+	struct config cfg = s->m->cfg;
+	struct err e;
+	cfg.active_mb = (uint64_t)active;
+	cfg.standby_mb = (uint64_t)standby;
+	if (config_check(&cfg, &e))
+		return luaL_argerror(L, 1, e.msg);
 	char line[96];
 	command(L, "reset");
 	snprintf(line, sizeof line, "boot active=%lld standby=%lld", (long long)active, (long long)standby);
@@ -330,6 +338,8 @@ static int wait_timed_out(lua_State *L, struct trace *t, const struct match *w, 
 	struct event ev;
 	size_t n = trace_count(t);
 	luaL_buffinit(L, &b);
+	luaL_where(L, 1);
+	luaL_addvalue(&b);
 	lua_pushfstring(L, "no %s%s%s%s%s within %I ms since the last state change", w->name,
 			w->app ? " app=" : "", w->app ? w->app : "", w->vm ? " vm=" : "", w->vm ? w->vm : "",
 			ms);
@@ -595,8 +605,11 @@ static int l_load(lua_State *L)
 	const char *code = luaL_checklstring(L, 1, &len);
 	const char *name = luaL_optstring(L, 2, "=(load)");
 	const char *mode = luaL_optstring(L, 3, "t");
-	if (strcmp(mode, "t") != 0)
-		return luaL_error(L, "load: only text chunks are allowed (mode \"t\")");
+	if (strcmp(mode, "t") != 0) {
+		lua_pushnil(L);
+		lua_pushliteral(L, "load: only text chunks are allowed here (mode \"t\")");
+		return 2;
+	}
 	int rc = luaL_loadbufferx(L, code, len, name, "t");
 	if (rc != LUA_OK) {
 		lua_pushnil(L);
@@ -698,7 +711,7 @@ static void hook(lua_State *L, lua_Debug *ar)
 			   (int)(INSTRUCTION_LIMIT / 1000000));
 }
 
-struct script *script_new(struct vmfo *m, FILE *out)
+struct script *script_new(struct vmfo *m, FILE *out, FILE *err)
 {
 	struct script *s = calloc(1, sizeof *s);
 	if (!s)
@@ -710,6 +723,7 @@ struct script *script_new(struct vmfo *m, FILE *out)
 	}
 	s->m = m;
 	s->out = out;
+	s->err = err;
 	*(struct script **)lua_getextraspace(s->L) = s;
 	open_sandbox(s->L);
 	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -743,14 +757,16 @@ static enum script_result finish(struct script *s, int rc)
 {
 	if (rc != LUA_OK) {
 		const char *msg = lua_tostring(s->L, -1);
-		/* Each line of the message and traceback as a diagnostic. */
+		FILE *f = s->tap ? s->out : s->err;
+		/* Each line of the message and traceback, as TAP diagnostics
+		 * under vmfo run, as an error line and its context elsewhere. */
 		for (const char *p = msg ? msg : "?"; *p;) {
 			size_t n = strcspn(p, "\n");
-			fprintf(s->out, "#   %s%.*s\n", p == msg ? "error: " : "", (int)n, p);
+			fprintf(f, "%s%s%.*s\n", s->tap ? "#   " : "", p == msg ? "error: " : "", (int)n, p);
 			p += n + (p[n] == '\n');
 		}
 		lua_pop(s->L, 1);
-		fflush(s->out);
+		fflush(f);
 		return SCRIPT_ERROR;
 	}
 	return s->failed_checks ? SCRIPT_CHECK_FAILED : SCRIPT_PASS;
@@ -778,28 +794,30 @@ enum script_result script_run_file(struct script *s, const char *path)
 
 enum script_result script_run_string(struct script *s, const char *code)
 {
+	lua_State *L = s->L;
+	int top = lua_gettop(L);
 	s->failed_checks = 0;
 	s->instructions = 0;
 	/* An expression prints its value, as in Lua's own REPL. */
-	lua_pushfstring(s->L, "return %s", code);
-	int rc = luaL_loadbufferx(s->L, lua_tostring(s->L, -1), strlen(lua_tostring(s->L, -1)),
-				  "=(lua)", "t");
-	lua_remove(s->L, -2);
+	lua_pushfstring(L, "return %s", code);
+	int rc = luaL_loadbufferx(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=(lua)", "t");
+	lua_remove(L, -2);
 	if (rc != LUA_OK) {
-		lua_pop(s->L, 1);
-		rc = luaL_loadbufferx(s->L, code, strlen(code), "=(lua)", "t");
+		lua_pop(L, 1);
+		rc = luaL_loadbufferx(L, code, strlen(code), "=(lua)", "t");
 	}
-	int top = lua_gettop(s->L) - 1;
 	if (rc == LUA_OK)
 		rc = call(s, LUA_MULTRET);
-	if (rc == LUA_OK && lua_gettop(s->L) > top) {
-		lua_getglobal(s->L, "print");
-		lua_insert(s->L, top + 1);
-		rc = call(s, 0) == LUA_OK ? LUA_OK : LUA_ERRRUN;
-		if (rc != LUA_OK)
-			return finish(s, rc);
+	if (rc != LUA_OK)
+		return finish(s, rc);
+	for (int i = top + 1; i <= lua_gettop(L); i++) {
+		fputs(i > top + 1 ? "\t" : "", s->out);
+		fputs(luaL_tolstring(L, i, NULL), s->out);
+		lua_pop(L, 1);
 	}
-	lua_settop(s->L, top);
+	if (lua_gettop(L) > top)
+		fputc('\n', s->out);
+	lua_settop(L, top);
 	return finish(s, rc);
 }
 
@@ -813,7 +831,7 @@ int script_run_files(struct vmfo *m, char **files, int n, FILE *out)
 		uint64_t start = now_us();
 		struct err e = { "no os.ready within 10 s" };
 		enum script_result r;
-		struct script *s = script_new(m, out);
+		struct script *s = script_new(m, out, out);
 		if (!s) {
 			fprintf(out, "not ok %d - %s\n#   error: out of memory\n", i + 1, files[i]);
 			errors++;

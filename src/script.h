@@ -11,8 +11,9 @@ enum script_result { SCRIPT_PASS = 0, SCRIPT_CHECK_FAILED = 1, SCRIPT_ERROR = 2 
 
 struct script;
 
-/* A Lua state with the vmfo library in a sandbox; output goes to out. */
-struct script *script_new(struct vmfo *m, FILE *out);
+/* A Lua state with the vmfo library in a sandbox; output goes to out,
+ * errors to err. */
+struct script *script_new(struct vmfo *m, FILE *out, FILE *err);
 void script_free(struct script *s);
 /* Run a scenario file; failed checks and errors are reported on out, each
  * line starting "#   " (TAP diagnostics). */

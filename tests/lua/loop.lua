@@ -1,0 +1,2 @@
+-- never ends
+while true do end
