@@ -268,6 +268,15 @@ static void write_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static bool is_top_level_key(const char *key)
+{
+	static const char *const keys[] = { "t_us", "seq", "ev", "claims" };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
 void event_write_json(const struct event *ev, FILE *f)
 {
 	char cl[32];
@@ -278,7 +287,12 @@ void event_write_json(const struct event *ev, FILE *f)
 	fprintf(f, ",\"claims\":[%s]", cl);
 	for (int i = 0; i < ev->nfields; i++) {
 		fputc(',', f);
-		write_json_string(f, ev->field[i].key);
+		/* A field may not reuse a top-level key (app.resumed has a seq
+		 * of its own): it is written as app_seq then. */
+		if (is_top_level_key(ev->field[i].key))
+			fprintf(f, "\"app_%s\"", ev->field[i].key);
+		else
+			write_json_string(f, ev->field[i].key);
 		fputc(':', f);
 		write_json_string(f, ev->field[i].val);
 	}

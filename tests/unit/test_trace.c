@@ -45,6 +45,16 @@ int main(void)
 	ok(strstr(buf, "\"gpa\":\"a\\\"b\\\\c\\u000a\"") != NULL, "strings escaped: %s", buf);
 	free(buf);
 
+	trace_emit(&t, "app.resumed", "app", "db", "vm", "vm1", "seq", "42", "hash", "ab", NULL);
+	f = open_memstream(&buf, &len);
+	trace_get(&t, 4, &ev);
+	event_write_json(&ev, f);
+	fclose(f);
+	ok(strstr(buf, "\"seq\":5,\"ev\":\"app.resumed\",\"claims\":[2,4],\"app\":\"db\",\"vm\":\"vm1\","
+		       "\"app_seq\":\"42\",\"hash\":\"ab\"}") != NULL,
+	   "a field named like a top-level key is written as app_seq: %s", buf);
+	free(buf);
+
 	char line[512];
 	trace_get(&t, 0, &ev);
 	event_format(&ev, line, sizeof line);
