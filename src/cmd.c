@@ -262,11 +262,57 @@ static int cmd_map(struct cmd_ctx *c, int argc, char **argv)
 
 /* ---- trace, wait, log ---- */
 
+/* Colour by meaning: failures red, completions green, the VMM's steps
+ * cyan, the OSes' answers blue, apps yellow. */
+static const char *event_color(const char *name)
+{
+	static const char *const red[] = { "vmm.os_fault", "os.app_failure", "app.fault",
+					   "app.lost", "app.corrupt", "vmm.blocked", "failover.error" };
+	for (size_t i = 0; i < ARRAY_SIZE(red); i++)
+		if (strcmp(name, red[i]) == 0)
+			return "\033[1;31m";
+	if (strcmp(name, "failover.done") == 0 || strcmp(name, "app.resumed") == 0)
+		return "\033[1;32m";
+	if (strncmp(name, "vmm.", 4) == 0)
+		return "\033[36m";
+	if (strncmp(name, "os.", 3) == 0)
+		return "\033[34m";
+	return "\033[33m";
+}
+
 static void print_event(struct cmd_ctx *c, const struct event *ev)
 {
 	char line[1024];
 	event_format(ev, line, sizeof line);
-	fprintf(c->out, "%s\n", line);
+	if (c->color)
+		fprintf(c->out, "%s%s\033[0m\n", event_color(ev->name), line);
+	else
+		fprintf(c->out, "%s\n", line);
+	const char *why = c->explain ? event_explain(ev->name) : NULL;
+	if (why)
+		fprintf(c->out, "%s      -> %s%s\n", c->color ? "\033[2m" : "", why, c->color ? "\033[0m" : "");
+}
+
+bool cmd_print_new(struct cmd_ctx *c)
+{
+	struct event ev;
+	char next[sizeof c->announced];
+	bool printed = false;
+	size_t n = trace_count(&c->m->trace);
+	if (c->printed > n)
+		c->printed = 0; /* reset cleared the trace */
+	for (; c->printed < n && trace_get(&c->m->trace, c->printed, &ev); c->printed++, printed = true)
+		print_event(c, &ev);
+	monitor_step_waiting(c->m, next, sizeof next);
+	if (next[0] && strcmp(next, c->announced) != 0) {
+		fprintf(c->out, "%s[step] next: %s -- press Enter%s\n", c->color ? "\033[1;35m" : "", next,
+			c->color ? "\033[0m" : "");
+		printed = true;
+	}
+	strlcpy0(c->announced, next, sizeof c->announced);
+	if (printed)
+		fflush(c->out);
+	return printed;
 }
 
 static int trace_save(struct cmd_ctx *c, const char *path)
@@ -299,10 +345,13 @@ static int cmd_trace(struct cmd_ctx *c, int argc, char **argv)
 
 /* Wait for an event since the last state change, a slice at a time so
  * that Ctrl-C can end the wait. */
-static bool wait_interruptible(struct vmfo *m, const char *name, uint64_t ms, struct event *ev)
+static bool wait_interruptible(struct cmd_ctx *c, const char *name, uint64_t ms, struct event *ev)
 {
+	struct vmfo *m = c->m;
 	uint64_t deadline = now_us() + ms * 1000;
 	for (;;) {
+		if (c->live)
+			cmd_print_new(c);
 		uint64_t now = now_us();
 		int slice = now >= deadline ? 0 : (int)((deadline - now + 999) / 1000);
 		if (trace_wait(&m->trace, name, NULL, NULL, m->mark, slice < 100 ? slice : 100, ev))
@@ -321,7 +370,7 @@ static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 		return usage(c, find_command("wait"));
 	if (event_claims(argv[1]) == 0 && !strchr(argv[1], '.'))
 		return fail(c, "'%s' is not an event name (events look like os.ready)", argv[1]);
-	if (!wait_interruptible(c->m, argv[1], ms, &ev)) {
+	if (!wait_interruptible(c, argv[1], ms, &ev)) {
 		if (interrupt_pending())
 			return fail(c, "interrupted while waiting for %s", argv[1]);
 		size_t n = trace_count(&c->m->trace);
@@ -330,7 +379,10 @@ static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 				    ms, ev.seq, ev.name);
 		return fail(c, "no %s within %" PRIu64 " ms (no events yet)", argv[1], ms);
 	}
-	print_event(c, &ev);
+	if (c->live)
+		cmd_print_new(c); /* it is among them */
+	else
+		print_event(c, &ev);
 	return 0;
 }
 
@@ -532,10 +584,104 @@ static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)
 	for (uint64_t left = ms; left; left -= left < 100 ? left : 100) {
 		if (interrupt_pending())
 			return fail(c, "interrupted");
+		if (c->live)
+			cmd_print_new(c);
 		struct timespec ts = { 0, (long)(left < 100 ? left : 100) * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	return 0;
+}
+
+/* ---- classroom ---- */
+
+static int on_off(struct cmd_ctx *c, int argc, char **argv, bool *out)
+{
+	if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
+		return usage(c, find_command(argv[0]));
+	*out = strcmp(argv[1], "on") == 0;
+	return 0;
+}
+
+static int cmd_pace(struct cmd_ctx *c, int argc, char **argv)
+{
+	uint64_t ms;
+	if (argc != 2 || parse_u64(argv[1], 0, 60000, &ms))
+		return usage(c, find_command("pace"));
+	monitor_set_pace(c->m, ms);
+	return 0;
+}
+
+static int cmd_step(struct cmd_ctx *c, int argc, char **argv)
+{
+	bool on;
+	if (argc == 1) {
+		char next[160];
+		monitor_step_waiting(c->m, next, sizeof next);
+		if (!next[0])
+			return fail(c, "no failover step is waiting (use 'step on' first)");
+		monitor_step_grant(c->m);
+		return 0;
+	}
+	if (on_off(c, argc, argv, &on))
+		return -1;
+	monitor_set_step(c->m, on);
+	return 0;
+}
+
+static int cmd_explain(struct cmd_ctx *c, int argc, char **argv)
+{
+	return on_off(c, argc, argv, &c->explain);
+}
+
+static int cmd_events(struct cmd_ctx *c, int argc, char **argv)
+{
+	bool was = c->live;
+	if (on_off(c, argc, argv, &c->live))
+		return -1;
+	if (c->live && !was)
+		c->printed = trace_count(&c->m->trace); /* from now on */
+	return 0;
+}
+
+#define SOURCE_DEPTH 8
+
+static int cmd_source(struct cmd_ctx *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage(c, find_command("source"));
+	if (c->depth >= SOURCE_DEPTH)
+		return fail(c, "source nested more than %d deep", SOURCE_DEPTH);
+	FILE *f = fopen(argv[1], "r");
+	if (!f)
+		return fail(c, "cannot read '%s': %s", argv[1], strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	c->depth++;
+	for (int n = 1; !c->quit && getline(&line, &cap, f) >= 0; n++)
+		if (cmd_exec(c, line)) {
+			rc = fail(c, "%s:%d: stopped at the first error", argv[1], n);
+			break;
+		}
+	c->depth--;
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int cmd_time(struct cmd_ctx *c, int argc, char **argv)
+{
+	char line[1024] = "";
+	if (argc < 2)
+		return usage(c, find_command("time"));
+	for (int i = 1; i < argc; i++) {
+		strncat(line, argv[i], sizeof line - strlen(line) - 2);
+		strncat(line, " ", sizeof line - strlen(line) - 1);
+	}
+	uint64_t t0 = now_us();
+	int rc = cmd_exec(c, line);
+	fprintf(c->out, "time: %.3f ms\n", (double)(now_us() - t0) / 1000.0);
+	return rc;
 }
 
 /* ---- Lua ---- */
@@ -661,6 +807,22 @@ const struct command commands[] = {
 	{ "lua", "lua CODE", "run one line of Lua; an expression's value is printed",
 	  "The same sandboxed Lua as scenarios, kept between 'lua' lines.\n"
 	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua },
+	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
+	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
+	  "is named as FILE:LINE. Example: source demo.vmfo\n", cmd_source },
+	{ "time", "time CMD", "run a command and say how long it took",
+	  "Example: time app start db 8 hot\n", cmd_time },
+	{ "pace", "pace MS", "slow each failover step by MS milliseconds (0: full speed)",
+	  "For the classroom: the events of a failover appear one by one.\n"
+	  "Example: pace 800; fault os panic\n", cmd_pace },
+	{ "step", "step [on|off]", "pause a failover before each step; 'step' (or Enter) goes on",
+	  "With step on, a failover stops before each step and the console shows what\n"
+	  "comes next; press Enter at the prompt (or type 'step') to carry it out.\n"
+	  "Example: step on; fault app db crash\n", cmd_step },
+	{ "explain", "explain on|off", "follow each event line with what it means",
+	  "Example: explain on; fault app db crash\n", cmd_explain },
+	{ "events", "events on|off", "print events as they happen (on by default at a terminal)",
+	  "Example: events off\n", cmd_events },
 	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
 	  "Example: boot; sleep 500; status\n", cmd_sleep },
 	{ "check", "check [all | claim N]", "decide claims 1-9 from the trace so far",

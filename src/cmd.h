@@ -17,6 +17,12 @@ struct cmd_ctx {
 	bool quit;          /* set by 'quit' */
 	bool in_script;     /* called from Lua: no 'run' or 'lua' inside */
 	struct script *lua; /* the console's Lua state, made on first use */
+	bool color;         /* ANSI colours on out */
+	bool live;          /* print events as they happen (interactive console) */
+	bool explain;       /* follow each event line with what it means */
+	size_t printed;     /* live: trace events printed so far */
+	char announced[160];/* live: the paused step last announced */
+	int depth;          /* 'source' nesting */
 };
 
 struct command {
@@ -33,6 +39,10 @@ int cmd_exec(struct cmd_ctx *c, const char *line);
 /* Run "cmd; cmd; ..." (as for vmfo -c); every command runs even after one
  * fails, unless it was 'quit'. Returns the number that failed. */
 int cmd_exec_list(struct cmd_ctx *c, const char *list);
+
+/* Live output: print events recorded since the last call, and announce a
+ * failover step waiting in step mode. Returns whether it printed. */
+bool cmd_print_new(struct cmd_ctx *c);
 
 /* The table, NULL-terminated, for help and completion. */
 extern const struct command commands[];

@@ -3,6 +3,7 @@
 #include "failover.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,10 +18,24 @@ static void emit_units(struct vmfo *m, const char *ev, const char *vm, const str
 	trace_emit(&m->trace, ev, "vm", vm, "units", text, NULL);
 }
 
-/* Classroom pacing: --pace / pace MS slows each step so people can follow.
- * With m->lock held; released while sleeping. */
-static void pace(struct vmfo *m)
+/* Classroom pacing, before each step: in step mode wait until the console
+ * grants the step (it shows `next`); else sleep --pace / pace MS, if set.
+ * With m->lock held; released while waiting. */
+static void pace(struct vmfo *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pace(struct vmfo *m, const char *fmt, ...)
 {
+	if (m->step_mode) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(m->step_next, sizeof m->step_next, fmt, ap);
+		va_end(ap);
+		while (m->step_mode && m->step_grants == 0 && !atomic_load(&m->quit))
+			pthread_cond_wait(&m->stepped, &m->lock);
+		if (m->step_grants)
+			m->step_grants--;
+		m->step_next[0] = '\0';
+		return;
+	}
 	uint64_t ms = m->cfg.pace_ms;
 	if (!ms)
 		return;
@@ -67,10 +82,13 @@ static int attach_request(struct vmfo *m, struct guest *s, const struct units *u
 static int move_storage(struct vmfo *m, struct guest *from, struct guest *s,
 			const struct units *u, struct err *e)
 {
+	char text[256];
+	units_format(u, text, sizeof text);
+	pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, from->vm.name);
 	if (sync_slots(m, from, e))
 		return -1;
 	emit_units(m, "vmm.detach", from->vm.name, u);
-	pace(m);
+	pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)", s->vm.name);
 	if (sync_slots(m, s, e))
 		return -1;
 	emit_units(m, "vmm.attach", s->vm.name, u);
@@ -85,8 +103,9 @@ static int activate(struct vmfo *m, struct guest *s, struct app *a, struct err *
 	size_t mark = trace_count(&m->trace);
 	uint64_t args[2] = { (uint64_t)app_id(m, a), (uint64_t)a->prog };
 
+	pace(m, "ask %s to activate %s (claims 6, 7, 8)", s->vm.name, a->name);
 	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
-	pace(m);
+	pace(m, "%s loads %s from auxiliary memory and resumes it (claims 2, 6)", s->vm.name, a->name);
 	a->state = A_MOVING;
 	if (guest_request(m, s, VMFO_MB_ACTIVATE, args, 2, &m->table.row[a->row].units, REQUEST_MS,
 			  &status, e))
@@ -141,14 +160,15 @@ void failover_app(struct vmfo *m, int id)
 
 	/* Claim 3: the table says whose storage this is and who takes over. */
 	units_format(&u, text, sizeof text);
+	pace(m, "look %s up in the resource management table (claim 3)", a->name);
 	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
-	pace(m);
 	bool takeover = a->hot && s && s->state == G_RUNNING && s != act;
 	if (!takeover)
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
 			   !a->hot ? "not_hot" : "no_standby", NULL);
 
 	/* Claim 9, the active OS's resource disconnection routine. */
+	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
 	trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name, "units",
 		   text, NULL);
 	uint64_t args[2] = { (uint64_t)id, takeover };
@@ -160,7 +180,6 @@ void failover_app(struct vmfo *m, int id)
 		return;
 	}
 	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, NULL);
-	pace(m);
 	if (!takeover) {
 		release_to_os(m, act, a);
 		pthread_mutex_unlock(&m->lock);
@@ -171,7 +190,8 @@ void failover_app(struct vmfo *m, int id)
 	row->vm = s->vm.index;
 	row->control = s->vm.index;
 	row->takeover = NO_VM;
-	if (move_storage(m, act, s, &u, &e) || (pace(m), attach_request(m, s, &u, 0, &e)) ||
+	if (move_storage(m, act, s, &u, &e) ||
+	    (pace(m, "tell %s what it now holds (claim 9)", s->vm.name), attach_request(m, s, &u, 0, &e)) ||
 	    activate(m, s, a, &e)) {
 		abandon(m, s, "app takeover", &e);
 		pthread_mutex_unlock(&m->lock);
@@ -207,8 +227,8 @@ void failover_os(struct vmfo *m, int vm)
 	struct units u;
 	table_units_of_vm(&m->table, vm, &u);
 	units_format(&u, text, sizeof text);
+	pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
 	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, NULL);
-	pace(m);
 
 	/* The table first: the failed OS's own storage joins the standby's,
 	 * and every app row now lives on and is controlled by the standby. */
@@ -231,7 +251,9 @@ void failover_os(struct vmfo *m, int vm)
 			row->takeover = NO_VM;
 		}
 	}
-	if (move_storage(m, f, s, &u, &e) || (pace(m), attach_request(m, s, &u, crash_unit + 1, &e))) {
+	if (move_storage(m, f, s, &u, &e) ||
+	    (pace(m, "tell %s what it now holds, with the crash record (claim 9)", s->vm.name),
+	     attach_request(m, s, &u, crash_unit + 1, &e))) {
 		abandon(m, s, "OS takeover", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cmd.h"
@@ -154,6 +155,8 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
+	/* Colour only for a person at a terminal who has not asked for none. */
+	ctx.color = isatty(STDOUT_FILENO) && !cfg.no_color && !getenv("NO_COLOR");
 	int failed = commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
 	script_free(ctx.lua);
 	monitor_destroy(&m);

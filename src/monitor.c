@@ -303,6 +303,7 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&m->acked, &ca);
 	pthread_cond_init(&m->wake, &ca);
+	pthread_cond_init(&m->stepped, &ca);
 	pthread_condattr_destroy(&ca);
 	trace_init(&m->trace);
 	m->kvm.fd = -1;
@@ -328,6 +329,8 @@ void monitor_destroy(struct vmfo *m)
 {
 	pthread_mutex_lock(&m->lock);
 	atomic_store(&m->quit, true);
+	m->step_mode = false; /* a paused failover must not hold up the exit */
+	pthread_cond_broadcast(&m->stepped);
 	pthread_cond_broadcast(&m->wake);
 	pthread_mutex_unlock(&m->lock);
 	if (m->monitor_started)
@@ -338,6 +341,7 @@ void monitor_destroy(struct vmfo *m)
 	trace_destroy(&m->trace);
 	pthread_cond_destroy(&m->acked);
 	pthread_cond_destroy(&m->wake);
+	pthread_cond_destroy(&m->stepped);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->ctl);
 }
@@ -549,9 +553,48 @@ static void reset_locked(struct vmfo *m)
 
 void monitor_reset(struct vmfo *m)
 {
+	/* A failover paused in step mode holds ctl: let it run out. */
+	pthread_mutex_lock(&m->lock);
+	m->step_mode = false;
+	pthread_cond_broadcast(&m->stepped);
+	pthread_mutex_unlock(&m->lock);
 	pthread_mutex_lock(&m->ctl);
 	reset_locked(m);
 	pthread_mutex_unlock(&m->ctl);
+}
+
+/* ---- classroom controls ---- */
+
+void monitor_set_pace(struct vmfo *m, uint64_t ms)
+{
+	pthread_mutex_lock(&m->lock);
+	m->cfg.pace_ms = ms;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void monitor_set_step(struct vmfo *m, bool on)
+{
+	pthread_mutex_lock(&m->lock);
+	m->step_mode = on;
+	m->step_grants = 0;
+	pthread_cond_broadcast(&m->stepped);
+	pthread_mutex_unlock(&m->lock);
+}
+
+void monitor_step_grant(struct vmfo *m)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->step_next[0])
+		m->step_grants++;
+	pthread_cond_broadcast(&m->stepped);
+	pthread_mutex_unlock(&m->lock);
+}
+
+void monitor_step_waiting(struct vmfo *m, char *buf, size_t size)
+{
+	pthread_mutex_lock(&m->lock);
+	strlcpy0(buf, m->step_next, size);
+	pthread_mutex_unlock(&m->lock);
 }
 
 /* ---- requests to a guest through its mailbox ---- */

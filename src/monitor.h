@@ -108,6 +108,12 @@ struct vmfo {
 	int vmm_row;
 	bool booted;
 	size_t mark;           /* trace index of the last state-changing command */
+	/* Classroom stepping: with step_mode on, a failover waits before each
+	 * step (described by step_next) until the console grants one. */
+	bool step_mode;
+	unsigned step_grants;
+	char step_next[160];
+	pthread_cond_t stepped;
 	pthread_t monitor;     /* the monitor thread: watchdog and failovers */
 	bool monitor_started;
 	atomic_bool quit;
@@ -130,6 +136,13 @@ void monitor_reset(struct vmfo *m);
  * write goes to unit `target`, or with UINT32_MAX to the standby's kernel
  * unit (or the first unit the active OS does not own). */
 int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e);
+/* Classroom controls: slow each failover step by ms; pause before each
+ * step until monitor_step_grant; what the paused sequence does next
+ * (copied into buf, empty when nothing waits). */
+void monitor_set_pace(struct vmfo *m, uint64_t ms);
+void monitor_set_step(struct vmfo *m, bool on);
+void monitor_step_grant(struct vmfo *m);
+void monitor_step_waiting(struct vmfo *m, char *buf, size_t size);
 /* Reboot the failed VM as the new standby with insufficient storage. */
 int monitor_reprotect(struct vmfo *m, struct err *e);
 /* Check the invariants: table against pool, memslots against table. */

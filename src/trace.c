@@ -9,36 +9,38 @@
 
 #define C(n) (1u << (n))
 
-/* The vocabulary of DESIGN.md and the claims each event helps to show. */
+/* The vocabulary of DESIGN.md, the claims each event helps to show, and
+ * what it means in plain words (the console's 'explain on'). */
 static const struct {
 	const char *name;
 	uint32_t claims;
+	const char *explain;
 } vocabulary[] = {
-	{ "vmm.alloc", C(1) },
-	{ "os.ready", 0 },
-	{ "app.started", 0 },
-	{ "os.report", C(5) | C(6) },
-	{ "os.request", C(5) },
-	{ "vmm.grant", C(5) },
-	{ "app.fault", C(9) },
-	{ "app.restarted", C(9) },
-	{ "os.app_failure", C(6) | C(9) },
-	{ "vmm.os_fault", C(7) | C(9) },
-	{ "vmm.lookup", C(3) | C(9) },
-	{ "vmm.disconnect_request", C(6) | C(9) },
-	{ "os.disconnected", C(9) },
-	{ "vmm.detach", C(1) | C(4) | C(6) | C(7) },
-	{ "vmm.attach", C(1) | C(4) | C(6) | C(7) },
-	{ "vmm.attach_request", C(9) },
-	{ "os.attached", C(9) },
-	{ "vmm.activate_request", C(6) | C(7) | C(8) },
-	{ "vmm.no_takeover", C(8) },
-	{ "os.load", C(2) },
-	{ "os.app_alloc", C(6) },
-	{ "app.resumed", C(2) | C(4) },
-	{ "failover.done", 0 },
-	{ "vmm.blocked", 0 },
-	{ "vmm.reprotect", 0 },
+	{ "vmm.alloc", C(1), "the VMM gives an OS its main storage: enough for the active, too little for the standby" },
+	{ "os.ready", 0, "the guest OS booted and reported in" },
+	{ "app.started", 0, "the app runs in ring 3 on its own storage" },
+	{ "os.report", C(5) | C(6), "the OS had enough storage and tells the VMM which units the app uses" },
+	{ "os.request", C(5), "the OS lacks storage for its apps and asks the VMM for more" },
+	{ "vmm.grant", C(5), "the VMM gives the OS unused units from the pool" },
+	{ "app.fault", C(9), "the OS's fault-level routine sees an app fault and judges how bad it is" },
+	{ "app.restarted", C(9), "a recoverable fault: the OS restarted the app itself, nothing reported" },
+	{ "os.app_failure", C(6) | C(9), "an unrecoverable app fault: the OS reports it to the VMM" },
+	{ "vmm.os_fault", C(7) | C(9), "the VMM's OS fault detecting routine finds the OS has failed" },
+	{ "vmm.lookup", C(3) | C(9), "the VMM looks the failure up in the resource management table" },
+	{ "vmm.disconnect_request", C(6) | C(9), "the VMM asks the OS to let go of the failed app's storage" },
+	{ "os.disconnected", C(9), "the OS's disconnection routine has stopped using that storage" },
+	{ "vmm.detach", C(1) | C(4) | C(6) | C(7), "the storage's memslots are removed from the failed side: it can no longer touch them" },
+	{ "vmm.attach", C(1) | C(4) | C(6) | C(7), "the same memory is mapped into the standby: moved, not copied" },
+	{ "vmm.attach_request", C(9), "the VMM tells the standby which units it now holds" },
+	{ "os.attached", C(9), "the standby's engaging routine has taken the units as its own" },
+	{ "vmm.activate_request", C(6) | C(7) | C(8), "the VMM asks the standby to run the hot-standby app" },
+	{ "vmm.no_takeover", C(8), "not taken over: only hot-standby jobs are activated on the standby" },
+	{ "os.load", C(2), "the program is read from auxiliary memory, not from main storage" },
+	{ "os.app_alloc", C(6), "the standby gives the app its storage out of what it was handed" },
+	{ "app.resumed", C(2) | C(4), "the app continues from the state its storage holds: nothing lost" },
+	{ "failover.done", 0, "the takeover is complete; ms counts from detection" },
+	{ "vmm.blocked", 0, "a VM touched storage it does not own: the access was refused" },
+	{ "vmm.reprotect", 0, "the failed side rebooted as the new standby, with too little storage again" },
 };
 
 uint32_t event_claims(const char *name)
@@ -47,6 +49,19 @@ uint32_t event_claims(const char *name)
 		if (strcmp(vocabulary[i].name, name) == 0)
 			return vocabulary[i].claims;
 	return 0;
+}
+
+const char *event_name_at(size_t i)
+{
+	return i < ARRAY_SIZE(vocabulary) ? vocabulary[i].name : NULL;
+}
+
+const char *event_explain(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vocabulary); i++)
+		if (strcmp(vocabulary[i].name, name) == 0)
+			return vocabulary[i].explain;
+	return NULL;
 }
 
 void trace_init(struct trace *t)

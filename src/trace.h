@@ -65,5 +65,9 @@ void event_format(const struct event *ev, char *buf, size_t size);
 void event_write_json(const struct event *ev, FILE *f);
 /* The claims an event name serves, as a bit set (bit n: claim n). */
 uint32_t event_claims(const char *name);
+/* The i-th name of the event vocabulary, or NULL past the end. */
+const char *event_name_at(size_t i);
+/* What the event means, in plain words; NULL for names not in the vocabulary. */
+const char *event_explain(const char *name);
 
 #endif
