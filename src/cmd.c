@@ -4,6 +4,7 @@
 #include "apps.h"
 #include "checker.h"
 #include "script.h"
+#include "view.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_ARGS 16
 #define DEFAULT_WAIT_MS 5000
@@ -684,6 +686,20 @@ static int cmd_time(struct cmd_ctx *c, int argc, char **argv)
 	return rc;
 }
 
+/* ---- the view ---- */
+
+static int cmd_view(struct cmd_ctx *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return usage(c, find_command("view"));
+	if (c->in_script)
+		return fail(c, "'view' needs the terminal: not from a script");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return fail(c, "'view' needs a terminal");
+	return view_run(c);
+}
+
 /* ---- Lua ---- */
 
 static struct script *console_lua(struct cmd_ctx *c)
@@ -807,6 +823,9 @@ const struct command commands[] = {
 	{ "lua", "lua CODE", "run one line of Lua; an expression's value is printed",
 	  "The same sandboxed Lua as scenarios, kept between 'lua' lines.\n"
 	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua },
+	{ "view", "view", "the live screen: storage owners, VMs, table, events, claims",
+	  "Redraws ten times a second; q returns to the console, ? lists the keys\n"
+	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view },
 	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
 	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
 	  "is named as FILE:LINE. Example: source demo.vmfo\n", cmd_source },

@@ -204,6 +204,7 @@ static int run_interactive(struct cmd_ctx *c)
 	rl_attempted_completion_function = complete;
 	/* Ctrl-C is ours: it cancels the line or the command, never vmfo. */
 	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
 	using_history();
 	stifle_history(HISTORY_MAX);
 	if (hist)

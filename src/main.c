@@ -35,6 +35,7 @@ static void print_usage(FILE *f)
 		"  --trace FILE      write every event to FILE as JSON lines\n"
 		"  --pace MS         slow each failover step by MS (default 0)\n"
 		"  --no-color        no colour in output\n"
+		"  --view            open the live view at once (boots the pair first)\n"
 		"  -c CMDS           run the ;-separated commands and exit\n"
 		"\n"
 		"exit status: 0 success, 1 a command or check failed, 2 usage or script error,\n"
@@ -69,8 +70,9 @@ int main(int argc, char **argv)
 		{ "miss", 1, 1000, &cfg.miss },
 		{ "pace", 0, 60000, &cfg.pace_ms },
 	};
-	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_NUMBER };
-	struct option longopts[ARRAY_SIZE(numbers) + 5];
+	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_VIEW, OPT_NUMBER };
+	struct option longopts[ARRAY_SIZE(numbers) + 6];
+	bool view_first = false;
 	size_t n = 0;
 	for (; n < ARRAY_SIZE(numbers); n++)
 		longopts[n] = (struct option){ numbers[n].name, required_argument, NULL, OPT_NUMBER + (int)n };
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
 	longopts[n++] = (struct option){ "no-color", no_argument, NULL, OPT_NO_COLOR };
 	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	longopts[n++] = (struct option){ "version", no_argument, NULL, OPT_VERSION };
+	longopts[n++] = (struct option){ "view", no_argument, NULL, OPT_VIEW };
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	opterr = 0;
@@ -98,6 +101,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_COLOR:
 			cfg.no_color = true;
+			break;
+		case OPT_VIEW:
+			view_first = true;
 			break;
 		case ':':
 			fprintf(stderr, "vmfo: option %s needs a value\n", argv[optind - 1]);
@@ -157,7 +163,10 @@ int main(int argc, char **argv)
 	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
 	/* Colour only for a person at a terminal who has not asked for none. */
 	ctx.color = isatty(STDOUT_FILENO) && !cfg.no_color && !getenv("NO_COLOR");
-	int failed = commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
+	int failed = 0;
+	if (view_first)
+		failed += cmd_exec_list(&ctx, "boot; view");
+	failed += commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
 	script_free(ctx.lua);
 	monitor_destroy(&m);
 	return failed ? EXIT_CHECK : EXIT_OK;

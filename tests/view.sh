@@ -1,0 +1,92 @@
+#!/bin/sh
+# view.sh — the real binary in tmux, as a person would use it: the console
+# (completion, history, live events, Ctrl-C, step mode) and the live view
+# (the grid before and after an app and an OS failover, resize, q).
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_kvm
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+sock="vmfo-test-$$"
+hist=$(mktemp)
+t() { tmux -L "$sock" "$@"; }
+screen() { t capture-pane -t v -p; }
+# Wait (at most 5 s) until the screen shows a pattern; print the screen.
+until_shown() {
+	i=0
+	while [ $i -lt 50 ]; do
+		s=$(screen)
+		if printf '%s\n' "$s" | grep -Eq -- "$1"; then printf '%s\n' "$s"; return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	printf '%s\n' "$s"
+	return 1
+}
+trap 't kill-server 2>/dev/null; rm -f "$hist"' EXIT
+t new-session -d -s v -x 80 -y 24 "env VMFO_HISTFILE=$hist TERM=xterm '$VMFO' --no-color"
+
+s=$(until_shown '^vmfo> $')
+like "$s" "^vmfo 0\\.1\\.0 -- type 'help'" "the console opens with its banner and prompt"
+t send-keys -t v "bo" Tab Enter
+s=$(until_shown 'os.ready +vm=vm0')
+like "$s" '^vmfo> boot$' "Tab completes 'bo' to boot"
+like "$s" 'vmm.alloc +vm=vm1 units=33-36' "events are printed live"
+t send-keys -t v "app start db 8 hot" Enter
+until_shown 'app.started +app=db' >/dev/null
+t send-keys -t v "fault app d" Tab
+s=$(until_shown 'fault app db')
+like "$s" '^vmfo> fault app db *$' "Tab completes app names"
+t send-keys -t v C-u "fault os p" Tab
+s=$(until_shown 'fault os panic')
+like "$s" '^vmfo> fault os panic *$' "Tab completes fault kinds"
+t send-keys -t v C-u
+
+# The view, before any failover.
+t send-keys -t v "view" Enter
+s=$(until_shown 'claims')
+like "$s" '^ vmfo view  pool 256 MB, 128 units' "view: title line"
+like "$s" '^#0AAAA0{27}1111\.+' "view: the grid shows db's units (A) inside vm0's storage"
+like "$s" 'A db' "view: the legend names db"
+like "$s" '^vm0 active running 64 MB' "view: vm0's panel"
+like "$s" '^>db +seq [0-9]+ +running' "view: db selected, running, with its seq"
+# One key crashes the selected app; the units change owner on screen.
+t send-keys -t v "2"
+s=$(until_shown 'failover.done app=db')
+like "$s" 'fault app db crash: done' "view: key 2 crashed db through the command layer"
+like "$s" '^db +app +vm1 2-5 ' "view: the table row moved to vm1"
+like "$s" ' vm1 standby running 16 MB' "view: vm1 now holds 16 MB"
+# An OS failover: every unit of vm0 becomes vm1's.
+t send-keys -t v "1"
+s=$(until_shown 'failover.done os=vm0')
+like "$s" '^#1AAAA1{27}1111\.+' "view: after the panic vm0's units are marked 1 (vm1's)"
+like "$s" '^vm0 failed failed 0 MB' "view: vm0 failed, holding nothing"
+like "$s" ' 9 PASS' "view: claim 9 turned PASS with the OS fault"
+# Resize down to 60x20 and up again: it redraws to fit.
+t resize-window -t v -x 60 -y 20
+s=$(until_shown '^1 cell')
+like "$s" '^ vmfo view' "view: redrawn to fit 60x20 after a resize"
+is "$(printf '%s\n' "$s" | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" 0 "view: no line wider than 60"
+t resize-window -t v -x 100 -y 30
+t send-keys -t v "?"
+s=$(until_shown 'pause / resume')
+like "$s" 'q  back to the console' "view: ? shows the keys"
+t send-keys -t v "q"
+s=$(until_shown '^vmfo> $')
+unlike "$s" 'vmfo view' "q gives the console back"
+
+# Ctrl-C ends a wait, not vmfo; history persists.
+t send-keys -t v "wait app.restarted 60000" Enter
+sleep 0.5
+t send-keys -t v C-c
+s=$(until_shown 'interrupted')
+like "$s" 'error: interrupted while waiting for app.restarted$' "Ctrl-C ends the wait"
+t send-keys -t v "status" Enter
+s=$(until_shown 'vmm: ')
+like "$s" '^vm1 +active +running' "vmfo is still running after Ctrl-C"
+t send-keys -t v C-d
+sleep 0.5
+like "$(cat "$hist")" 'fault app db crash|app start db 8 hot' "history was saved to VMFO_HISTFILE"
+
+done_testing
