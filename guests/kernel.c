@@ -311,7 +311,7 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 		return engage(&runs, a[0]);
 	case VMFO_MB_ACTIVATE:
 		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
-		return app_activate(a[0], a[1], &runs);
+		return app_activate(a[0], a[1], a[2], &runs);
 	}
 	return -VMFO_EINVAL;
 }
@@ -410,7 +410,8 @@ void kmain(const struct vmfo_boot_info *bi)
 	put_str(&l, " ms");
 	console_send(&l);
 
-	struct vmfo_hc_ready ready = { .abi_version = VMFO_ABI_VERSION, .role = bi->role };
+	struct vmfo_hc_ready ready = { .abi_version = VMFO_ABI_VERSION, .role = bi->role,
+				       .status = VMFO_ENOREPLY };
 	hypercall(VMFO_HC_READY, &ready);
 	if (ready.status != VMFO_OK) {
 		kprint("the VMM refused this OS; halting", 0, "");

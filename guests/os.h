@@ -46,7 +46,7 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot);
 int64_t app_grow(uint64_t id, uint64_t units);
 int64_t app_inject(uint64_t id, uint64_t kind);
 int64_t app_disconnect(uint64_t id, uint64_t release);
-int64_t app_activate(uint64_t id, uint64_t prog, const struct vmfo_runs *runs);
+int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct vmfo_runs *runs);
 void tasks_tick(void);
 void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb);
 void tasks_fill_crash(struct vmfo_crash_record *c);

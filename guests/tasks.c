@@ -36,6 +36,7 @@ void aux_init(void)
 		.offset = 0,
 		.gpa = (uint64_t)&aux - VMFO_KERNEL_VA + boot->kernel_gpa,
 		.len = sizeof aux,
+		.status = VMFO_ENOREPLY,
 	};
 	hypercall(VMFO_HC_AUX_READ, &r);
 	if (r.status != VMFO_OK || aux.magic != VMFO_AUX_MAGIC)
@@ -117,6 +118,7 @@ static int64_t load_program(struct task *t)
 		.offset = aux.prog[t->prog].offset,
 		.gpa = unit_gpa(t->runs.run[0].first) + VMFO_APP_OFF_CODE,
 		.len = aux.prog[t->prog].size,
+		.status = VMFO_ENOREPLY,
 	};
 	hypercall(VMFO_HC_AUX_READ, &r);
 	if (r.status != VMFO_OK)
@@ -130,7 +132,7 @@ static int64_t take_storage(uint64_t units, struct vmfo_runs *out)
 {
 	uint32_t free = storage_free_units();
 	if (free < units) {
-		struct vmfo_hc_request req = { .units = units - free };
+		struct vmfo_hc_request req = { .units = units - free, .status = VMFO_ENOREPLY };
 		hypercall(VMFO_HC_REQUEST, &req);
 		if (req.status != VMFO_OK)
 			return -VMFO_ENOSPC;
@@ -141,7 +143,7 @@ static int64_t take_storage(uint64_t units, struct vmfo_runs *out)
 
 static int64_t report(struct task *t)
 {
-	struct vmfo_hc_units rep = { .app_id = t->id, .runs = t->runs };
+	struct vmfo_hc_units rep = { .app_id = t->id, .runs = t->runs, .status = VMFO_ENOREPLY };
 	hypercall(VMFO_HC_REPORT, &rep);
 	return rep.status == VMFO_OK ? VMFO_OK : -(int64_t)rep.status;
 }
@@ -224,9 +226,39 @@ int64_t app_disconnect(uint64_t id, uint64_t release)
 	return VMFO_OK;
 }
 
+/* The VMM sends runs in ascending order; the app's region must start at its
+ * header unit, so put the run from that unit first, then the others, then
+ * the units that came before it in that run. */
+static int order_from(uint64_t hdr, const struct vmfo_runs *in, struct vmfo_runs *out)
+{
+	uint32_t at = VMFO_MAX_RUNS;
+	out->nruns = 0;
+	for (uint32_t i = 0; i < in->nruns; i++)
+		if (hdr >= in->run[i].first && hdr - in->run[i].first < in->run[i].count)
+			at = i;
+	if (at == VMFO_MAX_RUNS)
+		return -1;
+	uint32_t before = (uint32_t)hdr - in->run[at].first;
+	out->run[out->nruns].first = (uint32_t)hdr;
+	out->run[out->nruns++].count = in->run[at].count - before;
+	for (uint32_t i = 0; i < in->nruns; i++)
+		if (i != at) {
+			if (out->nruns == VMFO_MAX_RUNS)
+				return -1;
+			out->run[out->nruns++] = in->run[i];
+		}
+	if (before) {
+		if (out->nruns == VMFO_MAX_RUNS)
+			return -1;
+		out->run[out->nruns].first = in->run[at].first;
+		out->run[out->nruns++].count = before;
+	}
+	return 0;
+}
+
 /* The standby takes over an app whose storage it was given: load the same
  * program from the auxiliary image and run it on the state found there. */
-int64_t app_activate(uint64_t id, uint64_t prog, const struct vmfo_runs *runs)
+int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct vmfo_runs *runs)
 {
 	struct task *t = alloc_task();
 	int64_t rc;
@@ -236,10 +268,11 @@ int64_t app_activate(uint64_t id, uint64_t prog, const struct vmfo_runs *runs)
 		for (uint32_t k = 0; k < runs->run[i].count; k++)
 			if (task_uses_unit(runs->run[i].first + k))
 				return -VMFO_EINVAL;
+	if (order_from(hdr_unit, runs, &t->runs))
+		return -VMFO_EINVAL;
 	t->id = id;
 	t->prog = prog;
-	t->runs = *runs;
-	t->hdr = (struct vmfo_app_hdr *)unit_gpa(runs->run[0].first);
+	t->hdr = (struct vmfo_app_hdr *)unit_gpa(t->runs.run[0].first);
 	t->state = T_STOPPED;
 	if ((rc = load_program(t)) != VMFO_OK) {
 		t->state = T_FREE;

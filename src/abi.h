@@ -79,6 +79,9 @@ enum vmfo_hc {
 #define VMFO_EVERSION 3
 #define VMFO_ENOSPC 4  /* no storage to give */
 #define VMFO_ENOENT 5  /* no such app or program */
+/* The guest presets status to this: a call the VMM refused outright (its
+ * argument was not in the VM's storage) leaves it there. */
+#define VMFO_ENOREPLY 0xffffffffu
 
 enum vmfo_role { VMFO_ROLE_ACTIVE = 1, VMFO_ROLE_STANDBY = 2 };
 
@@ -210,7 +213,7 @@ enum vmfo_mb_cmd {
 	VMFO_MB_OS_FAULT,   /* arg: enum vmfo_os_fault; for WILD, arg[1] = the gpa */
 	VMFO_MB_DISCONNECT, /* arg: app id: resource disconnection routine (claim 9) */
 	VMFO_MB_ATTACH,     /* runs; arg[0] = failed OS's kernel unit + 1, or 0: engaging routine */
-	VMFO_MB_ACTIVATE,   /* arg: app id, program; runs = its storage (claims 2, 6, 7) */
+	VMFO_MB_ACTIVATE,   /* arg: app id, program, header unit; runs = its storage (claims 2, 6, 7) */
 	VMFO_MB_MAX
 };
 
@@ -242,7 +245,7 @@ struct vmfo_mailbox {
 
 /* ---- the crash record, in the OS's kernel unit at VMFO_KOFF_CRASH ---- */
 
-#define VMFO_CRASH_MAGIC 0x6873617263736f76ULL /* "vmoscrash" */
+#define VMFO_CRASH_MAGIC 0x6873617263736f76ULL /* "voscrash" */
 struct vmfo_crash_record {
 	uint64_t magic;
 	uint64_t reason;     /* enum vmfo_os_fault */

@@ -405,6 +405,23 @@ static enum verdict run_steps(const struct event *ev, size_t trig, size_t prev, 
 typedef enum verdict (*per_event)(const struct event *ev, size_t n, const struct world *w,
 				  size_t i, int *count, char *why, size_t len);
 
+/* An OS fault the VMM could not act on (the standby failed, or there was no
+ * standby left) says so with vmm.no_takeover vm=...: it starts no takeover
+ * for the claims to judge. */
+static bool untakeable(const struct event *ev, size_t n, size_t i)
+{
+	const char *vm = event_field(&ev[i], "vm");
+	if (!is_os_fault(&ev[i]) || !vm)
+		return false;
+	for (size_t j = i + 1; j < window_end(ev, n, i); j++) {
+		if (is(&ev[j], "vmm.lookup"))
+			return false;
+		if (event_matches(&ev[j], "vmm.no_takeover", "vm", vm))
+			return true;
+	}
+	return false;
+}
+
 static enum verdict each(const struct event *ev, size_t n, bool (*want)(const struct event *),
 			 per_event fn, int *count, char *why, size_t len)
 {
@@ -412,7 +429,7 @@ static enum verdict each(const struct event *ev, size_t n, bool (*want)(const st
 
 	world_init(&w);
 	for (size_t i = 0; i < n; i++) {
-		if (want(&ev[i])) {
+		if (want(&ev[i]) && !untakeable(ev, n, i)) {
 			enum verdict v = fn(ev, n, &w, i, count, why, len);
 			if (v != CLAIM_PASS)
 				return v;

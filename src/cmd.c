@@ -470,7 +470,7 @@ static int app_list(struct cmd_ctx *c)
 		if (a->row >= 0) {
 			/* Progress is read straight from the app's storage, no exit. */
 			const struct vmfo_app_hdr *h =
-				pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+				app_header(m, a);
 			seq = __atomic_load_n(&h->seq, __ATOMIC_RELAXED);
 			mb = row_bytes(&m->table, &m->table.row[a->row]) / MB;
 		}

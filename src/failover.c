@@ -101,13 +101,13 @@ static int activate(struct vmfo *m, struct guest *s, struct app *a, struct err *
 {
 	int64_t status;
 	size_t mark = trace_count(&m->trace);
-	uint64_t args[2] = { (uint64_t)app_id(m, a), (uint64_t)a->prog };
+	uint64_t args[3] = { (uint64_t)app_id(m, a), (uint64_t)a->prog, a->hdr_unit };
 
 	pace(m, "ask %s to activate %s (claims 6, 7, 8)", s->vm.name, a->name);
 	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
 	pace(m, "%s loads %s from auxiliary memory and resumes it (claims 2, 6)", s->vm.name, a->name);
 	a->state = A_MOVING;
-	if (guest_request(m, s, VMFO_MB_ACTIVATE, args, 2, &m->table.row[a->row].units, REQUEST_MS,
+	if (guest_request(m, s, VMFO_MB_ACTIVATE, args, 3, &m->table.row[a->row].units, REQUEST_MS,
 			  &status, e))
 		return -1;
 	if (status != VMFO_OK)
@@ -218,9 +218,9 @@ void failover_os(struct vmfo *m, int vm)
 		return;
 	}
 	if (s->state != G_RUNNING || s->role != VMFO_ROLE_STANDBY) {
-		struct err none;
-		err_set(&none, "no standby is running: %s's storage stays with it", f->vm.name);
-		abandon(m, f, "takeover", &none);
+		/* Nobody to hand the storage to: it stays with the failed VM
+		 * (status says so) until reset. */
+		trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", NULL);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
@@ -262,6 +262,7 @@ void failover_os(struct vmfo *m, int vm)
 	f->role = 0;
 
 	/* Claims 7 and 8: activate the hot-standby jobs only. */
+	bool all_resumed = true;
 	for (int i = 0; i < nmoved; i++) {
 		struct app *a = &m->app[moved[i]];
 		if (!a->hot) {
@@ -269,9 +270,12 @@ void failover_os(struct vmfo *m, int vm)
 			release_to_os(m, s, a);
 			continue;
 		}
-		if (activate(m, s, a, &e))
+		if (activate(m, s, a, &e)) {
 			abandon(m, s, "activation", &e);
+			all_resumed = false;
+		}
 	}
-	done(m, "os", f->vm.name, f->fault_us);
+	if (all_resumed) /* done means detected -> resumed, for every hot app */
+		done(m, "os", f->vm.name, f->fault_us);
 	pthread_mutex_unlock(&m->lock);
 }

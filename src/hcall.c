@@ -126,6 +126,7 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 		}
 	units_remove(&os->units, &added); /* a unit has one row: leave the OS's first */
 	if (a->row < 0) {
+		a->hdr_unit = r->runs.run[0].first; /* the guest puts the header there */
 		int row = table_add(&m->table, a->name, ROW_APP, g->vm.index, &added, &e);
 		if (row < 0) {
 			units_merge(&os->units, &added);
@@ -193,7 +194,7 @@ static const char *const fault_kinds[VMFO_APP_FAULT_MAX] = {
 static bool continuity_holds(struct vmfo *m, struct app *a, const struct vmfo_hc_app_event *ev)
 {
 	const struct vmfo_app_hdr *h =
-		pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+		app_header(m, a);
 	return ev->seq >= a->acked_seq && h->seq == ev->seq && h->hash == ev->hash &&
 	       h->magic == VMFO_APP_MAGIC;
 }

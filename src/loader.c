@@ -58,7 +58,10 @@ static int build_page_tables(void *kunit, const struct vmfo_boot_info *bi, struc
 		pdpt_id[first_gib + g] = pt_gpa(kgpa, PT_PD_POOL + (unsigned)g) | PTE_P | PTE_RW | PTE_US;
 		for (uint64_t i = 0; i < 512; i++) {
 			uint64_t gpa = (first_gib + g) * GIB + i * HUGE;
-			if (gpa >= bi->pool_gpa && gpa < pool_end)
+			/* The OS's own kernel unit is not for its apps: supervisor only. */
+			if (gpa == bi->kernel_gpa)
+				pd[i] = gpa | PTE_P | PTE_RW | PTE_PS;
+			else if (gpa >= bi->pool_gpa && gpa < pool_end)
 				pd[i] = gpa | PTE_P | PTE_RW | PTE_US | PTE_PS;
 		}
 	}

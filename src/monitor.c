@@ -88,6 +88,11 @@ int app_vm(const struct vmfo *m, const struct app *a)
 	return a->row >= 0 ? m->table.row[a->row].vm : NO_VM;
 }
 
+const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a)
+{
+	return pool_hva(&m->pool, a->hdr_unit);
+}
+
 void fmt_units(const struct units *u, char *buf, size_t size)
 {
 	units_format(u, buf, size);
@@ -166,6 +171,8 @@ void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause)
 	trace_emit(&m->trace, "vmm.os_fault", "vm", g->vm.name, "cause", cause, NULL);
 	if (g->role == VMFO_ROLE_ACTIVE)
 		monitor_queue(m, WORK_OS_FAILOVER, g->vm.index);
+	else /* a standby that fails has nothing to hand over */
+		trace_emit(&m->trace, "vmm.no_takeover", "vm", g->vm.name, "reason", "standby_failed", NULL);
 }
 
 void monitor_queue(struct vmfo *m, enum work_kind kind, int index)
@@ -233,8 +240,7 @@ static void check_heartbeats(struct vmfo *m, uint64_t now, bool stalled)
 	uint64_t limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
 	for (int i = 0; i < 2 && m->booted && limit; i++) {
 		struct guest *g = &m->g[i];
-		/* Heartbeats land without the lock: one may be newer than
-		 * `now`, which is then no gap at all. */
+		/* A heartbeat may carry a time later than `now`: no gap. */
 		uint64_t hb = atomic_load(&g->last_hb_us);
 		if (g->state != G_RUNNING)
 			continue;
@@ -724,7 +730,7 @@ int monitor_reprotect(struct vmfo *m, struct err *e)
 		pthread_mutex_lock(&m->lock);
 		m->mark = trace_count(&m->trace);
 		rc = start_guest(m, idx, VMFO_ROLE_STANDBY, (uint32_t)(m->cfg.standby_mb / unit_mb), e);
-		m->g[idx].reprotected = true; /* hc_ready emits vmm.reprotect */
+		m->g[idx].reprotected = rc == 0; /* hc_ready emits vmm.reprotect */
 		if (rc == 0)
 			for (int r = 0; r < TABLE_MAX_ROWS; r++)
 				if (m->table.row[r].used && m->table.row[r].kind == ROW_APP &&

@@ -47,6 +47,8 @@ struct app {
 	int prog;              /* index in the auxiliary image */
 	bool hot;              /* a hot-standby job (claims 5, 8) */
 	int row;               /* table row, or -1 once it holds no storage */
+	uint32_t hdr_unit;     /* where its header (its state) starts: the first
+				* unit it was given, wherever grows add units */
 	uint64_t acked_seq;    /* last seq its OS acknowledged (heartbeats) */
 	uint64_t resumed_seq;  /* seq/hash its last app.resumed carried */
 	uint64_t resumed_hash;
@@ -169,6 +171,8 @@ static inline int app_id(const struct vmfo *m, const struct app *a)
 }
 /* The VM an app's storage is mapped in, or NO_VM. */
 int app_vm(const struct vmfo *m, const struct app *a);
+/* The app's header in host memory (only while it holds storage). */
+const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a);
 void log_append(struct log_ring *r, const char *text, size_t len);
 
 const char *role_name(enum vmfo_role r);

@@ -537,7 +537,7 @@ static int l_app_state(lua_State *L)
 	uint64_t seq = 0, h = 0;
 	if (a->row >= 0) {
 		const struct vmfo_app_hdr *hdr =
-			pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+			app_header(m, a);
 		seq = __atomic_load_n(&hdr->seq, __ATOMIC_RELAXED);
 		h = __atomic_load_n(&hdr->hash, __ATOMIC_RELAXED);
 	}

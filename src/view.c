@@ -181,7 +181,7 @@ static void draw_vm(struct view *v, int idx, int y, int x, int w, int h)
 		const struct app *a = &m->app[i];
 		if (a->state == A_FREE || app_vm(m, a) != idx)
 			continue;
-		const struct vmfo_app_hdr *hdr = pool_hva(&m->pool, m->table.row[a->row].units.run[0].first);
+		const struct vmfo_app_hdr *hdr = app_header(m, a);
 		put(y + line++, x, w - 1, "%s%-8.8s seq %-11" PRIu64 " %-7s %s %s", i == v->selected ? ">" : " ",
 		    a->name, __atomic_load_n(&hdr->seq, __ATOMIC_RELAXED), app_state_name(a->state),
 		    a->hot ? "hot" : "   ", aux_name(a->prog));

@@ -204,7 +204,7 @@ int vm_set_entry(struct vm *vm, const struct vm_entry *en, struct err *e)
 		return err_set(e, "%s: KVM_GET_SREGS: %s", vm->name, strerror(errno));
 	sr.cr0 = 0x80010033;  /* PG | WP | NE | ET | MP | PE */
 	sr.cr4 = 0x20;        /* PAE */
-	sr.efer = 0x501;      /* LMA | LME | SCE */
+	sr.efer = 0x500;      /* LMA | LME */
 	sr.cr3 = en->cr3;
 	set_segment(&sr.cs, 0x08, 11, true);
 	set_segment(&sr.ds, 0x10, 3, false);

@@ -77,4 +77,11 @@ like "$(events "$out" | tail -n 1)" '^failover.done app=db ms=T$' "and taken ove
 run "$VMFO" -c 'boot; app start db 8 hot; fault app db crash; wait failover.done; fault app db crash; wait vmm.no_takeover; trace 100'
 like "$out" 'vmm.no_takeover +app=db reason=no_standby' "a moved app that fails again has no takeover OS"
 
+# A grow that adds units below the app's first one: its header stays where
+# it began, and the standby finds the state there.
+run "$VMFO" -c 'boot; app start w 4; app start x 4 hot; sleep 50; fault app w crash; wait os.disconnected; app grow x 4; sleep 50; fault app x crash; wait failover.done; app list; trace 100'
+like "$out" 'os.report +vm=vm0 app=x units=2-5' "x grew into w's old units 2-3, below its first unit 4"
+like "$out" 'app.resumed +app=x vm=vm1' "x resumes on vm1 from its header at unit 4"
+unlike "$out" 'app.corrupt|app.lost' "its state verifies"
+
 done_testing

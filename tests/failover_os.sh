@@ -61,7 +61,9 @@ like "$out" '^claim 7: PASS$' "claim 7 passes over the chain"
 
 run "$VMFO" -c 'boot; reprotect'
 is "$(printf '%s\n' "$out" | grep error)" "error: no failed OS to reprotect" "reprotect with nothing failed"
-run "$VMFO" -c 'boot; fault os panic; wait failover.done; fault os panic; wait vmm.os_fault; status'
+run "$VMFO" -c 'boot; app start db 8 hot; fault os panic; wait failover.done; fault os panic; wait vmm.no_takeover; status; check; trace 100'
+like "$out" 'vmm.no_takeover +vm=vm1 reason=no_standby' "the second failure: no standby, said so"
+unlike "$out" 'claim [0-9]: FAIL' "and the checker does not count it as a failed takeover"
 like "$out" '^vm1 +active +failed \(panic\) +72 MB' "with no standby left, the second failure leaves both down"
 like "$out" '^both OSes are down: 72 MB remain with vm1; reset to start again$' "and status says so"
 
