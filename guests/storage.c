@@ -7,20 +7,26 @@
 
 static uint8_t held[MAX_UNITS / 8];
 
+static uint32_t kernel_unit;
+
 static int is_held(uint32_t u)
 {
 	return u < MAX_UNITS && (held[u / 8] >> (u % 8)) & 1;
 }
 
-static uint32_t kernel_unit(void)
-{
-	return (uint32_t)((boot->kernel_gpa - boot->pool_gpa) / boot->unit_bytes);
-}
-
 static int is_free(uint32_t u)
 {
-	return is_held(u) && u != kernel_unit() && !task_uses_unit(u);
+	return is_held(u) && u != kernel_unit && !task_uses_unit(u);
 }
+
+/* Units are looked at a byte of the map at a time, skipping bytes with
+ * nothing held: this runs at CPL0, which is emulated and slow here, and
+ * the pool may have thousands of units while an OS holds a few dozen. */
+#define FOR_HELD(u)                                                                  \
+	for (uint32_t byte_ = 0; byte_ < (boot->pool_units + 7) / 8 && byte_ < MAX_UNITS / 8; byte_++) \
+		if (held[byte_])                                                     \
+			for (uint32_t u = byte_ * 8; u < byte_ * 8 + 8; u++)         \
+				if (is_held(u))
 
 void storage_add(const struct vmfo_runs *r)
 {
@@ -55,6 +61,7 @@ int storage_owns(const struct vmfo_runs *r)
 
 void storage_init(void)
 {
+	kernel_unit = (uint32_t)((boot->kernel_gpa - boot->pool_gpa) / boot->unit_bytes);
 	struct vmfo_runs r = { .nruns = boot->nruns };
 	for (uint32_t i = 0; i < boot->nruns && i < VMFO_MAX_RUNS; i++) {
 		r.run[i].first = boot->run[i].first;
@@ -66,16 +73,15 @@ void storage_init(void)
 uint32_t storage_free_units(void)
 {
 	uint32_t n = 0;
-	for (uint32_t u = 0; u < boot->pool_units && u < MAX_UNITS; u++)
-		n += is_free(u) != 0;
+	FOR_HELD(u) n += is_free(u) != 0;
 	return n;
 }
 
 int storage_take(uint32_t n, struct vmfo_runs *out)
 {
 	out->nruns = 0;
-	for (uint32_t u = 0; n && u < boot->pool_units && u < MAX_UNITS; u++) {
-		if (!is_free(u))
+	FOR_HELD(u) {
+		if (!n || !is_free(u))
 			continue;
 		if (out->nruns && out->run[out->nruns - 1].first + out->run[out->nruns - 1].count == u) {
 			out->run[out->nruns - 1].count++;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "bench.h"
 #include "cmd.h"
 #include "console.h"
 #include "monitor.h"
@@ -20,6 +21,7 @@ static void print_usage(FILE *f)
 		"usage: vmfo [OPTIONS]                 console (batch when stdin is not a terminal)\n"
 		"       vmfo [OPTIONS] -c 'CMD; CMD'   run commands, then exit\n"
 		"       vmfo [OPTIONS] run FILE.lua... run Lua scenarios, each on a fresh pair\n"
+		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N]   benchmarks\n"
 		"       vmfo --help | --version\n"
 		"\n"
 		"A virtual machine monitor that runs an active and a standby OS under KVM and,\n"
@@ -84,7 +86,8 @@ int main(int argc, char **argv)
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
 	opterr = 0;
-	for (int opt; (opt = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1;) {
+	/* '+': options end at the mode word, so bench can have its own. */
+	for (int opt; (opt = getopt_long(argc, argv, "+:c:h", longopts, NULL)) != -1;) {
 		switch (opt) {
 		case 'c':
 			commands_arg = optarg;
@@ -123,12 +126,26 @@ int main(int argc, char **argv)
 		}
 	}
 	bool run_mode = optind < argc && strcmp(argv[optind], "run") == 0;
+	bool bench_mode = optind < argc && strcmp(argv[optind], "bench") == 0;
+	struct bench_opts bench;
+	if (bench_mode) {
+		struct err be;
+		if (bench_parse(argc - optind, argv + optind, &bench, &be)) {
+			fprintf(stderr, "vmfo: %s\n", be.msg);
+			return EXIT_USAGE;
+		}
+		bool pool_given = false;
+		for (int i = 1; i < optind; i++)
+			pool_given |= strncmp(argv[i], "--pool-mb", 9) == 0;
+		if (!pool_given)
+			cfg.pool_mb = bench_pool_mb(&bench);
+	}
 	if (run_mode && (commands_arg || optind + 1 == argc)) {
 		fprintf(stderr, "vmfo: %s\n", commands_arg ? "run and -c do not go together"
 							    : "run needs at least one FILE.lua");
 		return EXIT_USAGE;
 	}
-	if (!run_mode && optind < argc) {
+	if (!run_mode && !bench_mode && optind < argc) {
 		fprintf(stderr, "vmfo: unexpected argument '%s' (try --help)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
@@ -155,6 +172,11 @@ int main(int argc, char **argv)
 		return kvm_failed ? EXIT_ENV : EXIT_USAGE;
 	}
 
+	if (bench_mode) {
+		int rc = bench_run(&m, &bench, stdout);
+		monitor_destroy(&m);
+		return rc;
+	}
 	if (run_mode) {
 		int rc = script_run_files(&m, argv + optind + 1, argc - optind - 1, stdout);
 		monitor_destroy(&m);

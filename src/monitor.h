@@ -84,6 +84,7 @@ struct guest {
 	struct log_ring log;
 	uint64_t mb_next_seq;  /* mailbox: next request number */
 	uint64_t mb_acked;     /* mailbox: last request answered */
+	uint64_t mb_posted_us; /* mailbox: when the last request was posted */
 	uint64_t fault_us;     /* when its OS fault was detected */
 	bool reprotected;      /* rebooted as the new standby after a failure */
 };

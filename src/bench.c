@@ -1,0 +1,449 @@
+/* bench.c — benchmarks driven through the command layer like any front end;
+ * step times come from the trace's own timestamps, so they measure what the
+ * monitor did, not how fast this file polls. */
+#include "bench.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "config.h"
+
+#define MAX_RUNS 50
+#define MAX_SIZES 12
+
+/* ---- small helpers ---- */
+
+/* Run one command; its output is dropped, an error stops the benchmark. */
+static int run(struct vmfo *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(struct vmfo *m, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	FILE *null = fopen("/dev/null", "w");
+	if (!null)
+		return -1;
+	struct cmd_ctx c = { .m = m, .out = null, .err = stderr, .in_script = true };
+	int rc = cmd_exec(&c, line);
+	fclose(null);
+	if (rc)
+		fprintf(stderr, "vmfo bench: '%s' failed\n", line);
+	return rc;
+}
+
+/* Time of the first event called name at or after index from, or 0. */
+static uint64_t t_of(struct vmfo *m, size_t from, const char *name)
+{
+	struct event ev;
+	for (size_t i = from; trace_get(&m->trace, i, &ev); i++)
+		if (strcmp(ev.name, name) == 0)
+			return ev.t_us;
+	return 0;
+}
+
+static bool wait_for(struct vmfo *m, const char *name, size_t from, int ms)
+{
+	return trace_wait(&m->trace, name, NULL, NULL, from, ms, NULL);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+struct stat3 {
+	double min, median, max;
+};
+
+static struct stat3 stats(double *v, int n)
+{
+	struct stat3 s = { 0, 0, 0 };
+	if (n <= 0)
+		return s;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	s.min = v[0];
+	s.max = v[n - 1];
+	s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return s;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static uint64_t rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	uint64_t kb = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %" SCNu64, &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* ---- 1. pair boot ---- */
+
+static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
+{
+	double ms[MAX_RUNS];
+	for (int r = 0; r < runs; r++) {
+		run(m, "reset");
+		uint64_t t0 = now_us();
+		if (run(m, "boot"))
+			return -1;
+		uint64_t a = t_of(m, 0, "os.ready"), b = 0;
+		struct event ev;
+		for (size_t i = 0; trace_get(&m->trace, i, &ev); i++)
+			if (strcmp(ev.name, "os.ready") == 0)
+				b = ev.t_us;
+		ms[r] = (double)((a > b ? a : b) - t0) / 1000.0;
+	}
+	*out = stats(ms, runs);
+	return 0;
+}
+
+/* ---- 2. failover breakdown ---- */
+
+enum { S_DETECT, S_LOOKUP, S_DISCONNECT, S_DETACH, S_ATTACH, S_ENGAGE, S_LOAD, S_RESUMED, S_MAX };
+static const char *const step_names[S_MAX] = { "detect", "lookup", "disconnect", "detach",
+						"attach", "engage", "load", "resumed" };
+/* The event that ends each step (the step runs from the previous one). */
+static const char *const step_events[S_MAX] = { NULL, "vmm.lookup", "os.disconnected",
+						 "vmm.detach", "vmm.attach", "os.attached",
+						 "os.load", "app.resumed" };
+
+struct breakdown {
+	const char *name;
+	double step[S_MAX][MAX_RUNS];
+	double total[MAX_RUNS];
+	int runs;
+	struct stat3 s[S_MAX], t;
+	double bound_ms; /* hang: detection cannot beat miss x heartbeat */
+};
+
+/* One failover: start db, inject, and split fault -> resumed by events. */
+static int one_failover(struct vmfo *m, const char *fault, bool os, struct breakdown *b, int r)
+{
+	run(m, "reset");
+	if (run(m, "boot") || run(m, "app start db 8 hot"))
+		return -1;
+	sleep_ms(30);
+	size_t from = trace_count(&m->trace);
+	if (run(m, "fault %s %s", os ? "os" : "app db", fault))
+		return -1;
+	/* The request was answered: the guest executes the fault now. */
+	uint64_t t0 = now_us();
+	if (!wait_for(m, "failover.done", from, 10000))
+		return -1;
+	uint64_t detected = t_of(m, from, os ? "vmm.os_fault" : "os.app_failure");
+	uint64_t prev = t0;
+	b->step[S_DETECT][r] = (double)(detected - t0) / 1000.0;
+	prev = detected;
+	for (int s = S_LOOKUP; s < S_MAX; s++) {
+		uint64_t t = step_events[s] ? t_of(m, from, step_events[s]) : 0;
+		if (!t) { /* an OS failover has no disconnect step */
+			b->step[s][r] = 0;
+			continue;
+		}
+		b->step[s][r] = (double)(t - prev) / 1000.0;
+		prev = t;
+	}
+	b->total[r] = (double)(prev - t0) / 1000.0;
+	return 0;
+}
+
+static int bench_failovers(struct vmfo *m, int runs, struct breakdown *b, int *nb)
+{
+	static const struct {
+		const char *name, *fault;
+		bool os;
+	} kinds[] = {
+		{ "os panic", "panic", true }, { "os hang", "hang", true },
+		{ "os triple", "triple", true }, { "app crash", "crash", false },
+	};
+	*nb = 0;
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		struct breakdown *x = &b[(*nb)++];
+		memset(x, 0, sizeof *x);
+		x->name = kinds[k].name;
+		x->runs = runs;
+		if (!strcmp(kinds[k].fault, "hang"))
+			x->bound_ms = (double)(m->cfg.miss * m->cfg.heartbeat_ms);
+		for (int r = 0; r < runs; r++)
+			if (one_failover(m, kinds[k].fault, kinds[k].os, x, r))
+				return -1;
+		for (int s = 0; s < S_MAX; s++)
+			x->s[s] = stats(x->step[s], runs);
+		x->t = stats(x->total, runs);
+	}
+	return 0;
+}
+
+/* ---- 3. handover against copy ---- */
+
+struct handover {
+	uint64_t mb;
+	double move_ms;  /* detach + attach + engage + the app's first pass */
+	double detach_attach_ms;
+	double copy_ms;  /* the same bytes copied into fresh memory */
+};
+
+/* Copy size bytes of the region into memory nobody has touched yet, as a
+ * copying failover would have to. */
+static double copy_ms(const void *src, uint64_t size)
+{
+	void *dst = aligned_alloc(2u << 20, size);
+	if (!dst)
+		return -1;
+	uint64_t t0 = now_us();
+	memcpy(dst, src, size);
+	uint64_t t1 = now_us();
+	/* Keep the copy from being optimised away. */
+	volatile unsigned char sink = ((unsigned char *)dst)[size - 1];
+	(void)sink;
+	free(dst);
+	return (double)(t1 - t0) / 1000.0;
+}
+
+static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
+{
+	run(m, "reset");
+	if (run(m, "boot active=%" PRIu64 " standby=8", mb + 16 > 64 ? mb + 16 : 64) ||
+	    run(m, "app start h %" PRIu64 " hot prog=hog", mb))
+		return -1;
+	/* Let hog write every page of its region: the handover moves a
+	 * fully touched region. */
+	struct app *a = app_by_name(m, "h");
+	uint64_t pages = (mb * MB - VMFO_APP_OFF_DATA) / 4096;
+	for (int i = 0; i < 600 && __atomic_load_n(&app_header(m, a)->seq, __ATOMIC_RELAXED) < pages; i++)
+		sleep_ms(50);
+	h->copy_ms = copy_ms(app_header(m, a), mb * MB);
+	size_t from = trace_count(&m->trace);
+	if (run(m, "fault app h crash") || !wait_for(m, "failover.done", from, 30000))
+		return -1;
+	uint64_t start = t_of(m, from, "os.disconnected");
+	uint64_t attach = t_of(m, from, "vmm.attach");
+	uint64_t resumed = t_of(m, from, "app.resumed");
+	h->mb = mb;
+	h->detach_attach_ms = (double)(attach - start) / 1000.0;
+	h->move_ms = (double)(resumed - start) / 1000.0;
+	return 0;
+}
+
+/* ---- 4. blackout and loss under load ---- */
+
+struct blackout {
+	double gap_ms;       /* last acknowledgement before -> resumed after */
+	uint64_t acked, resumed, lost;
+};
+
+static int one_blackout(struct vmfo *m, struct blackout *b)
+{
+	run(m, "reset");
+	if (run(m, "boot") || run(m, "app start db 16 hot"))
+		return -1;
+	sleep_ms(200);
+	struct app *a = app_by_name(m, "db");
+	size_t from = trace_count(&m->trace);
+	pthread_mutex_lock(&m->lock);
+	uint64_t last_ack_us = atomic_load(&m->g[0].last_hb_us);
+	pthread_mutex_unlock(&m->lock);
+	if (run(m, "fault os panic") || !wait_for(m, "failover.done", from, 10000))
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	/* The acknowledgements that counted are those before the fault. */
+	b->acked = a->acked_seq;
+	b->resumed = a->resumed_seq;
+	pthread_mutex_unlock(&m->lock);
+	b->gap_ms = (double)(t_of(m, from, "app.resumed") - last_ack_us) / 1000.0;
+	b->lost = b->acked > b->resumed ? b->acked - b->resumed : 0;
+	return 0;
+}
+
+/* ---- 5. cost of protection ---- */
+
+struct throughput {
+	uint64_t heartbeat_ms;
+	double mtx_per_s; /* ledger transactions, millions a second */
+};
+
+static int one_throughput(struct vmfo *m, uint64_t hb, int ms, struct throughput *t)
+{
+	run(m, "reset");
+	m->cfg.heartbeat_ms = hb;
+	int rc = run(m, "boot") || run(m, "app start db 8 hot");
+	struct app *a = rc ? NULL : app_by_name(m, "db");
+	if (a) {
+		sleep_ms(50);
+		uint64_t s0 = __atomic_load_n(&app_header(m, a)->seq, __ATOMIC_RELAXED), t0 = now_us();
+		sleep_ms(ms);
+		uint64_t s1 = __atomic_load_n(&app_header(m, a)->seq, __ATOMIC_RELAXED), t1 = now_us();
+		t->mtx_per_s = (double)(s1 - s0) / (double)(t1 - t0);
+	}
+	t->heartbeat_ms = hb;
+	return a ? 0 : -1;
+}
+
+/* ---- reporting ---- */
+
+static void machine(FILE *out, bool json)
+{
+	struct utsname u;
+	uname(&u);
+	if (json)
+		fprintf(out, "\"machine\":{\"kernel\":\"%s\",\"arch\":\"%s\",\"nested_kvm_note\":"
+			     "\"figures are ratios within one run; absolute times on nested KVM are slow\"},",
+			u.release, u.machine);
+	else
+		fprintf(out, "machine: Linux %s %s (figures compare within this run)\n", u.release, u.machine);
+}
+
+static void json_stat(FILE *out, const char *key, struct stat3 s)
+{
+	fprintf(out, "\"%s\":{\"min\":%.3f,\"median\":%.3f,\"max\":%.3f}", key, s.min, s.median, s.max);
+}
+
+int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e)
+{
+	*o = (struct bench_opts){ .runs = 5 };
+	bool runs_set = false;
+	for (int i = 1; i < argc; i++) {
+		uint64_t n;
+		if (!strcmp(argv[i], "--json"))
+			o->json = true;
+		else if (!strcmp(argv[i], "--quick"))
+			o->quick = true;
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc && !parse_u64(argv[i + 1], 1, MAX_RUNS, &n)) {
+			o->runs = (int)n;
+			runs_set = true;
+			i++;
+		} else
+			return err_set(e, "bench: unknown or bad argument '%s' (--json, --quick, --runs 1-%d)",
+				       argv[i], MAX_RUNS);
+	}
+	if (o->quick && !runs_set)
+		o->runs = 1;
+	return 0;
+}
+
+uint64_t bench_pool_mb(const struct bench_opts *o)
+{
+	return o->quick ? 640 : 2816;
+}
+
+int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
+{
+	static const uint64_t full[] = { 2, 8, 64, 256, 512, 1024, 2048 };
+	static const uint64_t quick[] = { 2, 64, 256 };
+	const uint64_t *sizes = o->quick ? quick : full;
+	int nsizes = o->quick ? 3 : 7;
+	struct config saved = m->cfg;
+	uint64_t rss_idle = rss_kb();
+
+	struct stat3 boot;
+	struct breakdown b[4];
+	int nb;
+	struct handover h[MAX_SIZES];
+	struct blackout bo;
+	struct throughput tp[3];
+	uint64_t hbs[3] = { 1, 10, 0 };
+
+	if (bench_boot(m, o->runs, &boot) || bench_failovers(m, o->runs, b, &nb))
+		return 1;
+	for (int i = 0; i < nsizes; i++)
+		if (one_handover(m, sizes[i], &h[i]))
+			return 1;
+	if (one_blackout(m, &bo))
+		return 1;
+	uint64_t rss_booted = rss_kb();
+	for (int i = 0; i < 3; i++)
+		if (one_throughput(m, hbs[i], o->quick ? 300 : 1000, &tp[i]))
+			return 1;
+	run(m, "reset");
+	m->cfg = saved;
+
+	if (o->json) {
+		fprintf(out, "{\"vmfo\":\"%s\",", PACKAGE_VERSION);
+		machine(out, true);
+		fprintf(out, "\"config\":{\"pool_mb\":%" PRIu64 ",\"unit_kb\":%" PRIu64 ",\"heartbeat_ms\":%" PRIu64
+			     ",\"miss\":%" PRIu64 ",\"runs\":%d,\"quick\":%s,\"huge_pages\":%s},",
+			saved.pool_mb, saved.unit_kb, saved.heartbeat_ms, saved.miss, o->runs,
+			o->quick ? "true" : "false", m->pool.huge ? "true" : "false");
+		fputs("\"boot_ms\":{", out);
+		json_stat(out, "pair", boot);
+		fputs("},\"failover\":[", out);
+		for (int i = 0; i < nb; i++) {
+			fprintf(out, "%s{\"fault\":\"%s\",\"steps_ms\":{", i ? "," : "", b[i].name);
+			for (int s = 0; s < S_MAX; s++) {
+				fputs(s ? "," : "", out);
+				json_stat(out, step_names[s], b[i].s[s]);
+			}
+			fputs("},", out);
+			json_stat(out, "total_ms", b[i].t);
+			fprintf(out, ",\"detect_bound_ms\":%.1f}", b[i].bound_ms);
+		}
+		fputs("],\"handover\":[", out);
+		for (int i = 0; i < nsizes; i++)
+			fprintf(out, "%s{\"mb\":%" PRIu64 ",\"move_ms\":%.3f,\"detach_attach_ms\":%.3f,"
+				     "\"copy_ms\":%.3f,\"copy_over_move\":%.1f}",
+				i ? "," : "", h[i].mb, h[i].move_ms, h[i].detach_attach_ms, h[i].copy_ms,
+				h[i].copy_ms / h[i].move_ms);
+		fprintf(out, "],\"handover_largest_over_smallest\":%.2f,", h[nsizes - 1].move_ms / h[0].move_ms);
+		fprintf(out, "\"blackout\":{\"gap_ms\":%.3f,\"acked\":%" PRIu64 ",\"resumed\":%" PRIu64
+			     ",\"lost\":%" PRIu64 "},",
+			bo.gap_ms, bo.acked, bo.resumed, bo.lost);
+		fputs("\"protection\":[", out);
+		for (int i = 0; i < 3; i++)
+			fprintf(out, "%s{\"heartbeat_ms\":%" PRIu64 ",\"ledger_mtx_per_s\":%.2f}", i ? "," : "",
+				tp[i].heartbeat_ms, tp[i].mtx_per_s);
+		fprintf(out, "],\"vmm_rss_mb\":{\"idle\":%.1f,\"after_runs\":%.1f}}\n", (double)rss_idle / 1024,
+			(double)rss_booted / 1024);
+		return bo.lost ? 1 : 0;
+	}
+
+	machine(out, false);
+	fprintf(out, "pair boot to both os.ready: min %.1f / median %.1f / max %.1f ms (%d runs)\n\n", boot.min,
+		boot.median, boot.max, o->runs);
+	fprintf(out, "failover, median ms (worst)   ");
+	for (int s = 0; s < S_MAX; s++)
+		fprintf(out, "%-11s", step_names[s]);
+	fprintf(out, "total\n");
+	for (int i = 0; i < nb; i++) {
+		fprintf(out, "  %-28s", b[i].name);
+		for (int s = 0; s < S_MAX; s++)
+			fprintf(out, "%-11.3f", b[i].s[s].median);
+		fprintf(out, "%.3f (%.3f)%s\n", b[i].t.median, b[i].t.max,
+			b[i].bound_ms > 0 ? "  detection bounded by miss x heartbeat" : "");
+	}
+	fprintf(out, "\nhandover vs copy, fully touched region:\n  %8s %12s %14s %12s %10s\n", "MB",
+		"move ms", "detach+attach", "copy ms", "copy/move");
+	for (int i = 0; i < nsizes; i++)
+		fprintf(out, "  %8" PRIu64 " %12.3f %14.3f %12.3f %9.1fx\n", h[i].mb, h[i].move_ms,
+			h[i].detach_attach_ms, h[i].copy_ms, h[i].copy_ms / h[i].move_ms);
+	fprintf(out, "  %" PRIu64 " MB moves in %.1fx the time of %" PRIu64 " MB\n", h[nsizes - 1].mb,
+		h[nsizes - 1].move_ms / h[0].move_ms, h[0].mb);
+	fprintf(out, "\nblackout under load (OS panic): %.3f ms from the last acknowledgement to resumed; "
+		     "acked %" PRIu64 ", resumed at %" PRIu64 ", lost %" PRIu64 "%s\n",
+		bo.gap_ms, bo.acked, bo.resumed, bo.lost, bo.lost ? "  <-- A BUG" : "");
+	fprintf(out, "\ncost of protection, ledger throughput:\n");
+	for (int i = 0; i < 3; i++)
+		fprintf(out, "  heartbeat %-4s %8.2f million transactions/s\n",
+			tp[i].heartbeat_ms ? (tp[i].heartbeat_ms == 1 ? "1ms" : "10ms") : "off", tp[i].mtx_per_s);
+	fprintf(out, "vmm resident memory: %.1f MB idle, %.1f MB after the runs\n", (double)rss_idle / 1024,
+		(double)rss_booted / 1024);
+	return bo.lost ? 1 : 0;
+}
