@@ -57,7 +57,8 @@ static int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
 	struct vmfo *m = c->m;
-	uint64_t active = m->cfg.active_mb, standby = m->cfg.standby_mb;
+	/* Sizes not given are the command line's, not the last boot's. */
+	uint64_t active = m->cfg0.active_mb, standby = m->cfg0.standby_mb;
 	for (int i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "active=", 7) == 0 && parse_u64(argv[i] + 7, 1, 1u << 20, &active) == 0)
 			continue;
@@ -898,6 +899,13 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 	const struct command *cmd = find_command(argv[0]);
 	if (!cmd)
 		return fail(c, "unknown command '%s' (try 'help')", argv[0]);
+	/* Scripts are sandboxed: no commands that read or write files or
+	 * take the terminal. */
+	if (c->in_script && (!strcmp(cmd->name, "source") || !strcmp(cmd->name, "view") ||
+			     !strcmp(cmd->name, "quit") ||
+			     (!strcmp(cmd->name, "trace") && argc > 1 && !strcmp(argv[1], "save"))))
+		return fail(c, "'%s%s' is not available from a script (sandbox)", cmd->name,
+			    !strcmp(cmd->name, "trace") ? " save" : "");
 	int rc = cmd->fn(c, argc, argv);
 	fflush(c->out);
 	return rc;

@@ -309,6 +309,7 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 {
 	memset(m, 0, sizeof *m);
 	m->cfg = *cfg;
+	m->cfg0 = *cfg;
 	m->vmm_row = -1;
 	*kvm_failed = false;
 	pthread_mutex_init(&m->ctl, NULL);

@@ -90,7 +90,8 @@ struct guest {
 };
 
 struct vmfo {
-	struct config cfg;
+	struct config cfg;     /* in force: a boot with sizes changes it */
+	struct config cfg0;    /* as given on the command line: the defaults */
 	struct kvm_host kvm;
 	/* ctl serialises policy: one state-changing command or failover
 	 * sequence at a time. Taken before lock, never by vCPU threads. */

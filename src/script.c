@@ -26,6 +26,7 @@ struct script {
 	FILE *out;
 	FILE *err;            /* errors, when not reporting as TAP */
 	bool tap;             /* prints and reports as TAP diagnostics */
+	bool stopped;         /* the limit or Ctrl-C struck: no pcall may go on */
 	int failed_checks;
 	uint64_t instructions;
 };
@@ -167,7 +168,7 @@ static int l_boot(lua_State *L)
 {
 	static const char *const keys[] = { "active_mb", "standby_mb", NULL };
 	struct script *s = script_of(L);
-	lua_Integer active = (lua_Integer)s->m->cfg.active_mb, standby = (lua_Integer)s->m->cfg.standby_mb;
+	lua_Integer active = (lua_Integer)s->m->cfg0.active_mb, standby = (lua_Integer)s->m->cfg0.standby_mb;
 	if (!lua_isnoneornil(L, 1)) {
 		check_keys(L, 1, keys);
 		active = int_field(L, 1, "active_mb", active, 1, 1 << 20);
@@ -297,15 +298,23 @@ static void push_event(lua_State *L, const struct event *ev)
 	 * number, which is always there as event_seq. */
 	lua_pushinteger(L, (lua_Integer)ev->seq);
 	lua_setfield(L, -2, "seq");
+	/* Numbers by what the field is, not by how its value looks (an app
+	 * may be called 42). */
+	static const char *const integers[] = { "seq", "mb", "acked", NULL };
 	for (int i = 0; i < ev->nfields; i++) {
-		const char *v = ev->field[i].val;
-		char *end;
-		long long n = strtoll(v, &end, 10);
-		if (*v && !*end && strcmp(ev->field[i].key, "hash") != 0 && strcmp(ev->field[i].key, "units") != 0)
-			lua_pushinteger(L, n);
+		const char *k = ev->field[i].key, *v = ev->field[i].val;
+		bool integer = false;
+		for (const char *const *n = integers; *n; n++)
+			integer |= strcmp(k, *n) == 0;
+		if (integer)
+			lua_pushinteger(L, (lua_Integer)strtoll(v, NULL, 10));
+		else if (strcmp(k, "ms") == 0)
+			lua_pushnumber(L, strtod(v, NULL));
+		else if (strcmp(k, "hot") == 0)
+			lua_pushboolean(L, strcmp(v, "yes") == 0);
 		else
 			lua_pushstring(L, v);
-		lua_setfield(L, -2, ev->field[i].key);
+		lua_setfield(L, -2, k);
 	}
 	lua_pushinteger(L, (lua_Integer)ev->seq);
 	lua_setfield(L, -2, "event_seq");
@@ -359,6 +368,9 @@ static int l_wait(lua_State *L)
 	static const char *const keys[] = { "timeout_ms", "app", "vm", NULL };
 	struct script *s = script_of(L);
 	struct match w = { luaL_checkstring(L, 1), NULL, NULL };
+	if (!event_explain(w.name))
+		luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is not an event name (see docs/scenarios.md)",
+						    w.name));
 	lua_Integer ms = DEFAULT_WAIT_MS;
 	if (!lua_isnoneornil(L, 2)) {
 		check_keys(L, 2, keys);
@@ -383,7 +395,7 @@ static int l_wait(lua_State *L)
 			return wait_timed_out(L, t, &w, ms);
 		uint64_t left_ms = (deadline - now + 999) / 1000;
 		/* Block until anything new is recorded, a slice at most. */
-		trace_wait(t, "", NULL, NULL, i, left_ms < SLICE_MS ? (int)left_ms : SLICE_MS, NULL);
+		trace_wait_count(t, i, left_ms < SLICE_MS ? (int)left_ms : SLICE_MS);
 		if (i > trace_count(t))
 			i = trace_count(t); /* reset cleared the trace */
 	}
@@ -401,7 +413,10 @@ static int l_check(lua_State *L)
 		size_t n;
 		const char *where = lua_tolstring(L, -1, &n);
 		s->failed_checks++;
-		fprintf(s->out, "#   check failed: %s (at %.*s)\n", msg, n > 2 ? (int)n - 2 : (int)n, where);
+		if (n > 2)
+			fprintf(s->out, "#   check failed: %s (at %.*s)\n", msg, (int)n - 2, where);
+		else
+			fprintf(s->out, "#   check failed: %s\n", msg);
 		fflush(s->out);
 		lua_pop(L, 1);
 	}
@@ -497,7 +512,7 @@ static int l_owner(lua_State *L)
 	if (a)
 		owner = vm_name(app_vm(m, a));
 	else if (row >= 0)
-		owner = vm_name(m->table.row[row].vm);
+		owner = m->table.row[row].kind == ROW_VMM ? "vmm" : vm_name(m->table.row[row].vm);
 	bool known = a || row >= 0;
 	pthread_mutex_unlock(&m->lock);
 	if (!known)
@@ -699,16 +714,20 @@ static void open_sandbox(lua_State *L)
 }
 
 /* Runs every HOOK_EVERY instructions: Ctrl-C and the instruction limit. */
+/* Once it has struck, it strikes again at every call, so a script that
+ * catches the error with pcall still cannot go on. */
 static void hook(lua_State *L, lua_Debug *ar)
 {
 	struct script *s = script_of(L);
-	(void)ar;
 	s->instructions += HOOK_EVERY;
-	if (interrupt_pending())
-		luaL_error(L, "interrupted");
-	if (s->instructions > INSTRUCTION_LIMIT)
-		luaL_error(L, "instruction limit reached (%d million): an endless loop?",
-			   (int)(INSTRUCTION_LIMIT / 1000000));
+	if (interrupt_pending() || s->instructions > INSTRUCTION_LIMIT)
+		s->stopped = true;
+	if (!s->stopped)
+		return;
+	lua_getinfo(L, "Sl", ar);
+	luaL_error(L, "%s:%d: %s", ar->short_src, ar->currentline,
+		   interrupt_pending() ? "interrupted"
+				       : "instruction limit reached (300 million): an endless loop?");
 }
 
 struct script *script_new(struct vmfo *m, FILE *out, FILE *err)
@@ -755,6 +774,17 @@ static int traceback(lua_State *L)
 
 static enum script_result finish(struct script *s, int rc)
 {
+	if (s->stopped && rc == LUA_OK) {
+		/* The script caught the error and ended; it still did not pass. */
+		fprintf(s->tap ? s->out : s->err, "%serror: stopped (instruction limit or Ctrl-C)\n",
+			s->tap ? "#   " : "");
+		rc = LUA_ERRRUN;
+		lua_pushliteral(s->L, "");
+		lua_pop(s->L, 1);
+		s->stopped = false;
+		return SCRIPT_ERROR;
+	}
+	s->stopped = false;
 	if (rc != LUA_OK) {
 		const char *msg = lua_tostring(s->L, -1);
 		FILE *f = s->tap ? s->out : s->err;
@@ -786,6 +816,7 @@ enum script_result script_run_file(struct script *s, const char *path)
 {
 	s->failed_checks = 0;
 	s->instructions = 0;
+	s->stopped = false;
 	int rc = luaL_loadfilex(s->L, path, "t");
 	if (rc == LUA_OK)
 		rc = call(s, 0);
@@ -798,6 +829,7 @@ enum script_result script_run_string(struct script *s, const char *code)
 	int top = lua_gettop(L);
 	s->failed_checks = 0;
 	s->instructions = 0;
+	s->stopped = false;
 	/* An expression prints its value, as in Lua's own REPL. */
 	lua_pushfstring(L, "return %s", code);
 	int rc = luaL_loadbufferx(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=(lua)", "t");
@@ -817,6 +849,7 @@ enum script_result script_run_string(struct script *s, const char *code)
 	}
 	if (lua_gettop(L) > top)
 		fputc('\n', s->out);
+	fflush(s->out);
 	lua_settop(L, top);
 	return finish(s, rc);
 }
@@ -824,7 +857,7 @@ enum script_result script_run_string(struct script *s, const char *code)
 int script_run_files(struct vmfo *m, char **files, int n, FILE *out)
 {
 	int passed = 0, failed = 0, errors = 0;
-	uint64_t active = m->cfg.active_mb, standby = m->cfg.standby_mb;
+	uint64_t active = m->cfg0.active_mb, standby = m->cfg0.standby_mb;
 	uint64_t t0 = now_us();
 
 	for (int i = 0; i < n && !interrupt_pending(); i++) {

@@ -171,6 +171,27 @@ bool trace_get(struct trace *t, size_t idx, struct event *out)
 	return ok;
 }
 
+static void deadline_in(struct timespec *d, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, d);
+	d->tv_sec += ms / 1000;
+	d->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (d->tv_nsec >= 1000000000L) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000L;
+	}
+}
+
+void trace_wait_count(struct trace *t, size_t n, int timeout_ms)
+{
+	struct timespec deadline;
+	deadline_in(&deadline, timeout_ms);
+	pthread_mutex_lock(&t->lock);
+	while (t->n <= n && pthread_cond_timedwait(&t->grew, &t->lock, &deadline) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&t->lock);
+}
+
 struct event *trace_snapshot(struct trace *t, size_t *n)
 {
 	pthread_mutex_lock(&t->lock);
@@ -211,13 +232,7 @@ bool trace_wait(struct trace *t, const char *name, const char *key, const char *
 	struct timespec deadline;
 	bool found;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline_in(&deadline, timeout_ms);
 	pthread_mutex_lock(&t->lock);
 	while (!(found = find_locked(t, name, key, val, &from, out))) {
 		if (pthread_cond_timedwait(&t->grew, &t->lock, &deadline) == ETIMEDOUT) {

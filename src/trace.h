@@ -54,6 +54,8 @@ bool trace_get(struct trace *t, size_t idx, struct event *out);
  * (when not NULL) filled, false on timeout. */
 bool trace_wait(struct trace *t, const char *name, const char *key, const char *val,
 		size_t from, int timeout_ms, struct event *out);
+/* Wait until the trace holds more than n events, for at most timeout_ms. */
+void trace_wait_count(struct trace *t, size_t n, int timeout_ms);
 /* Whether ev is called name and (when key is not NULL) has key=val. */
 bool event_matches(const struct event *ev, const char *name, const char *key, const char *val);
 

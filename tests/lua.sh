@@ -20,7 +20,10 @@ like "$out" "^#   	$L/runtime.lua:4: in main chunk$" "down to the calling line"
 
 run "$VMFO" run $L/loop.lua
 is "$rc" 2 "an endless loop is stopped: exit 2"
-like "$out" "^#   error: instruction limit reached \\(300 million\\): an endless loop\\?$" "by the instruction limit"
+like "$out" "^#   error: $L/loop.lua:2: instruction limit reached \\(300 million\\): an endless loop\\?$" "by the instruction limit, with file:line"
+run "$VMFO" run $L/catchloop.lua
+is "$rc" 2 "catching the limit with pcall does not let a script go on"
+like "$out" "^#   error: $L/catchloop.lua:4: instruction limit reached" "it strikes again at the next line"
 
 run "$VMFO" run $L/timeout.lua
 is "$rc" 2 "a wait that times out: exit 2"

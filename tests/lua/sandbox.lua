@@ -22,3 +22,8 @@ local g, err3 = load("\27LuaT\0\25\147")
 vmfo.check(g == nil and tostring(err3):find("binary"), "even in text mode a binary chunk fails: " .. tostring(err3))
 vmfo.check(load("return 6 * 7")() == 42, "text chunks still load")
 vmfo.check(type(os.time()) == "number" and type(os.clock()) == "number", "clocks are allowed")
+-- the console commands that touch files are not reachable through vmfo.cmd
+for _, c in ipairs({"trace save /tmp/vmfo-escaped", "source /etc/hostname", "view", "quit"}) do
+	local ok, err = pcall(vmfo.cmd, c)
+	vmfo.check(not ok and tostring(err):find("not available from a script"), c .. " refused: " .. tostring(err))
+end
