@@ -28,24 +28,45 @@ static int is_free(uint32_t u)
 			for (uint32_t u = byte_ * 8; u < byte_ * 8 + 8; u++)         \
 				if (is_held(u))
 
+/* Set, clear or test the bits of [first, first+count), a whole byte at a
+ * time where it can: engaging a GiB of storage is 512 units, and at CPL0
+ * each instruction is emulated. op: 1 set, 0 clear, 2 test (all held). */
+static int bits(uint32_t first, uint32_t count, int op)
+{
+	uint32_t end = first + count;
+	if (end > MAX_UNITS || end < first)
+		return 0;
+	for (uint32_t u = first; u < end;) {
+		if (u % 8 == 0 && end - u >= 8) {
+			if (op == 2 && held[u / 8] != 0xff)
+				return 0;
+			if (op != 2)
+				held[u / 8] = op ? 0xff : 0;
+			u += 8;
+			continue;
+		}
+		uint8_t bit = (uint8_t)(1u << (u % 8));
+		if (op == 2 && !(held[u / 8] & bit))
+			return 0;
+		if (op == 1)
+			held[u / 8] |= bit;
+		else if (op == 0)
+			held[u / 8] &= (uint8_t)~bit;
+		u++;
+	}
+	return 1;
+}
+
 void storage_add(const struct vmfo_runs *r)
 {
 	for (uint32_t i = 0; i < r->nruns && i < VMFO_MAX_RUNS; i++)
-		for (uint32_t k = 0; k < r->run[i].count; k++) {
-			uint32_t u = r->run[i].first + k;
-			if (u < MAX_UNITS)
-				held[u / 8] |= (uint8_t)(1u << (u % 8));
-		}
+		bits(r->run[i].first, r->run[i].count, 1);
 }
 
 void storage_release(const struct vmfo_runs *r)
 {
 	for (uint32_t i = 0; i < r->nruns && i < VMFO_MAX_RUNS; i++)
-		for (uint32_t k = 0; k < r->run[i].count; k++) {
-			uint32_t u = r->run[i].first + k;
-			if (u < MAX_UNITS)
-				held[u / 8] &= (uint8_t)~(1u << (u % 8));
-		}
+		bits(r->run[i].first, r->run[i].count, 0);
 }
 
 int storage_owns(const struct vmfo_runs *r)
@@ -53,9 +74,8 @@ int storage_owns(const struct vmfo_runs *r)
 	if (r->nruns > VMFO_MAX_RUNS)
 		return 0;
 	for (uint32_t i = 0; i < r->nruns; i++)
-		for (uint32_t k = 0; k < r->run[i].count; k++)
-			if (!is_held(r->run[i].first + k))
-				return 0;
+		if (!bits(r->run[i].first, r->run[i].count, 2))
+			return 0;
 	return 1;
 }
 

@@ -43,6 +43,24 @@ void aux_init(void)
 		kprint("no auxiliary image: apps cannot be loaded", 0, "");
 }
 
+/* Whether any app holds a unit of r: run against run, not unit by unit. */
+static int tasks_overlap(const struct vmfo_runs *r)
+{
+	for (int i = 0; i < VMFO_MAX_APPS; i++) {
+		const struct task *t = &task[i];
+		if (t->state == T_FREE)
+			continue;
+		for (uint32_t a = 0; a < t->runs.nruns; a++)
+			for (uint32_t b = 0; b < r->nruns; b++) {
+				uint32_t s1 = t->runs.run[a].first, e1 = s1 + t->runs.run[a].count;
+				uint32_t s2 = r->run[b].first, e2 = s2 + r->run[b].count;
+				if (s1 < e2 && s2 < e1)
+					return 1;
+			}
+	}
+	return 0;
+}
+
 int task_uses_unit(uint32_t unit)
 {
 	for (int i = 0; i < VMFO_MAX_APPS; i++) {
@@ -262,12 +280,9 @@ int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct
 {
 	struct task *t = alloc_task();
 	int64_t rc;
-	if (!t || find(id) || runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS || !storage_owns(runs))
+	if (!t || find(id) || runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS || !storage_owns(runs) ||
+	    tasks_overlap(runs))
 		return -VMFO_EINVAL;
-	for (uint32_t i = 0; i < runs->nruns; i++)
-		for (uint32_t k = 0; k < runs->run[i].count; k++)
-			if (task_uses_unit(runs->run[i].first + k))
-				return -VMFO_EINVAL;
 	if (order_from(hdr_unit, runs, &t->runs))
 		return -VMFO_EINVAL;
 	t->id = id;
@@ -399,14 +414,18 @@ void tasks_fill_crash(struct vmfo_crash_record *c)
 /* Round robin over runnable apps; the idle task when there are none. */
 void schedule(struct frame *f, int save)
 {
-	if (save && current >= 0 && (f->cs & 3) == 3 && task[current].state != T_FREE)
-		task[current].ctx = *f;
 	int next = -1;
 	for (int k = 1; k <= VMFO_MAX_APPS && next < 0; k++) {
 		int i = (current + k + VMFO_MAX_APPS) % VMFO_MAX_APPS;
 		if (task[i].state == T_RUNNABLE)
 			next = i;
 	}
+	/* The interrupted app goes on: its context is already in *f. Most
+	 * ticks end here, and copying frames at CPL0 is not cheap. */
+	if (save && next == current && next >= 0 && (f->cs & 3) == 3)
+		return;
+	if (save && current >= 0 && (f->cs & 3) == 3 && task[current].state != T_FREE)
+		task[current].ctx = *f;
 	current = next;
 	if (next >= 0) {
 		uint64_t vector = f->vector, error = f->error;

@@ -50,7 +50,13 @@ static uint64_t t_of(struct vmfo *m, size_t from, const char *name)
 
 static bool wait_for(struct vmfo *m, const char *name, size_t from, int ms)
 {
-	return trace_wait(&m->trace, name, NULL, NULL, from, ms, NULL);
+	if (trace_wait(&m->trace, name, NULL, NULL, from, ms, NULL))
+		return true;
+	struct event ev;
+	size_t n = trace_count(&m->trace);
+	fprintf(stderr, "vmfo bench: no %s within %d ms (last event: %s)\n", name, ms,
+		n && trace_get(&m->trace, n - 1, &ev) ? ev.name : "none");
+	return false;
 }
 
 static int cmp_double(const void *a, const void *b)
