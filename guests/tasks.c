@@ -355,7 +355,11 @@ static void task_syscall(struct task *t, struct frame *f)
 		else if (t->mode == M_RESTART)
 			app_event(t, VMFO_APP_RESTARTED, 0, 0);
 		else if (t->mode == M_ACTIVATE)
-			app_event(t, t->hdr->verify == VMFO_VERIFY_OK ? VMFO_APP_RESUMED : VMFO_APP_CORRUPT,
+			/* A fresh state (the app had not started when its OS
+			 * failed) is resumed at 0: the VMM checks that against
+			 * what was acknowledged. Only a state that fails its
+			 * own check is corrupt. */
+			app_event(t, t->hdr->verify == VMFO_VERIFY_BAD ? VMFO_APP_CORRUPT : VMFO_APP_RESUMED,
 				  0, 0);
 		t->mode = M_RUN;
 		f->rax = 0;

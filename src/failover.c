@@ -103,6 +103,8 @@ static int activate(struct vmfo *m, struct guest *s, struct app *a, struct err *
 	size_t mark = trace_count(&m->trace);
 	uint64_t args[3] = { (uint64_t)app_id(m, a), (uint64_t)a->prog, a->hdr_unit };
 
+	/* The failed side can acknowledge nothing more: this is the mark. */
+	a->acked_before = a->acked_seq;
 	pace(m, "ask %s to activate %s (claims 6, 7, 8)", s->vm.name, a->name);
 	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
 	pace(m, "%s loads %s from auxiliary memory and resumes it (claims 2, 6)", s->vm.name, a->name);

@@ -195,8 +195,7 @@ static bool continuity_holds(struct vmfo *m, struct app *a, const struct vmfo_hc
 {
 	const struct vmfo_app_hdr *h =
 		app_header(m, a);
-	return ev->seq >= a->acked_seq && h->seq == ev->seq && h->hash == ev->hash &&
-	       h->magic == VMFO_APP_MAGIC;
+	return ev->seq >= a->acked_before && h->seq == ev->seq && h->hash == ev->hash;
 }
 
 static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
@@ -234,7 +233,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 			return VMFO_EINVAL;
 		if (!continuity_holds(m, a, ev)) {
 			char acked[24];
-			snprintf(acked, sizeof acked, "%" PRIu64, a->acked_seq);
+			snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
 			a->state = A_FAILED;
 			trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
 				   NULL);
@@ -243,8 +242,10 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 		a->state = A_RUNNING;
 		a->resumed_seq = ev->seq;
 		a->resumed_hash = ev->hash;
+		char acked[24];
+		snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
 		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
-			   NULL);
+			   "acked", acked, NULL);
 		return VMFO_OK;
 	case VMFO_APP_RESTARTED:
 		trace_emit(&m->trace, "app.restarted", "app", a->name, "vm", vm, NULL);

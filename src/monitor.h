@@ -50,6 +50,8 @@ struct app {
 	uint32_t hdr_unit;     /* where its header (its state) starts: the first
 				* unit it was given, wherever grows add units */
 	uint64_t acked_seq;    /* last seq its OS acknowledged (heartbeats) */
+	uint64_t acked_before; /* acked_seq when its failed side let go: what a
+				* takeover must not fall behind */
 	uint64_t resumed_seq;  /* seq/hash its last app.resumed carried */
 	uint64_t resumed_hash;
 	uint64_t failed_us;    /* when its failure was reported */

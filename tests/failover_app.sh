@@ -21,7 +21,7 @@ os.attached vm=vm1 units=2-5
 vmm.activate_request vm=vm1 app=db
 os.load vm=vm1 app=db src=aux
 os.app_alloc vm=vm1 app=db units=2-5
-app.resumed app=db vm=vm1 seq=N hash=H
+app.resumed app=db vm=vm1 seq=N hash=H acked=N
 failover.done app=db ms=T" "the exact claim 4/6/9 sequence, only db's units"
 is "$(printf '%s\n' "$out" | grep -E '^(vm0|vm1|db|cache) +(os|app) ')" \
 "vm0        os    vm0  1,8-32               52      52  -        -        -

@@ -14,7 +14,7 @@ os.attached vm=vm1 units=1-32
 vmm.activate_request vm=vm1 app=db
 os.load vm=vm1 app=db src=aux
 os.app_alloc vm=vm1 app=db units=2-5
-app.resumed app=db vm=vm1 seq=N hash=H
+app.resumed app=db vm=vm1 seq=N hash=H acked=N
 vmm.no_takeover app=cache reason=not_hot
 failover.done os=vm0 ms=T"
 
@@ -48,11 +48,11 @@ is "$(printf '%s\n' "$out" | grep 'rebooted as the new standby')" "vm0 rebooted 
 vm1 rebooted as the new standby" "reprotect reboots each failed VM in turn"
 is "$(events "$out" | grep -E '^(vmm.os_fault|vmm.reprotect|failover.done|app.resumed)')" \
 "vmm.os_fault vm=vm0 cause=panic
-app.resumed app=db vm=vm1 seq=N hash=H
+app.resumed app=db vm=vm1 seq=N hash=H acked=N
 failover.done os=vm0 ms=T
 vmm.reprotect vm=vm0
 vmm.os_fault vm=vm1 cause=panic
-app.resumed app=db vm=vm0 seq=N hash=H
+app.resumed app=db vm=vm0 seq=N hash=H acked=N
 failover.done os=vm1 ms=T
 vmm.reprotect vm=vm1" "db moves vm0 -> vm1 -> vm0"
 like "$(row "$out" db | grep ledger)" '^db +ledger +vm0 +running ' "db ends on vm0, running"
