@@ -379,9 +379,23 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 
 	if (bench_boot(m, o->runs, &boot) || bench_failovers(m, o->runs, b, &nb))
 		return 1;
-	for (int i = 0; i < nsizes; i++)
-		if (one_handover(m, sizes[i], &h[i]))
-			return 1;
+	/* Each size a few times (the median run by move time): one run can
+	 * catch the host busy. */
+	for (int i = 0; i < nsizes; i++) {
+		struct handover tries[3];
+		int n = o->runs < 3 ? o->runs : 3;
+		for (int r = 0; r < n; r++)
+			if (one_handover(m, sizes[i], &tries[r]))
+				return 1;
+		for (int a = 0; a < n; a++) /* sort by move time; take the middle */
+			for (int b = a + 1; b < n; b++)
+				if (tries[b].move_ms < tries[a].move_ms) {
+					struct handover t = tries[a];
+					tries[a] = tries[b];
+					tries[b] = t;
+				}
+		h[i] = tries[n / 2];
+	}
 	if (one_blackout(m, &bo))
 		return 1;
 	uint64_t rss_booted = rss_kb();
