@@ -125,6 +125,16 @@ static void fresh_context(struct task *t)
 	t->last_progress = t->hdr->progress;
 }
 
+/* Enter the program from the top, on whatever state its region holds. */
+static void make_runnable(struct task *t, enum task_mode mode)
+{
+	t->hdr->inject = 0;
+	describe_region(t);
+	t->mode = mode;
+	fresh_context(t);
+	t->state = T_RUNNABLE;
+}
+
 /* Copy the program from the auxiliary image into the app's own storage
  * (claim 2: programs live in auxiliary memory, not in main storage). */
 static int64_t load_program(struct task *t)
@@ -188,11 +198,7 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot)
 	}
 	/* The units may hold an earlier owner's data: start from a clean state. */
 	t->hdr->magic = 0;
-	t->hdr->inject = 0;
-	describe_region(t);
-	t->mode = M_START;
-	fresh_context(t);
-	t->state = T_RUNNABLE;
+	make_runnable(t, M_START);
 	return VMFO_OK;
 }
 
@@ -294,11 +300,7 @@ int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct
 		return rc;
 	}
 	app_event(t, VMFO_APP_ALLOCATED, 0, 0); /* claim 6: from what it was given */
-	t->hdr->inject = 0;
-	describe_region(t);
-	t->mode = M_ACTIVATE;
-	fresh_context(t);
-	t->state = T_RUNNABLE;
+	make_runnable(t, M_ACTIVATE);
 	return VMFO_OK;
 }
 

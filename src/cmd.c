@@ -911,6 +911,27 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 	return rc;
 }
 
+int cmd_capture(struct vmfo *m, const char *line, char **out, char **err)
+{
+	size_t olen = 0, elen = 0;
+	*out = *err = NULL;
+	FILE *o = open_memstream(out, &olen), *e = open_memstream(err, &elen);
+	int rc = -1;
+	if (o && e) {
+		struct cmd_ctx c = { .m = m, .out = o, .err = e, .in_script = true };
+		rc = cmd_exec(&c, line);
+	}
+	if (o)
+		fclose(o);
+	if (e)
+		fclose(e);
+	if (!*out)
+		*out = strdup("");
+	if (!*err)
+		*err = strdup(rc ? "error: out of memory\n" : "");
+	return rc;
+}
+
 int cmd_exec_list(struct cmd_ctx *c, const char *list)
 {
 	int failed = 0;

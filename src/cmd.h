@@ -40,6 +40,11 @@ int cmd_exec(struct cmd_ctx *c, const char *line);
  * fails, unless it was 'quit'. Returns the number that failed. */
 int cmd_exec_list(struct cmd_ctx *c, const char *list);
 
+/* Run one command as a script or the view does (in_script: nothing that
+ * touches files or the terminal), capturing what it prints. *out and *err
+ * are malloc'd (free them); either may be empty. Returns cmd_exec's. */
+int cmd_capture(struct vmfo *m, const char *line, char **out, char **err);
+
 /* Live output: print events recorded since the last call, and announce a
  * failover step waiting in step mode. Returns whether it printed. */
 bool cmd_print_new(struct cmd_ctx *c);

@@ -42,36 +42,20 @@ static struct script *script_of(lua_State *L)
 static int command(lua_State *L, const char *line)
 {
 	struct script *s = script_of(L);
-	char *obuf = NULL, *ebuf = NULL;
-	size_t olen = 0, elen = 0;
-	FILE *o = open_memstream(&obuf, &olen), *e = open_memstream(&ebuf, &elen);
-	if (!o || !e) {
-		if (o)
-			fclose(o);
-		if (e)
-			fclose(e);
-		free(obuf);
-		free(ebuf);
-		return luaL_error(L, "out of memory running '%s'", line);
-	}
-	struct cmd_ctx c = { .m = s->m, .out = o, .err = e, .in_script = true };
-	int rc = cmd_exec(&c, line);
-	fclose(o);
-	fclose(e);
+	char *out, *err;
+	int rc = cmd_capture(s->m, line, &out, &err);
 	if (rc) {
 		/* One "error: ..." line: raise it without the prefix. */
-		const char *msg = ebuf && strncmp(ebuf, "error: ", 7) == 0 ? ebuf + 7 : ebuf ? ebuf : "";
+		const char *msg = err && strncmp(err, "error: ", 7) == 0 ? err + 7 : err ? err : "";
 		luaL_where(L, 1);
 		lua_pushlstring(L, msg, strcspn(msg, "\n"));
 		lua_concat(L, 2);
-		free(obuf);
-		free(ebuf);
-		return lua_error(L);
+	} else {
+		lua_pushstring(L, out ? out : "");
 	}
-	lua_pushlstring(L, obuf ? obuf : "", olen);
-	free(obuf);
-	free(ebuf);
-	return 1;
+	free(out);
+	free(err);
+	return rc ? lua_error(L) : 1;
 }
 
 /* Strings that go into a command line must stay one word. */

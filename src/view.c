@@ -325,28 +325,14 @@ static void draw(struct view *v)
  * status line. */
 static void act(struct view *v, const char *line)
 {
-	char *obuf = NULL, *ebuf = NULL;
-	size_t olen = 0, elen = 0;
-	FILE *o = open_memstream(&obuf, &olen), *e = open_memstream(&ebuf, &elen);
-	if (!o || !e) {
-		if (o)
-			fclose(o);
-		if (e)
-			fclose(e);
-		free(obuf);
-		free(ebuf);
-		return;
-	}
-	struct cmd_ctx c = { .m = v->c->m, .out = o, .err = e, .in_script = true };
-	int rc = cmd_exec(&c, line);
-	fclose(o);
-	fclose(e);
-	const char *text = rc ? ebuf : obuf;
+	char *out, *err;
+	int rc = cmd_capture(v->c->m, line, &out, &err);
+	const char *text = rc ? err : out;
 	if (!text || !*text)
 		text = "done";
 	snprintf(v->status, sizeof v->status, "%s: %.*s", line, (int)strcspn(text, "\n"), text);
-	free(obuf);
-	free(ebuf);
+	free(out);
+	free(err);
 }
 
 static void select_next_app(struct view *v)
