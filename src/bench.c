@@ -161,9 +161,12 @@ static int one_failover(struct vmfo *m, const char *fault, bool os, struct break
 	if (!wait_for(m, "failover.done", from, 10000))
 		return -1;
 	uint64_t detected = t_of(m, from, os ? "vmm.os_fault" : "os.app_failure");
-	uint64_t prev = t0;
+	/* A fast fault (a triple fault exits at once) can be recorded before
+	 * the command returns here: then detection took no measurable time. */
+	if (detected < t0)
+		t0 = detected;
+	uint64_t prev = detected;
 	b->step[S_DETECT][r] = (double)(detected - t0) / 1000.0;
-	prev = detected;
 	for (int s = S_LOOKUP; s < S_MAX; s++) {
 		uint64_t t = step_events[s] ? t_of(m, from, step_events[s]) : 0;
 		if (!t) { /* an OS failover has no disconnect step */
