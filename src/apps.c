@@ -77,7 +77,8 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 		return -1;
 	if (p < 0)
 		return err_set(e, "unknown program '%s' (ledger, kv or hog)", prog);
-	pthread_mutex_lock(&m->ctl);
+	if (monitor_ctl_acquire(m, e))
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
 	if (!m->booted)
@@ -128,7 +129,8 @@ static int app_request(struct vmfo *m, const char *name, enum vmfo_mb_cmd cmd, u
 {
 	int64_t status;
 	int rc = -1;
-	pthread_mutex_lock(&m->ctl);
+	if (monitor_ctl_acquire(m, e))
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	struct app *a = app_by_name(m, name);
 	int vm = a ? app_vm(m, a) : NO_VM;

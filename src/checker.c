@@ -411,14 +411,22 @@ typedef enum verdict (*per_event)(const struct event *ev, size_t n, const struct
 static bool untakeable(const struct event *ev, size_t n, size_t i)
 {
 	const char *vm = event_field(&ev[i], "vm");
-	if (!is_os_fault(&ev[i]) || !vm)
-		return false;
-	for (size_t j = i + 1; j < window_end(ev, n, i); j++) {
-		if (is(&ev[j], "vmm.lookup"))
-			return false;
-		if (event_matches(&ev[j], "vmm.no_takeover", "vm", vm))
-			return true;
+	if (is_os_fault(&ev[i]) && vm) {
+		for (size_t j = i + 1; j < window_end(ev, n, i); j++) {
+			if (is(&ev[j], "vmm.lookup"))
+				return false;
+			if (event_matches(&ev[j], "vmm.no_takeover", "vm", vm))
+				return true;
+		}
 	}
+	/* Likewise an app whose failure found no standby running to take it
+	 * (it had been taken over already): no_takeover reason=no_standby. */
+	const char *app = event_field(&ev[i], "app");
+	if (is_app_failure(&ev[i]) && app)
+		for (size_t j = i + 1; j < window_end(ev, n, i); j++)
+			if (event_matches(&ev[j], "vmm.no_takeover", "app", app) &&
+			    event_matches(&ev[j], "vmm.no_takeover", "reason", "no_standby"))
+				return true;
 	return false;
 }
 

@@ -415,7 +415,9 @@ static int cmd_log(struct cmd_ctx *c, int argc, char **argv)
 				which = i;
 		if (which < 0) {
 			pthread_mutex_unlock(&m->lock);
-			return fail(c, "no OS called '%s' (try active, standby, vm0 or vm1)", argv[1]);
+			return fail(c, "no OS is '%s' now (vm0 is %s, vm1 is %s); name a VM: log vm0, log vm1",
+				    argv[1], m->g[0].state == G_FAILED ? "failed" : role_name(m->g[0].role),
+				    m->g[1].state == G_FAILED ? "failed" : role_name(m->g[1].role));
 		}
 	}
 	for (int i = 0; i < 2; i++)
@@ -548,6 +550,9 @@ static int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 	if (argc > 3 || (argc == 2 && strcmp(argv[1], "all") != 0) ||
 	    (argc == 3 && (strcmp(argv[1], "claim") != 0 || parse_u64(argv[2], 1, 9, &only))))
 		return usage(c, find_command("check"));
+	struct err e;
+	if (monitor_quiesce(c->m, 10000, &e))
+		return fail_err(c, &e);
 	struct event *ev = trace_snapshot(&c->m->trace, &n);
 	if (!ev)
 		return fail(c, "out of memory copying the trace");
@@ -572,7 +577,10 @@ static int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return usage(c, find_command("invariants"));
-	if (monitor_check_invariants(c->m, &e))
+	int rc = monitor_check_invariants(c->m, &e);
+	if (rc == -2)
+		return fail_err(c, &e);
+	if (rc)
 		return fail(c, "invariant broken: %s", e.msg);
 	fprintf(c->out, "invariants hold: every unit has one owner, units are conserved, "
 			"memslots match the table\n");

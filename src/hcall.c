@@ -271,7 +271,8 @@ static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
 {
 	const struct vmfo_hc_app_event *ev = arg;
 	struct app *a = guest_app(m, g, ev->app_id);
-	if (!a || a->state != A_RUNNING)
+	/* A taken-over app may fail before it has resumed (A_MOVING). */
+	if (!a || (a->state != A_RUNNING && a->state != A_MOVING))
 		return VMFO_ENOENT;
 	a->state = A_FAILED;
 	a->failed_us = now_us();

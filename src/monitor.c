@@ -506,7 +506,8 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 
 	cfg.active_mb = active_mb;
 	cfg.standby_mb = standby_mb;
-	pthread_mutex_lock(&m->ctl);
+	if (monitor_ctl_acquire(m, e))
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	if (m->booted || config_check(&cfg, e)) {
 		pthread_mutex_unlock(&m->lock);
@@ -577,6 +578,46 @@ void monitor_reset(struct vmfo *m)
 	pthread_mutex_lock(&m->ctl);
 	reset_locked(m);
 	pthread_mutex_unlock(&m->ctl);
+}
+
+int monitor_ctl_acquire(struct vmfo *m, struct err *e)
+{
+	for (;;) {
+		if (pthread_mutex_trylock(&m->ctl) == 0)
+			return 0;
+		pthread_mutex_lock(&m->lock);
+		bool paused = m->step_next[0] != '\0';
+		pthread_mutex_unlock(&m->lock);
+		if (paused)
+			return err_set(e, "a failover is paused before its next step: press Enter "
+					  "(or 'step') to go on, or 'step off'");
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
+{
+	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
+	for (;;) {
+		pthread_mutex_lock(&m->lock);
+		unsigned queued = m->work_count;
+		pthread_mutex_unlock(&m->lock);
+		if (!queued && monitor_ctl_acquire(m, e) == 0) {
+			pthread_mutex_unlock(&m->ctl);
+			pthread_mutex_lock(&m->lock);
+			queued = m->work_count; /* work may have come meanwhile */
+			pthread_mutex_unlock(&m->lock);
+			if (!queued)
+				return 0;
+		} else if (!queued) {
+			return -1; /* paused in step mode: e says so */
+		}
+		if (now_us() > deadline)
+			return err_set(e, "the monitor is still busy after %d ms", timeout_ms);
+		struct timespec ts = { 0, 1000000 };
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* ---- classroom controls ---- */
@@ -678,7 +719,8 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 	int64_t status;
 	int rc = -1;
 
-	pthread_mutex_lock(&m->ctl);
+	if (monitor_ctl_acquire(m, e))
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
 	if (!m->booted)
@@ -716,7 +758,8 @@ int monitor_reprotect(struct vmfo *m, struct err *e)
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
 	int rc = -1;
 
-	pthread_mutex_lock(&m->ctl);
+	if (monitor_ctl_acquire(m, e))
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	struct guest *act = guest_by_role(m, VMFO_ROLE_ACTIVE);
 	struct guest *failed = NULL;
@@ -758,6 +801,10 @@ int monitor_reprotect(struct vmfo *m, struct err *e)
 int monitor_check_invariants(struct vmfo *m, struct err *e)
 {
 	int rc = 0;
+	/* Between two steps of a failover the table is ahead of the slots:
+	 * judge only between policy actions. */
+	if (monitor_ctl_acquire(m, e))
+		return -2;
 	pthread_mutex_lock(&m->lock);
 	if (table_check(&m->table, &m->pool, e))
 		rc = -1;
@@ -789,5 +836,6 @@ int monitor_check_invariants(struct vmfo *m, struct err *e)
 		}
 	}
 	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
 	return rc;
 }

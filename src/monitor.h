@@ -142,6 +142,14 @@ void monitor_reset(struct vmfo *m);
  * write goes to unit `target`, or with UINT32_MAX to the standby's kernel
  * unit (or the first unit the active OS does not own). */
 int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e);
+/* Take m->ctl for a front end's state-changing action. A failover paused
+ * in step mode holds it until the console grants a step, so waiting for it
+ * there would hang the console: refuse then, saying how to go on. */
+int monitor_ctl_acquire(struct vmfo *m, struct err *e);
+/* Wait until no failover is queued or running (at most timeout_ms), so a
+ * verdict is not taken on half a sequence. -1 when paused in step mode. */
+int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e);
+
 /* Classroom controls: slow each failover step by ms; pause before each
  * step until monitor_step_grant; what the paused sequence does next
  * (copied into buf, empty when nothing waits). */
@@ -151,7 +159,8 @@ void monitor_step_grant(struct vmfo *m);
 void monitor_step_waiting(struct vmfo *m, char *buf, size_t size);
 /* Reboot the failed VM as the new standby with insufficient storage. */
 int monitor_reprotect(struct vmfo *m, struct err *e);
-/* Check the invariants: table against pool, memslots against table. */
+/* Check the invariants: table against pool, memslots against table.
+ * -1 when one is broken, -2 when they could not be checked now. */
 int monitor_check_invariants(struct vmfo *m, struct err *e);
 
 /* Called with m->lock held. */

@@ -413,6 +413,9 @@ static int l_claim(lua_State *L)
 	struct script *s = script_of(L);
 	lua_Integer n = luaL_checkinteger(L, 1);
 	luaL_argcheck(L, n >= 1 && n <= 9, 1, "claims are numbered 1 to 9");
+	struct err e;
+	if (monitor_quiesce(s->m, 10000, &e))
+		return luaL_error(L, "%s", e.msg);
 	size_t count;
 	struct event *ev = trace_snapshot(&s->m->trace, &count);
 	if (!ev)

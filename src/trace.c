@@ -34,7 +34,7 @@ static const struct {
 	{ "vmm.attach_request", C(9), "the VMM tells the standby which units it now holds" },
 	{ "os.attached", C(9), "the standby's engaging routine has taken the units as its own" },
 	{ "vmm.activate_request", C(6) | C(7) | C(8), "the VMM asks the standby to run the hot-standby app" },
-	{ "vmm.no_takeover", C(8), "not taken over: only hot-standby jobs are activated on the standby" },
+	{ "vmm.no_takeover", C(8), "not taken over: not a hot-standby job, or no standby left to take it" },
 	{ "os.load", C(2), "the program is read from auxiliary memory, not from main storage" },
 	{ "os.app_alloc", C(6), "the standby gives the app its storage out of what it was handed" },
 	{ "app.resumed", C(2) | C(4), "the app continues from the state its storage holds: nothing lost" },

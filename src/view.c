@@ -27,6 +27,7 @@ struct view {
 	struct cmd_ctx *c;
 	bool color;
 	bool paused;         /* 'p': the display stands still, the guests do not */
+	bool redraw;         /* draw once even while paused (the title says so) */
 	bool help;
 	int selected;        /* app index for one-key faults */
 	char status[160];    /* the last action's result */
@@ -172,9 +173,13 @@ static void draw_vm(struct view *v, int idx, int y, int x, int w, int h)
 	if (g->state == G_RUNNING && m->cfg.heartbeat_ms)
 		snprintf(hb, sizeof hb, "%.0f ms", (double)(now_us() - atomic_load(&g->last_hb_us)) / 1000.0);
 	attron(A_BOLD);
-	put(y, x, w - 1, "vm%d %s %s %" PRIu64 " MB  hb %s", idx,
-	    g->state == G_FAILED ? "failed" : m->booted ? role_name(g->role) : "down",
-	    m->booted ? state_name(g->state) : "", units_count(&held) * m->pool.unit_bytes / MB, hb);
+	if (g->state == G_FAILED)
+		put(y, x, w - 1, "vm%d failed (%s)  %" PRIu64 " MB", idx, g->fail_cause,
+		    units_count(&held) * m->pool.unit_bytes / MB);
+	else
+		put(y, x, w - 1, "vm%d %s %s %" PRIu64 " MB  hb %s", idx,
+		    m->booted ? role_name(g->role) : "down", m->booted ? state_name(g->state) : "",
+		    units_count(&held) * m->pool.unit_bytes / MB, hb);
 	attroff(A_BOLD);
 	int line = 1;
 	for (int i = 0; i < MAX_APPS && line < h; i++) {
@@ -240,6 +245,15 @@ static void draw_events(struct view *v, int y, int x, int w, int h)
 
 static void update_claims(struct view *v)
 {
+	/* Half a failover would read as FAIL: keep the last verdicts until
+	 * the monitor is idle again. */
+	struct vmfo *m = v->c->m;
+	pthread_mutex_lock(&m->lock);
+	bool queued = m->work_count > 0;
+	pthread_mutex_unlock(&m->lock);
+	if (queued || pthread_mutex_trylock(&m->ctl) != 0)
+		return;
+	pthread_mutex_unlock(&m->ctl);
 	size_t n;
 	struct event *ev = trace_snapshot(&v->c->m->trace, &n);
 	char why[256];
@@ -364,7 +378,7 @@ static bool handle_key(struct view *v, int ch)
 	switch (ch) {
 	case 'q': case 'Q': return false;
 	case '?': v->help = !v->help; break;
-	case 'p': v->paused = !v->paused; break;
+	case 'p': v->paused = !v->paused; v->redraw = true; break;
 	case 'b': act(v, "boot"); break;
 	case 'r': act(v, "reset"); break;
 	case 'R': act(v, "reprotect"); break;
@@ -417,8 +431,9 @@ int view_run(struct cmd_ctx *c)
 		}
 		if (v.frame % CLAIMS_EVERY == 0 && !v.paused)
 			update_claims(&v);
-		if (!v.paused || v.help)
+		if (!v.paused || v.help || v.redraw)
 			draw(&v);
+		v.redraw = false;
 		refresh();
 		int ch = getch(); /* waits at most FRAME_MS; KEY_RESIZE just redraws */
 		if (ch != ERR && ch != KEY_RESIZE)

@@ -74,8 +74,22 @@ os.app_failure vm=vm0 app=db" "hang: detected by the watchdog, reported as unrec
 like "$(events "$out" | tail -n 1)" '^failover.done app=db ms=T$' "and taken over"
 
 # A second failure of the same app on the standby: nobody left to take it.
-run "$VMFO" -c 'boot; app start db 8 hot; fault app db crash; wait failover.done; fault app db crash; wait vmm.no_takeover; trace 100'
+run "$VMFO" -c 'boot; app start db 8 hot; fault app db crash; wait failover.done; fault app db crash; wait vmm.no_takeover; check; trace 100'
 like "$out" 'vmm.no_takeover +app=db reason=no_standby' "a moved app that fails again has no takeover OS"
+unlike "$out" 'claim [0-9]: FAIL' "and the checker does not count that as a failed takeover"
+
+# A big ledger checks a long log when it resumes: the standby's watchdog
+# must not take that for a hang.
+run "$VMFO" --active-mb 256 --pool-mb 512 -c 'boot; app start db 128 hot; sleep 300; fault app db crash; wait failover.done 10000; app list'
+is "$rc" 0 "a 128 MB ledger is taken over"
+like "$(row "$out" db | grep ledger)" '^db +ledger +vm1 +running ' "and runs on vm1"
+
+# Step mode: while a failover waits for Enter, state-changing commands are
+# refused (waiting for them would hang the console); step off lets it end.
+run "$VMFO" -c 'boot; app start db 8 hot; step on; fault app db crash; sleep 200; fault os panic; app start x 4; invariants; step off; wait failover.done'
+is "$(printf '%s\n' "$out" | grep -c "^error: a failover is paused before its next step: press Enter (or 'step') to go on, or 'step off'$")" 3 \
+	"fault, app start and invariants are refused while a step waits"
+like "$out" 'failover.done +app=db' "step off lets the failover finish"
 
 # A grow that adds units below the app's first one: its header stays where
 # it began, and the standby finds the state there.
