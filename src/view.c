@@ -234,6 +234,13 @@ static void draw_events(struct view *v, int y, int x, int w, int h)
 			break;
 		/* Compact: time, name, fields; the claims it serves last. */
 		int len = snprintf(line, sizeof line, "%6.2f %s", (double)ev.t_us / 1e6, ev.name);
+		/* The claims it serves first, so a narrow screen still shows them. */
+		for (int c = 1; c <= 9 && len > 0 && (size_t)len < sizeof line; c++)
+			if (ev.claims & (1u << c))
+				len += snprintf(line + len, sizeof line - (size_t)len, "%sc%d",
+						ev.claims & ((1u << c) - 1) ? "," : " [", c);
+		if (ev.claims && len > 0 && (size_t)len < sizeof line)
+			len += snprintf(line + len, sizeof line - (size_t)len, "]");
 		for (int f = 0; f < ev.nfields && len > 0 && (size_t)len < sizeof line; f++)
 			len += snprintf(line + len, sizeof line - (size_t)len, " %s=%s", ev.field[f].key,
 					ev.field[f].val);

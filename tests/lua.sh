@@ -5,7 +5,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
 cd "$TOP_SRCDIR" || exit 1
-L=tests/lua
+L=tests/lua-cases
 
 run "$VMFO" run $L/syntax.lua
 is "$rc" 2 "a syntax error: exit 2"
