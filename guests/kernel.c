@@ -276,6 +276,79 @@ static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
 	return VMFO_OK;
 }
 
+/* ---- test mode: a hostile OS (the VMM must refuse all of this) ---- */
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+/* Returns what the VMM answered (its status), so tests can see it. */
+static int64_t hostile(uint64_t kind, uint64_t foreign)
+{
+	switch (kind) {
+	case VMFO_HOSTILE_ARG_FOREIGN:
+		outl((uint16_t)(VMFO_HC_PORT + VMFO_HC_CONSOLE), (uint32_t)(foreign >> 3));
+		return VMFO_OK;
+	case VMFO_HOSTILE_ARG_BEYOND:
+		outl((uint16_t)(VMFO_HC_PORT + VMFO_HC_CONSOLE), 0xfffffff8u);
+		return VMFO_OK;
+	case VMFO_HOSTILE_LENGTH: {
+		struct vmfo_hc_console c = { .gpa = va_to_gpa(&c), .len = 0x40000000u,
+					     .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_CONSOLE, &c);
+		return c.status;
+	}
+	case VMFO_HOSTILE_TEXT_FOREIGN: {
+		struct vmfo_hc_console c = { .gpa = foreign, .len = 16, .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_CONSOLE, &c);
+		return c.status;
+	}
+	case VMFO_HOSTILE_UNKNOWN: {
+		struct vmfo_hc_ack x = { .seq = 1 };
+		outl((uint16_t)(VMFO_HC_PORT + 50), (uint32_t)(va_to_gpa(&x) >> 3));
+		return VMFO_OK;
+	}
+	case VMFO_HOSTILE_DIRECTION:
+		return inl((uint16_t)(VMFO_HC_PORT + VMFO_HC_CONSOLE)) == 0xffffffffu ? VMFO_OK : -VMFO_EINVAL;
+	case VMFO_HOSTILE_CLAIM: {
+		/* App 0's own units, and one more that is someone else's. */
+		uint32_t unit = (uint32_t)((foreign - boot->pool_gpa) / boot->unit_bytes);
+		struct vmfo_hc_units r = { .app_id = 0, .status = VMFO_ENOREPLY };
+		if (task_runs(0, &r.runs) || r.runs.nruns == VMFO_MAX_RUNS)
+			r.runs.nruns = 0;
+		r.runs.run[r.runs.nruns].first = unit;
+		r.runs.run[r.runs.nruns].count = 1;
+		r.runs.nruns++;
+		hypercall(VMFO_HC_REPORT, &r);
+		return r.status;
+	}
+	case VMFO_HOSTILE_REQUEST: {
+		struct vmfo_hc_request r = { .units = 1ull << 40, .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_REQUEST, &r);
+		return r.status;
+	}
+	case VMFO_HOSTILE_AUX: {
+		struct vmfo_hc_aux_read r = { .offset = 1ull << 40, .gpa = va_to_gpa(&r), .len = 8,
+					      .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_AUX_READ, &r);
+		return r.status;
+	}
+	case VMFO_HOSTILE_ACK: {
+		struct vmfo_hc_ack x = { .seq = 1ull << 40, .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_ACK, &x);
+		return x.status;
+	}
+	case VMFO_HOSTILE_FLOOD:
+		for (int i = 0; i < 300; i++)
+			outl((uint16_t)(VMFO_HC_PORT + VMFO_HC_CONSOLE), 0xfffffff8u);
+		return VMFO_OK;
+	}
+	return -VMFO_EINVAL;
+}
+
 /* An OS fault the VMM asked for, executed once the request is answered. */
 struct pending_fault {
 	uint64_t kind;
@@ -311,6 +384,8 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 	case VMFO_MB_ACTIVATE:
 		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
 		return app_activate(a[0], a[1], a[2], &runs);
+	case VMFO_MB_HOSTILE:
+		return hostile(a[0], a[1]);
 	}
 	return -VMFO_EINVAL;
 }

@@ -48,6 +48,8 @@ int64_t app_inject(uint64_t id, uint64_t kind);
 int64_t app_disconnect(uint64_t id, uint64_t release);
 int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct vmfo_runs *runs);
 void tasks_tick(void);
+/* The runs app id holds; -1 if this OS runs no such app. */
+int task_runs(uint64_t id, struct vmfo_runs *out);
 void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb);
 void tasks_fill_crash(struct vmfo_crash_record *c);
 void task_trap(struct frame *f); /* an exception from ring 3, or a system call */

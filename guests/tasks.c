@@ -202,6 +202,15 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot)
 	return VMFO_OK;
 }
 
+int task_runs(uint64_t id, struct vmfo_runs *out)
+{
+	struct task *t = find(id);
+	if (!t)
+		return -1;
+	*out = t->runs;
+	return 0;
+}
+
 int64_t app_grow(uint64_t id, uint64_t units)
 {
 	struct task *t = find(id);

@@ -214,6 +214,7 @@ enum vmfo_mb_cmd {
 	VMFO_MB_DISCONNECT, /* arg: app id: resource disconnection routine (claim 9) */
 	VMFO_MB_ATTACH,     /* runs; arg[0] = failed OS's kernel unit + 1, or 0: engaging routine */
 	VMFO_MB_ACTIVATE,   /* arg: app id, program, header unit; runs = its storage (claims 2, 6, 7) */
+	VMFO_MB_HOSTILE,    /* test mode: arg[0] = enum vmfo_hostile, arg[1] = a foreign gpa */
 	VMFO_MB_MAX
 };
 
@@ -241,6 +242,23 @@ struct vmfo_mailbox {
 	uint64_t ack_seq;   /* guest: req_seq of the last request answered */
 	int64_t ack_status; /* guest: VMFO_OK or an error */
 	uint64_t ack_val[4];
+};
+
+/* Test mode: ways a broken or hostile OS misuses the hypercall interface.
+ * The VMM must refuse each (vmm.reject) and change nothing. */
+enum vmfo_hostile {
+	VMFO_HOSTILE_ARG_FOREIGN = 1, /* argument struct in storage it does not own */
+	VMFO_HOSTILE_ARG_BEYOND,      /* argument address past the pool window */
+	VMFO_HOSTILE_LENGTH,          /* console text of absurd length */
+	VMFO_HOSTILE_TEXT_FOREIGN,    /* console text in storage it does not own */
+	VMFO_HOSTILE_UNKNOWN,         /* a hypercall number that does not exist */
+	VMFO_HOSTILE_DIRECTION,       /* reads the hypercall port instead of writing */
+	VMFO_HOSTILE_CLAIM,           /* reports an app on units it does not own */
+	VMFO_HOSTILE_REQUEST,         /* asks for more units than any pool has */
+	VMFO_HOSTILE_AUX,             /* reads past the auxiliary image */
+	VMFO_HOSTILE_ACK,             /* answers a mailbox request never made */
+	VMFO_HOSTILE_FLOOD,           /* keeps sending bad hypercalls */
+	VMFO_HOSTILE_MAX
 };
 
 /* ---- the crash record, in the OS's kernel unit at VMFO_KOFF_CRASH ---- */

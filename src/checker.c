@@ -420,12 +420,14 @@ static bool untakeable(const struct event *ev, size_t n, size_t i)
 		}
 	}
 	/* Likewise an app whose failure found no standby running to take it
-	 * (it had been taken over already): no_takeover reason=no_standby. */
+	 * (reason=no_standby), or whose OS failed first (reason=os_failed:
+	 * the OS failover carries it). */
 	const char *app = event_field(&ev[i], "app");
 	if (is_app_failure(&ev[i]) && app)
 		for (size_t j = i + 1; j < window_end(ev, n, i); j++)
 			if (event_matches(&ev[j], "vmm.no_takeover", "app", app) &&
-			    event_matches(&ev[j], "vmm.no_takeover", "reason", "no_standby"))
+			    (event_matches(&ev[j], "vmm.no_takeover", "reason", "no_standby") ||
+			     event_matches(&ev[j], "vmm.no_takeover", "reason", "os_failed")))
 				return true;
 	return false;
 }

@@ -526,6 +526,36 @@ static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 	return usage(c, find_command("fault"));
 }
 
+static const char *const hostile_names[VMFO_HOSTILE_MAX] = {
+	[VMFO_HOSTILE_ARG_FOREIGN] = "arg-foreign", [VMFO_HOSTILE_ARG_BEYOND] = "arg-beyond",
+	[VMFO_HOSTILE_LENGTH] = "length", [VMFO_HOSTILE_TEXT_FOREIGN] = "text-foreign",
+	[VMFO_HOSTILE_UNKNOWN] = "unknown", [VMFO_HOSTILE_DIRECTION] = "direction",
+	[VMFO_HOSTILE_CLAIM] = "claim", [VMFO_HOSTILE_REQUEST] = "request",
+	[VMFO_HOSTILE_AUX] = "aux", [VMFO_HOSTILE_ACK] = "ack", [VMFO_HOSTILE_FLOOD] = "flood",
+};
+
+/* Test mode: the active OS misuses the hypercall interface on purpose. */
+static int cmd_hostile(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+	int64_t answer;
+	int kind = -1;
+	for (int k = 1; argc == 2 && k < VMFO_HOSTILE_MAX; k++)
+		if (!strcmp(argv[1], hostile_names[k]))
+			kind = k;
+	if (kind < 0) {
+		fprintf(c->err, "error: usage: hostile CASE, one of:");
+		for (int k = 1; k < VMFO_HOSTILE_MAX; k++)
+			fprintf(c->err, " %s", hostile_names[k]);
+		fputc('\n', c->err);
+		return -1;
+	}
+	if (monitor_hostile(c->m, kind, &answer, &e))
+		return fail_err(c, &e);
+	fprintf(c->out, "hostile %s: the OS got status %lld back\n", argv[1], (long long)answer);
+	return 0;
+}
+
 static int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
@@ -821,6 +851,11 @@ const struct command commands[] = {
 	  "    recoverable and handled by its OS (app.restarted), the others are\n"
 	  "    reported (os.app_failure) and the storage moves if the app is hot.\n"
 	  "Example: fault app db crash; wait failover.done\n", cmd_fault },
+	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
+	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed:\n"
+	  "arg-foreign arg-beyond length text-foreign unknown direction claim request\n"
+	  "aux ack flood. A flood (over 100 refusals a second) stops the OS as failed\n"
+	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile },
 	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
 	  "the new standby, so that the next failure can be taken over too.\n"

@@ -159,6 +159,13 @@ void failover_app(struct vmfo *m, int id)
 	struct guest *act = &m->g[row->vm];
 	struct guest *s = row->takeover != NO_VM ? &m->g[row->takeover] : NULL;
 	struct units u = row->units;
+	if (act->state != G_RUNNING) {
+		/* Its OS failed before this could start: the OS failover
+		 * takes the app along (claims 1, 7). */
+		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed", NULL);
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
 
 	/* Claim 3: the table says whose storage this is and who takes over. */
 	units_format(&u, text, sizeof text);
@@ -177,7 +184,12 @@ void failover_app(struct vmfo *m, int id)
 	if (guest_request(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, REQUEST_MS, &status, &e) ||
 	    (status != VMFO_OK && err_set(&e, "%s refused (status %lld)", act->vm.name,
 					  (long long)status))) {
-		abandon(m, act, "disconnect", &e);
+		/* The OS itself failed meanwhile: its own failover (queued
+		 * behind this one) carries the app with everything else. */
+		if (act->state == G_FAILED)
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed", NULL);
+		else
+			abandon(m, act, "disconnect", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}

@@ -19,21 +19,41 @@ void *guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
-/* A note in the guest's log that the VMM refused something it did. */
-static void refuse(struct guest *g, const char *what)
+#define REJECTS_PER_SECOND 100 /* beyond that a guest is flooding: stop it */
+
+/* The VMM refused something a guest did: say so in the trace and the
+ * guest's log. A guest that keeps at it is stopped as failed, so that it
+ * cannot flood the trace. With m->lock held. */
+static void refuse(struct vmfo *m, struct guest *g, const char *what)
 {
 	char line[VMFO_CONSOLE_MAX];
 	int n = snprintf(line, sizeof line, "[vmm] refused: %s", what);
 	log_append(&g->log, line, n > 0 ? (size_t)n : 0);
+	uint64_t now = now_us();
+	if (now - g->reject_window_us > 1000000) {
+		g->reject_window_us = now;
+		g->rejects = 0;
+	}
+	if (++g->rejects <= REJECTS_PER_SECOND)
+		trace_emit(&m->trace, "vmm.reject", "vm", g->vm.name, "reason", what, NULL);
+	else if (g->state == G_RUNNING)
+		monitor_os_fault(m, g, "hostile");
+}
+
+/* Record why a hypercall is refused; the dispatcher reports it. */
+static uint32_t refuse_why(struct guest *g, uint32_t status, const char *why)
+{
+	g->reject_why = why;
+	return status;
 }
 
 static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg)
 {
 	struct vmfo_hc_ready *r = arg;
 	if (r->abi_version != VMFO_ABI_VERSION)
-		return VMFO_EVERSION;
+		return refuse_why(g, VMFO_EVERSION, "ready: built for another ABI version");
 	if (r->role != g->role || g->state != G_BOOTING)
-		return VMFO_EINVAL;
+		return refuse_why(g, VMFO_EINVAL, "ready: a second time, or with the wrong role");
 	g->state = G_RUNNING;
 	g->t_ready_us = now_us();
 	atomic_store(&g->last_hb_us, g->t_ready_us);
@@ -60,8 +80,10 @@ static struct app *guest_app(struct vmfo *m, struct guest *g, uint64_t id)
 static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg)
 {
 	const struct vmfo_hc_heartbeat *hb = arg;
-	if (g->state != G_RUNNING || hb->napps > VMFO_MAX_APPS)
-		return VMFO_EINVAL;
+	if (g->state != G_RUNNING)
+		return VMFO_OK; /* a tick before ready: nothing to record yet */
+	if (hb->napps > VMFO_MAX_APPS)
+		return refuse_why(g, VMFO_EINVAL, "heartbeat: more apps than an OS can run");
 	atomic_store(&g->hb_count, hb->count);
 	atomic_store(&g->last_hb_us, now_us());
 	/* The apps' committed progress, acknowledged: what must survive. */
@@ -78,10 +100,10 @@ static uint32_t hc_console(struct vmfo *m, struct guest *g, void *arg)
 	const struct vmfo_hc_console *c = arg;
 	(void)m;
 	if (c->len == 0 || c->len > VMFO_CONSOLE_MAX)
-		return VMFO_EINVAL;
+		return refuse_why(g, VMFO_EINVAL, "console: length out of range");
 	const char *text = guest_range(&g->vm, c->gpa, c->len);
 	if (!text)
-		return VMFO_EFAULT;
+		return refuse_why(g, VMFO_EFAULT, "console: text outside its storage");
 	log_append(&g->log, text, c->len);
 	return VMFO_OK;
 }
@@ -90,7 +112,7 @@ static uint32_t hc_ack(struct vmfo *m, struct guest *g, void *arg)
 {
 	const struct vmfo_hc_ack *a = arg;
 	if (a->seq == 0 || a->seq >= g->mb_next_seq)
-		return VMFO_EINVAL; /* answers a request never made */
+		return refuse_why(g, VMFO_EINVAL, "ack: answers a request never made");
 	g->mb_acked = a->seq;
 	pthread_cond_broadcast(&m->acked);
 	return VMFO_OK;
@@ -108,21 +130,21 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 	char text[256];
 
 	if (!a || (a->state != A_STARTING && a->state != A_RUNNING))
-		return VMFO_ENOENT;
+		return refuse_why(g, VMFO_ENOENT, "report: no such app on this OS");
 	if (runs_to_units(&r->runs, &want))
-		return VMFO_EINVAL;
+		return refuse_why(g, VMFO_EINVAL, "report: malformed or overlapping unit runs");
 	units_clear(&have);
 	if (a->row >= 0)
 		have = m->table.row[a->row].units;
 	added = want;
 	if (units_remove(&added, &have))
-		return VMFO_EINVAL; /* a report may add units, never drop them */
+		return refuse_why(g, VMFO_EINVAL, "report: drops units the app holds");
 	struct row *os = &m->table.row[g->os_row];
 	for (uint32_t i = 0; i < added.nruns; i++)
 		for (uint32_t k = 0; k < added.run[i].count; k++) {
 			uint32_t u = added.run[i].first + k;
 			if (!units_contains(&os->units, u) || u == g->kernel_unit)
-				return VMFO_EFAULT; /* not the OS's free storage */
+				return refuse_why(g, VMFO_EFAULT, "report: claims units that are not its free storage");
 		}
 	units_remove(&os->units, &added); /* a unit has one row: leave the OS's first */
 	if (a->row < 0) {
@@ -160,7 +182,7 @@ static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg)
 	char text[256];
 
 	if (r->units == 0 || r->units > m->pool.nunits)
-		return VMFO_EINVAL;
+		return refuse_why(g, VMFO_EINVAL, "request: more units than the pool has");
 	snprintf(text, sizeof text, "%" PRIu64, r->units * (m->pool.unit_bytes / MB));
 	trace_emit(&m->trace, "os.request", "vm", g->vm.name, "mb", text, NULL);
 	if (pool_alloc(&m->pool, (uint32_t)r->units, &got, &e))
@@ -207,7 +229,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 	const char *vm = g->vm.name;
 
 	if (!a)
-		return VMFO_ENOENT;
+		return refuse_why(g, VMFO_ENOENT, "app event: no such app on this OS");
 	snprintf(seq, sizeof seq, "%" PRIu64, ev->seq);
 	snprintf(hash, sizeof hash, "%016" PRIx64, ev->hash);
 	switch (ev->what) {
@@ -262,7 +284,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, NULL);
 		return VMFO_OK;
 	}
-	return VMFO_EINVAL;
+	return refuse_why(g, VMFO_EINVAL, "app event: unknown or out of place");
 }
 
 /* Claims 6 and 9: the OS's fault-level routine reports an unrecoverable
@@ -273,7 +295,7 @@ static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
 	struct app *a = guest_app(m, g, ev->app_id);
 	/* A taken-over app may fail before it has resumed (A_MOVING). */
 	if (!a || (a->state != A_RUNNING && a->state != A_MOVING))
-		return VMFO_ENOENT;
+		return refuse_why(g, VMFO_ENOENT, "app failure: no such running app on this OS");
 	a->state = A_FAILED;
 	a->failed_us = now_us();
 	trace_emit(&m->trace, "os.app_failure", "vm", g->vm.name, "app", a->name, NULL);
@@ -296,10 +318,10 @@ static uint32_t hc_aux_read(struct vmfo *m, struct guest *g, void *arg)
 	uint64_t size = (uint64_t)(vmfo_aux_image_end - vmfo_aux_image);
 	(void)m;
 	if (r->len == 0 || r->len > size || r->offset > size - r->len)
-		return VMFO_EINVAL;
+		return refuse_why(g, VMFO_EINVAL, "aux read: outside the auxiliary image");
 	void *dst = guest_range(&g->vm, r->gpa, r->len);
 	if (!dst)
-		return VMFO_EFAULT;
+		return refuse_why(g, VMFO_EFAULT, "aux read: destination outside its storage");
 	memcpy(dst, vmfo_aux_image + r->offset, r->len);
 	return VMFO_OK;
 }
@@ -347,7 +369,7 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 		snprintf(why, sizeof why, "port 0x%x access (dir %u, size %u)", port,
 			 run->io.direction, run->io.size);
 		pthread_mutex_lock(&m->lock);
-		refuse(g, why);
+		refuse(m, g, why);
 		pthread_mutex_unlock(&m->lock);
 		if (run->io.direction == KVM_EXIT_IO_IN)
 			memset((uint8_t *)run + run->io.data_offset, 0xff,
@@ -364,15 +386,20 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 	pthread_mutex_lock(&m->lock);
 	uint8_t *hva = guest_range(&g->vm, gpa, size);
 	if (!hva) {
-		snprintf(why, sizeof why, "%s hypercall with argument at 0x%llx outside its storage",
-			 hcalls[nr].name, (unsigned long long)gpa);
-		refuse(g, why);
+		snprintf(why, sizeof why, "%s: argument at 0x%llx outside its storage", hcalls[nr].name,
+			 (unsigned long long)gpa);
+		refuse(m, g, why);
 	} else {
 		memcpy(arg, hva, size);
+		g->reject_why = NULL;
 		uint32_t status = hcalls[nr].fn(m, g, arg);
-		if (status != VMFO_OK) {
-			snprintf(why, sizeof why, "%s hypercall (status %u)", hcalls[nr].name, status);
-			refuse(g, why);
+		/* An exhausted pool is an answer, not a refusal. */
+		if (status != VMFO_OK && status != VMFO_ENOSPC) {
+			if (g->reject_why)
+				strlcpy0(why, g->reject_why, sizeof why);
+			else
+				snprintf(why, sizeof why, "%s: status %u", hcalls[nr].name, status);
+			refuse(m, g, why);
 		}
 		memcpy(arg + hcalls[nr].status_off, &status, sizeof status);
 		memcpy(hva, arg, size);

@@ -667,6 +667,7 @@ static const char *const request_names[VMFO_MB_MAX] = {
 	[VMFO_MB_APP_GROW] = "app grow", [VMFO_MB_APP_FAULT] = "app fault",
 	[VMFO_MB_OS_FAULT] = "OS fault", [VMFO_MB_DISCONNECT] = "disconnect",
 	[VMFO_MB_ATTACH] = "attach", [VMFO_MB_ACTIVATE] = "activate",
+	[VMFO_MB_HOSTILE] = "hostile",
 };
 
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
@@ -745,6 +746,31 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 		if (rc == 0 && status != VMFO_OK)
 			rc = err_set(e, "%s refused the %s fault (status %lld)", g->vm.name,
 				     os_fault_names[kind], (long long)status);
+	}
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
+	return rc;
+}
+
+int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e)
+{
+	int rc = -1;
+	if (monitor_ctl_acquire(m, e))
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
+	if (!m->booted)
+		err_set(e, "not booted: use 'boot' first");
+	else if (!g || g->state != G_RUNNING)
+		err_set(e, "no active OS is running");
+	else {
+		/* Something it does not own: the standby's kernel unit, or the
+		 * VMM's own unit when there is no standby. */
+		uint32_t unit = sb ? sb->kernel_unit : m->table.row[m->vmm_row].units.run[0].first;
+		uint64_t args[2] = { (uint64_t)kind, VMFO_POOL_GPA + (uint64_t)unit * m->pool.unit_bytes };
+		m->mark = trace_count(&m->trace);
+		rc = guest_request(m, g, VMFO_MB_HOSTILE, args, 2, NULL, 3000, answer, e);
 	}
 	pthread_mutex_unlock(&m->lock);
 	pthread_mutex_unlock(&m->ctl);

@@ -89,6 +89,9 @@ struct guest {
 	uint64_t mb_posted_us; /* mailbox: when the last request was posted */
 	uint64_t fault_us;     /* when its OS fault was detected */
 	bool reprotected;      /* rebooted as the new standby after a failure */
+	const char *reject_why;/* the reason a hypercall handler refused */
+	uint64_t reject_window_us; /* refusals counted per second ... */
+	unsigned rejects;      /* ... to stop a guest that floods */
 };
 
 struct vmfo {
@@ -157,6 +160,9 @@ void monitor_set_pace(struct vmfo *m, uint64_t ms);
 void monitor_set_step(struct vmfo *m, bool on);
 void monitor_step_grant(struct vmfo *m);
 void monitor_step_waiting(struct vmfo *m, char *buf, size_t size);
+/* Test mode: make the active OS misuse the hypercall interface (enum
+ * vmfo_hostile); *answer gets what the VMM told the guest. */
+int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e);
 /* Reboot the failed VM as the new standby with insufficient storage. */
 int monitor_reprotect(struct vmfo *m, struct err *e);
 /* Check the invariants: table against pool, memslots against table.

@@ -1,0 +1,42 @@
+#!/bin/sh
+# worst.sh — faults at the worst moment have defined outcomes: the same
+# fault twice, a fault or a reset while a failover runs, quit in the middle,
+# and both OSes down. No crash, no unit lost or owned twice.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_kvm
+
+run "$VMFO" -c 'boot; app start db 8 hot; fault app db crash; fault app db crash; wait failover.done; sleep 200; invariants; trace 100'
+is "$(events "$out" | grep -c '^failover.done')" 1 "the same app fault twice: one failure, one takeover"
+like "$out" '^invariants hold' "and the invariants hold"
+
+# An OS fault asked for while an app failover runs (paced to be slow) waits
+# for it, then happens: both sequences complete, in order.
+run "$VMFO" -c 'boot; app start db 8 hot; app start web 4 prog=kv hot; pace 150; fault app db crash; fault os panic; pace 0; wait failover.done 10000; sleep 500; invariants; check; trace 200'
+is "$rc" 0 "an OS fault during an app failover is survived"
+like "$(events "$out" | grep '^failover.done' | tail -n 1)" 'failover.done os=vm0' "the OS failover completes last"
+like "$out" 'app.resumed +app=db vm=vm1' "db resumes on vm1, by its own failover or with its OS"
+like "$out" 'app.resumed +app=web vm=vm1' "web resumes on vm1 with the rest"
+like "$out" '^invariants hold' "invariants hold"
+unlike "$out" 'claim [0-9]: FAIL' "and no claim fails"
+
+# reset in the middle of a (paced) failover: it waits for the step in hand,
+# then tears everything down.
+run "$VMFO" -c 'boot; app start db 8 hot; pace 200; fault app db crash; sleep 300; reset; status; table'
+like "$out" "^error: not booted: use 'boot' first$" "after reset nothing runs"
+like "$(row "$out" unused)" ' 0-127 ' "and every unit is back in the pool"
+
+# quit in the middle of a failover ends cleanly.
+run "$VMFO" -c 'boot; app start db 8 hot; pace 200; fault os panic; sleep 250; quit'
+is "$rc" 0 "quit during a failover exits 0"
+
+# Both OSes down: the console says so and what is left.
+run "$VMFO" -c 'boot; app start db 8 hot; fault os panic; wait failover.done; fault os triple; wait vmm.no_takeover; status; fault os panic'
+like "$out" '^both OSes are down: 72 MB remain with vm1; reset to start again$' "both down: status says what is left"
+like "$out" '^error: no active OS is running to fault$' "and faulting further is refused"
+
+# The pool cannot grant what it has not: refused, nothing changes.
+run "$VMFO" --pool-mb 128 -c 'boot; app start db 40; app grow db 80; table; invariants'
+like "$out" "^error: 'db' needs 80 MB: vm0 has 22 MB free and the pool 54 MB unused$" "a grow past the pool is refused"
+like "$(row "$out" db | grep ' app ')" '^db +app +vm0 +2-21 +40 ' "and db keeps its 40 MB"
+like "$out" '^invariants hold' "invariants hold"
+done_testing
