@@ -386,6 +386,8 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 		return app_activate(a[0], a[1], a[2], &runs);
 	case VMFO_MB_HOSTILE:
 		return hostile(a[0], a[1]);
+	case VMFO_MB_RELEASE:
+		return storage_give_back((uint32_t)a[0]);
 	}
 	return -VMFO_EINVAL;
 }

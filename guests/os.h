@@ -38,6 +38,8 @@ int storage_owns(const struct vmfo_runs *r);
 uint32_t storage_free_units(void);
 /* Take n free units, lowest first; 0 or -1 if there are not n free. */
 int storage_take(uint32_t n, struct vmfo_runs *out);
+/* Hand free storage beyond `keep` units back to the VMM. */
+int64_t storage_give_back(uint32_t keep);
 /* Whether a unit is held by an app (tasks.c answers). */
 int task_uses_unit(uint32_t unit);
 

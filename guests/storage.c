@@ -97,6 +97,47 @@ uint32_t storage_free_units(void)
 	return n;
 }
 
+/* Give back free storage beyond `keep` free units, highest units first so
+ * the OS keeps its low, contiguous storage. */
+int64_t storage_give_back(uint32_t keep)
+{
+	uint32_t free = storage_free_units();
+	if (free <= keep)
+		return VMFO_OK;
+	struct vmfo_hc_units r = { .status = VMFO_ENOREPLY };
+	uint32_t n = free - keep;
+	for (uint32_t u = boot->pool_units; n && u-- > 0;) {
+		if (!is_free(u))
+			continue;
+		if (r.runs.nruns && r.runs.run[r.runs.nruns - 1].first == u + 1) {
+			r.runs.run[r.runs.nruns - 1].first = u;
+			r.runs.run[r.runs.nruns - 1].count++;
+		} else if (r.runs.nruns < VMFO_MAX_RUNS) {
+			r.runs.run[r.runs.nruns].first = u;
+			r.runs.run[r.runs.nruns].count = 1;
+			r.runs.nruns++;
+		} else {
+			break;
+		}
+		n--;
+	}
+	if (!r.runs.nruns)
+		return VMFO_OK;
+	/* Runs were built downwards; the VMM wants them ascending. */
+	for (uint32_t i = 0; i < r.runs.nruns / 2; i++) {
+		uint32_t j = r.runs.nruns - 1 - i;
+		uint32_t f = r.runs.run[i].first, c = r.runs.run[i].count;
+		r.runs.run[i] = r.runs.run[j];
+		r.runs.run[j].first = f;
+		r.runs.run[j].count = c;
+	}
+	hypercall(VMFO_HC_RELEASE, &r);
+	if (r.status != VMFO_OK)
+		return -(int64_t)r.status;
+	storage_release(&r.runs);
+	return VMFO_OK;
+}
+
 int storage_take(uint32_t n, struct vmfo_runs *out)
 {
 	out->nruns = 0;

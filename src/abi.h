@@ -69,6 +69,7 @@ enum vmfo_hc {
 	VMFO_HC_APP_FAILURE,  /* struct vmfo_hc_app_event: unrecoverable app fault (claim 6, 9) */
 	VMFO_HC_PANIC,        /* struct vmfo_hc_panic: the OS panicked; crash record written */
 	VMFO_HC_AUX_READ,     /* struct vmfo_hc_aux_read: read the auxiliary image (claim 2) */
+	VMFO_HC_RELEASE,      /* struct vmfo_hc_units (app_id unused): give units back */
 	VMFO_HC_MAX
 };
 
@@ -215,6 +216,7 @@ enum vmfo_mb_cmd {
 	VMFO_MB_ATTACH,     /* runs; arg[0] = failed OS's kernel unit + 1, or 0: engaging routine */
 	VMFO_MB_ACTIVATE,   /* arg: app id, program, header unit; runs = its storage (claims 2, 6, 7) */
 	VMFO_MB_HOSTILE,    /* test mode: arg[0] = enum vmfo_hostile, arg[1] = a foreign gpa */
+	VMFO_MB_RELEASE,    /* arg[0] = units to keep free at most: give the rest back */
 	VMFO_MB_MAX
 };
 

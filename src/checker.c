@@ -423,8 +423,12 @@ static bool untakeable(const struct event *ev, size_t n, size_t i)
 	 * (reason=no_standby), or whose OS failed first (reason=os_failed:
 	 * the OS failover carries it). */
 	const char *app = event_field(&ev[i], "app");
+	/* The OS may fail in the middle of this app's failover, so look past
+	 * the window: up to the app's next failure or resumption. */
 	if (is_app_failure(&ev[i]) && app)
-		for (size_t j = i + 1; j < window_end(ev, n, i); j++)
+		for (size_t j = i + 1; j < n && !event_matches(&ev[j], "os.app_failure", "app", app) &&
+				       !event_matches(&ev[j], "app.resumed", "app", app);
+		     j++)
 			if (event_matches(&ev[j], "vmm.no_takeover", "app", app) &&
 			    (event_matches(&ev[j], "vmm.no_takeover", "reason", "no_standby") ||
 			     event_matches(&ev[j], "vmm.no_takeover", "reason", "os_failed")))

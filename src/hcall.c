@@ -326,6 +326,33 @@ static uint32_t hc_aux_read(struct vmfo *m, struct guest *g, void *arg)
 	return VMFO_OK;
 }
 
+/* The OS gives free storage back (when the VMM asks, at reprotect): the
+ * units leave its row and go back to the pool. On g's own vCPU thread, so
+ * splitting its slots cannot race the guest. */
+static uint32_t hc_release(struct vmfo *m, struct guest *g, void *arg)
+{
+	const struct vmfo_hc_units *r = arg;
+	struct units u;
+	struct err e;
+	char text[256];
+	struct row *os = &m->table.row[g->os_row];
+
+	if (runs_to_units(&r->runs, &u))
+		return refuse_why(g, VMFO_EINVAL, "release: malformed unit runs");
+	if (units_contains(&u, g->kernel_unit) || units_remove(&os->units, &u))
+		return refuse_why(g, VMFO_EFAULT, "release: units that are not its free storage");
+	if (sync_slots(m, g, &e)) {
+		units_merge(&os->units, &u);
+		log_append(&g->log, e.msg, strlen(e.msg));
+		return VMFO_EFAULT;
+	}
+	pool_free(&m->pool, &u, NULL);
+	os->use_bytes = row_bytes(&m->table, os);
+	units_format(&u, text, sizeof text);
+	trace_emit(&m->trace, "vmm.reclaim", "vm", g->vm.name, "units", text, NULL);
+	return VMFO_OK;
+}
+
 typedef uint32_t (*hc_fn)(struct vmfo *m, struct guest *g, void *arg);
 
 #define HC(nr, name, type, fn) [nr] = { name, sizeof(type), offsetof(type, status), fn }
@@ -346,6 +373,7 @@ static const struct {
 	HC(VMFO_HC_APP_FAILURE, "app failure", struct vmfo_hc_app_event, hc_app_failure),
 	HC(VMFO_HC_PANIC, "panic", struct vmfo_hc_panic, hc_panic),
 	HC(VMFO_HC_AUX_READ, "aux read", struct vmfo_hc_aux_read, hc_aux_read),
+	HC(VMFO_HC_RELEASE, "release", struct vmfo_hc_units, hc_release),
 };
 
 #define HC_ARG_MAX 256

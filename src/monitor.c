@@ -667,7 +667,7 @@ static const char *const request_names[VMFO_MB_MAX] = {
 	[VMFO_MB_APP_GROW] = "app grow", [VMFO_MB_APP_FAULT] = "app fault",
 	[VMFO_MB_OS_FAULT] = "OS fault", [VMFO_MB_DISCONNECT] = "disconnect",
 	[VMFO_MB_ATTACH] = "attach", [VMFO_MB_ACTIVATE] = "activate",
-	[VMFO_MB_HOSTILE] = "hostile",
+	[VMFO_MB_HOSTILE] = "hostile", [VMFO_MB_RELEASE] = "release",
 };
 
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
@@ -800,15 +800,22 @@ int monitor_reprotect(struct vmfo *m, struct err *e)
 		err_set(e, "no active OS is running: reprotect needs a survivor (try reset)");
 	else if (failed->os_row >= 0 && m->table.row[failed->os_row].used)
 		err_set(e, "%s still holds storage: its failover has not finished", failed->vm.name);
-	else if (m->pool.nfree < m->cfg.standby_mb / unit_mb)
-		err_set(e, "the pool has %u MB unused, a new standby needs %" PRIu64 " MB",
-			(unsigned)(m->pool.nfree * unit_mb), m->cfg.standby_mb);
 	else {
 		int idx = failed->vm.index;
 		pthread_mutex_unlock(&m->lock);
 		vm_destroy(&failed->vm);
 		pthread_mutex_lock(&m->lock);
 		m->mark = trace_count(&m->trace);
+		/* After a takeover the survivor holds what the failed OS had:
+		 * ask it to give back free storage beyond a sufficient amount
+		 * (its configured size), so that chains of failovers do not
+		 * drain the pool. What it holds for apps stays. */
+		int64_t status;
+		uint64_t keep = m->cfg.active_mb / unit_mb;
+		static const char kept[] = "[vmm] the active OS kept its free storage";
+		if (guest_request(m, act, VMFO_MB_RELEASE, &keep, 1, NULL, 3000, &status, e) == 0 &&
+		    status != VMFO_OK)
+			log_append(&act->log, kept, sizeof kept - 1);
 		rc = start_guest(m, idx, VMFO_ROLE_STANDBY, (uint32_t)(m->cfg.standby_mb / unit_mb), e);
 		m->g[idx].reprotected = rc == 0; /* hc_ready emits vmm.reprotect */
 		if (rc == 0)

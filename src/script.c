@@ -559,17 +559,21 @@ static int l_app_state(lua_State *L)
 	return 1;
 }
 
+/* vmfo.trace([n]): every event, or only the last n. */
 static int l_trace(lua_State *L)
 {
 	struct vmfo *m = script_of(L)->m;
+	lua_Integer last = luaL_optinteger(L, 1, 0);
+	luaL_argcheck(L, last >= 0, 1, "n must not be negative");
 	size_t n;
 	struct event *ev = trace_snapshot(&m->trace, &n);
 	if (!ev)
 		return luaL_error(L, "out of memory copying the trace");
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
+	size_t first = last && (size_t)last < n ? n - (size_t)last : 0;
+	lua_createtable(L, (int)(n - first), 0);
+	for (size_t i = first; i < n; i++) {
 		push_event(L, &ev[i]);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
+		lua_rawseti(L, -2, (lua_Integer)(i - first) + 1);
 	}
 	free(ev);
 	return 1;

@@ -41,6 +41,7 @@ static const struct {
 	{ "failover.done", 0, "the takeover is complete; ms counts from detection" },
 	{ "vmm.blocked", 0, "a VM touched storage it does not own: the access was refused" },
 	{ "vmm.reprotect", 0, "the failed side rebooted as the new standby, with too little storage again" },
+	{ "vmm.reclaim", 0, "the active OS gave free storage back to the pool: enough for its apps is kept" },
 	{ "vmm.reject", 0, "the VMM refused a malformed or hostile request from a guest; nothing changed" },
 	{ "app.lost", 0, "LOSS: the resumed app is behind what was acknowledged -- a bug, reported loudly" },
 	{ "app.corrupt", 0, "the resumed app's state failed its own verification" },
