@@ -3,7 +3,7 @@
 # build/, doing only what is out of date. Build output goes to build/build.log.
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build="$top/build"
+build="$top/${VMFO_BUILD_DIR:-build}"
 
 # Debian packages: toolchain, autotools, and the libraries configure looks for.
 VMFO_PACKAGES="gcc make binutils autoconf automake pkg-config libc6-dev linux-libc-dev \
