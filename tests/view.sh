@@ -24,6 +24,13 @@ until_shown() {
 	printf '%s\n' "$s"
 	return 1
 }
+# The view redraws ten times a second: once a pattern shows, take the next
+# whole frame, not one caught half drawn.
+settled() {
+	until_shown "$1" >/dev/null
+	sleep 0.3
+	screen
+}
 trap 't kill-server 2>/dev/null; rm -f "$hist"' EXIT
 t new-session -d -s v -x 80 -y 24 "env VMFO_HISTFILE=$hist TERM=xterm '$VMFO' --no-color"
 
@@ -45,7 +52,7 @@ t send-keys -t v C-u
 
 # The view, before any failover.
 t send-keys -t v "view" Enter
-s=$(until_shown 'claims')
+s=$(settled '^q quit')
 like "$s" '^ vmfo view  pool 256 MB, 128 units' "view: title line"
 like "$s" '^#0AAAA0{27}1111\.+' "view: the grid shows db's units (A) inside vm0's storage"
 like "$s" 'A db' "view: the legend names db"
@@ -53,20 +60,20 @@ like "$s" '^vm0 active running 64 MB' "view: vm0's panel"
 like "$s" '^>db +seq [0-9]+ +running' "view: db selected, running, with its seq"
 # One key crashes the selected app; the units change owner on screen.
 t send-keys -t v "2"
-s=$(until_shown 'failover.done app=db')
+s=$(settled 'failover.done app=db')
 like "$s" 'fault app db crash: done' "view: key 2 crashed db through the command layer"
 like "$s" '^db +app +vm1 2-5 ' "view: the table row moved to vm1"
 like "$s" ' vm1 standby running 16 MB' "view: vm1 now holds 16 MB"
 # An OS failover: every unit of vm0 becomes vm1's.
 t send-keys -t v "1"
-s=$(until_shown 'failover.done os=vm0')
+s=$(settled 'failover.done os=vm0')
 like "$s" '^#1AAAA1{27}1111\.+' "view: after the panic vm0's units are marked 1 (vm1's)"
 like "$s" '^vm0 failed \(panic\)  0 MB' "view: vm0 failed, holding nothing"
 s=$(until_shown ' 9 PASS')
 like "$s" ' 9 PASS' "view: claim 9 turned PASS with the OS fault (verdicts refresh twice a second)"
 # Resize down to 60x20 and up again: it redraws to fit.
 t resize-window -t v -x 60 -y 20
-s=$(until_shown '^1 cell')
+s=$(settled '^1 cell')
 like "$s" '^ vmfo view' "view: redrawn to fit 60x20 after a resize"
 is "$(printf '%s\n' "$s" | awk '{ if (length($0) > 60) n++ } END { print n + 0 }')" 0 "view: no line wider than 60"
 t resize-window -t v -x 100 -y 30
