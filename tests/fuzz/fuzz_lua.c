@@ -1,0 +1,47 @@
+/* fuzz_lua.c — libFuzzer harness for the Lua API's argument checks: every
+ * vmfo.* function called with arbitrary Lua expressions as arguments must
+ * raise a clean Lua error or work, never crash. Nothing is booted and
+ * there is no KVM. Input: a function index byte, then the argument text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "script.h"
+
+static struct vmfo m;
+static struct script *lua;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const fns[] = { "boot", "app", "grow", "fault", "wait", "check", "claim",
+					   "table", "owner", "role", "app_state", "trace", "sleep",
+					   "reset", "reprotect", "cmd" };
+	if (!lua) {
+		struct err e;
+		config_defaults(&m.cfg);
+		m.cfg0 = m.cfg;
+		m.kvm.fd = -1;
+		pthread_mutex_init(&m.ctl, NULL);
+		pthread_mutex_init(&m.lock, NULL);
+		pthread_cond_init(&m.acked, NULL);
+		pthread_cond_init(&m.wake, NULL);
+		pthread_cond_init(&m.stepped, NULL);
+		trace_init(&m.trace);
+		if (pool_init(&m.pool, 64u << 20, 2u << 20, &e))
+			abort();
+		table_init(&m.table, m.pool.nunits, m.pool.unit_bytes);
+		FILE *devnull = fopen("/dev/null", "w");
+		lua = script_new(&m, devnull, devnull);
+	}
+	if (size < 1 || size > 512)
+		return 0;
+	const char *fn = fns[data[0] % (sizeof fns / sizeof fns[0])];
+	if (!strcmp(fn, "sleep") || !strcmp(fn, "wait"))
+		return 0; /* they only wait */
+	char code[700];
+	snprintf(code, sizeof code, "pcall(vmfo.%s, %.*s)", fn, (int)size - 1, (const char *)data + 1);
+	if (!strstr(code, "while") && !strstr(code, "for") && !strstr(code, "repeat") &&
+	    !strstr(code, "goto") && !strstr(code, "function"))
+		script_run_string(lua, code);
+	return 0;
+}
