@@ -77,15 +77,12 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 		return -1;
 	if (p < 0)
 		return err_set(e, "unknown program '%s' (ledger, kv or hog)", prog);
-	if (monitor_ctl_acquire(m, e))
+	char what[64];
+	snprintf(what, sizeof what, "start '%s' on", name);
+	struct guest *g = monitor_begin_active(m, what, e);
+	if (!g)
 		return -1;
-	pthread_mutex_lock(&m->lock);
-	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
-	if (!m->booted)
-		err_set(e, "not booted: use 'boot' first");
-	else if (!g || g->state != G_RUNNING)
-		err_set(e, "no active OS is running to start '%s' on", name);
-	else if (app_by_name(m, name))
+	if (app_by_name(m, name))
 		err_set(e, "an app called '%s' already exists", name);
 	else if (units_for(m, mb, &units, e) == 0 && capacity_check(m, g, name, units, e) == 0) {
 		for (int i = 0; i < MAX_APPS && !a; i++)
@@ -95,8 +92,7 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 			err_set(e, "too many apps (at most %d)", MAX_APPS);
 	}
 	if (!a) {
-		pthread_mutex_unlock(&m->lock);
-		pthread_mutex_unlock(&m->ctl);
+		monitor_end(m);
 		return -1;
 	}
 	*a = (struct app){ .state = A_STARTING, .prog = p, .hot = hot, .row = -1 };
@@ -116,8 +112,7 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 		}
 		a->state = A_FREE;
 	}
-	pthread_mutex_unlock(&m->lock);
-	pthread_mutex_unlock(&m->ctl);
+	monitor_end(m);
 	if (rc == 0 && !trace_wait(&m->trace, "app.started", "app", name, mark, START_MS, NULL))
 		return err_set(e, "'%s' did not start within %d ms (see 'log')", name, START_MS);
 	return rc;

@@ -596,6 +596,28 @@ int monitor_ctl_acquire(struct vmfo *m, struct err *e)
 	}
 }
 
+struct guest *monitor_begin_active(struct vmfo *m, const char *what, struct err *e)
+{
+	if (monitor_ctl_acquire(m, e))
+		return NULL;
+	pthread_mutex_lock(&m->lock);
+	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	if (m->booted && g && g->state == G_RUNNING)
+		return g;
+	if (!m->booted)
+		err_set(e, "not booted: use 'boot' first");
+	else
+		err_set(e, "no active OS is running to %s", what);
+	monitor_end(m);
+	return NULL;
+}
+
+void monitor_end(struct vmfo *m)
+{
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->ctl);
+}
+
 int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 {
 	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
@@ -719,18 +741,15 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 {
 	int64_t status;
 	int rc = -1;
-
-	if (monitor_ctl_acquire(m, e))
+	struct guest *g = monitor_begin_active(m, "fault", e);
+	if (!g)
 		return -1;
-	pthread_mutex_lock(&m->lock);
-	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
-	if (!m->booted)
-		err_set(e, "not booted: use 'boot' first");
-	else if (!g || g->state != G_RUNNING)
-		err_set(e, "no active OS is running to fault");
-	else if (target != UINT32_MAX && target >= m->pool.nunits)
+	if (target != UINT32_MAX && target >= m->pool.nunits) {
 		err_set(e, "unit %u is outside the pool (0-%u)", target, m->pool.nunits - 1);
-	else {
+	} else {
+		/* A wild write aims at storage the active OS does not own: the
+		 * standby's kernel unit if there is a standby, else the first
+		 * unit outside its own. */
 		struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
 		struct units own;
 		table_units_of_vm(&m->table, g->vm.index, &own);
@@ -747,33 +766,23 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 			rc = err_set(e, "%s refused the %s fault (status %lld)", g->vm.name,
 				     os_fault_names[kind], (long long)status);
 	}
-	pthread_mutex_unlock(&m->lock);
-	pthread_mutex_unlock(&m->ctl);
+	monitor_end(m);
 	return rc;
 }
 
 int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e)
 {
-	int rc = -1;
-	if (monitor_ctl_acquire(m, e))
+	struct guest *g = monitor_begin_active(m, "misbehave", e);
+	if (!g)
 		return -1;
-	pthread_mutex_lock(&m->lock);
-	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	/* Something it does not own: the standby's kernel unit, or the VMM's
+	 * own unit when there is no standby. */
 	struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
-	if (!m->booted)
-		err_set(e, "not booted: use 'boot' first");
-	else if (!g || g->state != G_RUNNING)
-		err_set(e, "no active OS is running");
-	else {
-		/* Something it does not own: the standby's kernel unit, or the
-		 * VMM's own unit when there is no standby. */
-		uint32_t unit = sb ? sb->kernel_unit : m->table.row[m->vmm_row].units.run[0].first;
-		uint64_t args[2] = { (uint64_t)kind, VMFO_POOL_GPA + (uint64_t)unit * m->pool.unit_bytes };
-		m->mark = trace_count(&m->trace);
-		rc = guest_request(m, g, VMFO_MB_HOSTILE, args, 2, NULL, 3000, answer, e);
-	}
-	pthread_mutex_unlock(&m->lock);
-	pthread_mutex_unlock(&m->ctl);
+	uint32_t unit = sb ? sb->kernel_unit : m->table.row[m->vmm_row].units.run[0].first;
+	uint64_t args[2] = { (uint64_t)kind, VMFO_POOL_GPA + (uint64_t)unit * m->pool.unit_bytes };
+	m->mark = trace_count(&m->trace);
+	int rc = guest_request(m, g, VMFO_MB_HOSTILE, args, 2, NULL, 3000, answer, e);
+	monitor_end(m);
 	return rc;
 }
 

@@ -149,6 +149,11 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
  * in step mode holds it until the console grants a step, so waiting for it
  * there would hang the console: refuse then, saying how to go on. */
 int monitor_ctl_acquire(struct vmfo *m, struct err *e);
+/* Begin a front end's action on the active OS: take ctl and lock and
+ * return the running active guest; or NULL, holding nothing, with e saying
+ * why ("no active OS is running to <what>"). monitor_end releases both. */
+struct guest *monitor_begin_active(struct vmfo *m, const char *what, struct err *e);
+void monitor_end(struct vmfo *m);
 /* Wait until no failover is queued or running (at most timeout_ms), so a
  * verdict is not taken on half a sequence. -1 when paused in step mode. */
 int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e);

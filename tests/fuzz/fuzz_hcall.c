@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_vmfo.h"
 #include "hcall.h"
 
 static struct vmfo m;
@@ -15,18 +16,7 @@ static struct kvm_run *run;
 
 static void setup(void)
 {
-	struct err e;
-	struct config cfg;
-	config_defaults(&cfg);
-	m.cfg = cfg;
-	pthread_mutex_init(&m.ctl, NULL);
-	pthread_mutex_init(&m.lock, NULL);
-	pthread_cond_init(&m.acked, NULL);
-	pthread_cond_init(&m.wake, NULL);
-	trace_init(&m.trace);
-	if (pool_init(&m.pool, 32u << 20, 2u << 20, &e))
-		abort();
-	table_init(&m.table, m.pool.nunits, m.pool.unit_bytes);
+	fake_vmfo_init(&m, 32);
 	run = calloc(1, 4096);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_vmfo.h"
 #include "script.h"
 
 static struct vmfo m;
@@ -17,19 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					   "table", "owner", "role", "app_state", "trace", "sleep",
 					   "reset", "reprotect", "cmd" };
 	if (!lua) {
-		struct err e;
-		config_defaults(&m.cfg);
-		m.cfg0 = m.cfg;
-		m.kvm.fd = -1;
-		pthread_mutex_init(&m.ctl, NULL);
-		pthread_mutex_init(&m.lock, NULL);
-		pthread_cond_init(&m.acked, NULL);
-		pthread_cond_init(&m.wake, NULL);
-		pthread_cond_init(&m.stepped, NULL);
-		trace_init(&m.trace);
-		if (pool_init(&m.pool, 64u << 20, 2u << 20, &e))
-			abort();
-		table_init(&m.table, m.pool.nunits, m.pool.unit_bytes);
+		fake_vmfo_init(&m, 64);
 		FILE *devnull = fopen("/dev/null", "w");
 		lua = script_new(&m, devnull, devnull);
 	}
