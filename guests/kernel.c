@@ -251,10 +251,16 @@ static int64_t in_pool(uint64_t gpa)
 
 /* Claim 9, resource engaging routine: take what the VMM attached as this
  * OS's own, and if it came from a failed OS, read that OS's crash record. */
+static int hang_on_attach; /* test mode: fail in the middle of a takeover */
+
 static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
 {
 	if (runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS)
 		return -VMFO_EINVAL;
+	if (hang_on_attach) {
+		kprint("hanging while engaging storage, as asked", 0, "");
+		halt_forever();
+	}
 	storage_add(runs);
 	if (crash_unit_plus1) {
 		const struct vmfo_crash_record *c =
@@ -367,6 +373,10 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 	case VMFO_MB_OS_FAULT:
 		if (a[0] == 0 || a[0] >= VMFO_OS_FAULT_MAX || (a[0] == VMFO_OS_FAULT_WILD && !in_pool(a[1])))
 			return -VMFO_EINVAL;
+		if (a[0] == VMFO_OS_FAULT_ENGAGE_HANG) {
+			hang_on_attach = 1;
+			return VMFO_OK;
+		}
 		pf->kind = a[0];
 		pf->gpa = a[1];
 		return VMFO_OK;

@@ -232,6 +232,7 @@ enum vmfo_os_fault {
 	VMFO_OS_FAULT_HANG,      /* interrupts off, halted: heartbeats stop */
 	VMFO_OS_FAULT_TRIPLE,    /* an exception with no IDT: KVM_EXIT_SHUTDOWN */
 	VMFO_OS_FAULT_WILD,      /* writes storage it does not own */
+	VMFO_OS_FAULT_ENGAGE_HANG, /* arms: hang when the next attach request comes */
 	VMFO_OS_FAULT_MAX
 };
 

@@ -516,13 +516,23 @@ static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 		return fail(c, "'%s' is not a unit number", argv[3]);
 	if ((argc == 3 || (argc == 4 && unit != UINT32_MAX)) && strcmp(argv[1], "os") == 0) {
 		for (int k = 1; k < VMFO_OS_FAULT_MAX; k++)
-			if (strcmp(argv[2], os_kinds[k]) == 0)
+			if (os_kinds[k] && strcmp(argv[2], os_kinds[k]) == 0)
 				return monitor_os_fault_inject(c->m, k, (uint32_t)unit, &e) ? fail_err(c, &e)
 											    : 0;
 		return fail(c, "unknown OS fault '%s' (panic, hang, triple or wild)", argv[2]);
 	}
 	if (argc == 4 && strcmp(argv[1], "app") == 0)
 		return apps_fault(c->m, argv[2], argv[3], &e) ? fail_err(c, &e) : 0;
+	if (argc == 3 && strcmp(argv[1], "standby") == 0) {
+		static const char *const sb_kinds[] = { [VMFO_OS_FAULT_PANIC] = "panic",
+							 [VMFO_OS_FAULT_HANG] = "hang",
+							 [VMFO_OS_FAULT_TRIPLE] = "triple",
+							 [VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang" };
+		for (size_t k = 1; k < ARRAY_SIZE(sb_kinds); k++)
+			if (sb_kinds[k] && strcmp(argv[2], sb_kinds[k]) == 0)
+				return monitor_standby_fault_inject(c->m, (int)k, &e) ? fail_err(c, &e) : 0;
+		return fail(c, "unknown standby fault '%s' (panic, hang, triple or engage-hang)", argv[2]);
+	}
 	return usage(c, find_command("fault"));
 }
 
@@ -841,7 +851,7 @@ const struct command commands[] = {
 	  "app grow NAME MB     give a running app MB more storage, the same way\n"
 	  "app list             each app's program, VM, state, size, hot flag, seq\n"
 	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app },
-	{ "fault", "fault os KIND | fault app NAME KIND", "make a guest fail, for real",
+	{ "fault", "fault os|standby KIND | fault app NAME KIND", "make a guest fail, for real",
 	  "fault os panic    the OS writes a crash record, reports and stops\n"
 	  "fault os hang     the OS stops with interrupts off: heartbeats cease\n"
 	  "fault os triple   the OS faults with no IDT: KVM_EXIT_SHUTDOWN\n"
@@ -850,6 +860,8 @@ const struct command commands[] = {
 	  "fault app NAME crash|hang|error   the app executes the fault; error is\n"
 	  "    recoverable and handled by its OS (app.restarted), the others are\n"
 	  "    reported (os.app_failure) and the storage moves if the app is hot.\n"
+	  "fault standby panic|hang|triple|engage-hang   the standby fails (nothing is\n"
+	  "    taken over); engage-hang: it hangs when the next takeover reaches it.\n"
 	  "Example: fault app db crash; wait failover.done\n", cmd_fault },
 	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
 	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed:\n"

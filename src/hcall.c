@@ -147,6 +147,7 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 				return refuse_why(g, VMFO_EFAULT, "report: claims units that are not its free storage");
 		}
 	units_remove(&os->units, &added); /* a unit has one row: leave the OS's first */
+	bool new_row = a->row < 0;
 	if (a->row < 0) {
 		a->hdr_unit = r->runs.run[0].first; /* the guest puts the header there */
 		int row = table_add(&m->table, a->name, ROW_APP, g->vm.index, &added, &e);
@@ -165,8 +166,17 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 	m->table.row[a->row].use_bytes = row_bytes(&m->table, &m->table.row[a->row]);
 	os->use_bytes = row_bytes(&m->table, os);
 	if (sync_slots(m, g, &e)) {
+		/* KVM would not take the new slots (none left, say): give the
+		 * units back to the OS and map what was mapped before. */
 		log_append(&g->log, e.msg, strlen(e.msg));
-		return VMFO_EFAULT;
+		units_remove(&m->table.row[a->row].units, &added);
+		units_merge(&os->units, &added);
+		if (new_row) {
+			table_remove(&m->table, a->row);
+			a->row = -1;
+		}
+		m->table.row[g->os_row].use_bytes = row_bytes(&m->table, os);
+		return refuse_why(g, VMFO_EFAULT, "report: no memslot left for the app's storage");
 	}
 	units_format(&want, text, sizeof text);
 	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text, NULL);

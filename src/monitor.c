@@ -381,6 +381,41 @@ static bool slot_fits(const struct vmfo *m, const struct vm_slot *s, const struc
 	return true;
 }
 
+/* How many slots g would have once they match the table, so that
+ * sync_slots can refuse before it changes anything: a slot deleted and
+ * not replaced would leave storage the guest uses unmapped. */
+static int slots_needed(const struct vmfo *m, const struct guest *g, const struct units *want)
+{
+	struct units have;
+	int n = 0;
+	units_clear(&have);
+	for (int s = 0; s < VM_MAX_SLOTS; s++) {
+		const struct vm_slot *sl = &g->vm.slot[s];
+		if (sl->used && slot_fits(m, sl, want)) {
+			n++;
+			units_add_run(&have, slot_unit(m, sl), (uint32_t)(sl->size / m->pool.unit_bytes));
+		}
+	}
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &m->table.row[r];
+		if (!row->used || row->vm != g->vm.index)
+			continue;
+		/* Each maximal run of the row's units not yet mapped is a slot. */
+		bool in_run = false;
+		for (uint32_t i = 0; i < row->units.nruns; i++)
+			for (uint32_t k = 0; k < row->units.run[i].count; k++) {
+				uint32_t u = row->units.run[i].first + k;
+				bool missing = !units_contains(&have, u);
+				bool joins = k > 0 || (i > 0 && row->units.run[i - 1].first +
+								   row->units.run[i - 1].count == u);
+				if (missing && !(in_run && joins))
+					n++;
+				in_run = missing;
+			}
+	}
+	return n;
+}
+
 /* Make g's memslots match the table: delete the slots whose units left g or
  * that now straddle two rows, then add a slot for every run of units g holds
  * and has not mapped. Deleting a slot the guest still uses would make it
@@ -392,6 +427,9 @@ int sync_slots(struct vmfo *m, struct guest *g, struct err *e)
 	int idx = g->vm.index;
 
 	table_units_of_vm(&m->table, idx, &want);
+	if (slots_needed(m, g, &want) > vm_max_slots())
+		return err_set(e, "%s: no memslot left (at most %d) for that storage", g->vm.name,
+			       vm_max_slots());
 	units_clear(&have);
 	for (int s = 0; s < VM_MAX_SLOTS; s++) {
 		const struct vm_slot *sl = &g->vm.slot[s];
@@ -596,20 +634,26 @@ int monitor_ctl_acquire(struct vmfo *m, struct err *e)
 	}
 }
 
-struct guest *monitor_begin_active(struct vmfo *m, const char *what, struct err *e)
+struct guest *monitor_begin_role(struct vmfo *m, enum vmfo_role role, const char *what,
+				 struct err *e)
 {
 	if (monitor_ctl_acquire(m, e))
 		return NULL;
 	pthread_mutex_lock(&m->lock);
-	struct guest *g = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	struct guest *g = guest_by_role(m, role);
 	if (m->booted && g && g->state == G_RUNNING)
 		return g;
 	if (!m->booted)
 		err_set(e, "not booted: use 'boot' first");
 	else
-		err_set(e, "no active OS is running to %s", what);
+		err_set(e, "no %s OS is running to %s", role_name(role), what);
 	monitor_end(m);
 	return NULL;
+}
+
+struct guest *monitor_begin_active(struct vmfo *m, const char *what, struct err *e)
+{
+	return monitor_begin_role(m, VMFO_ROLE_ACTIVE, what, e);
 }
 
 void monitor_end(struct vmfo *m)
@@ -735,6 +779,7 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 static const char *const os_fault_names[VMFO_OS_FAULT_MAX] = {
 	[VMFO_OS_FAULT_PANIC] = "panic", [VMFO_OS_FAULT_HANG] = "hang",
 	[VMFO_OS_FAULT_TRIPLE] = "triple", [VMFO_OS_FAULT_WILD] = "wild",
+	[VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang",
 };
 
 int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e)
@@ -766,6 +811,21 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 			rc = err_set(e, "%s refused the %s fault (status %lld)", g->vm.name,
 				     os_fault_names[kind], (long long)status);
 	}
+	monitor_end(m);
+	return rc;
+}
+
+int monitor_standby_fault_inject(struct vmfo *m, int kind, struct err *e)
+{
+	int64_t status;
+	struct guest *g = monitor_begin_role(m, VMFO_ROLE_STANDBY, "fault", e);
+	if (!g)
+		return -1;
+	uint64_t args[2] = { (uint64_t)kind, 0 };
+	m->mark = trace_count(&m->trace);
+	int rc = guest_request(m, g, VMFO_MB_OS_FAULT, args, 2, NULL, 2000, &status, e);
+	if (rc == 0 && status != VMFO_OK)
+		rc = err_set(e, "%s refused the fault (status %lld)", g->vm.name, (long long)status);
 	monitor_end(m);
 	return rc;
 }

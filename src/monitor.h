@@ -145,6 +145,8 @@ void monitor_reset(struct vmfo *m);
  * write goes to unit `target`, or with UINT32_MAX to the standby's kernel
  * unit (or the first unit the active OS does not own). */
 int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e);
+/* The same for the standby OS (test of faults at the worst moment). */
+int monitor_standby_fault_inject(struct vmfo *m, int kind, struct err *e);
 /* Take m->ctl for a front end's state-changing action. A failover paused
  * in step mode holds it until the console grants a step, so waiting for it
  * there would hang the console: refuse then, saying how to go on. */
@@ -153,6 +155,8 @@ int monitor_ctl_acquire(struct vmfo *m, struct err *e);
  * return the running active guest; or NULL, holding nothing, with e saying
  * why ("no active OS is running to <what>"). monitor_end releases both. */
 struct guest *monitor_begin_active(struct vmfo *m, const char *what, struct err *e);
+struct guest *monitor_begin_role(struct vmfo *m, enum vmfo_role role, const char *what,
+				 struct err *e);
 void monitor_end(struct vmfo *m);
 /* Wait until no failover is queued or running (at most timeout_ms), so a
  * verdict is not taken on half a sequence. -1 when paused in step mode. */

@@ -155,14 +155,27 @@ static int set_slot(struct vm *vm, int id, uint64_t gpa, void *hva, uint64_t siz
 	return ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
+/* How many memslots a VM may use: VM_MAX_SLOTS, or fewer when the test
+ * suite sets VMFO_MAX_SLOTS to see what happens when there are none left. */
+int vm_max_slots(void)
+{
+	static int n;
+	if (!n) {
+		const char *s = getenv("VMFO_MAX_SLOTS");
+		int v = s ? atoi(s) : 0;
+		n = v > 0 && v < VM_MAX_SLOTS ? v : VM_MAX_SLOTS;
+	}
+	return n;
+}
+
 int vm_map(struct vm *vm, uint64_t gpa, void *hva, uint64_t size, struct err *e)
 {
 	int id = -1;
-	for (int i = 0; i < VM_MAX_SLOTS && id < 0; i++)
+	for (int i = 0; i < vm_max_slots() && id < 0; i++)
 		if (!vm->slot[i].used)
 			id = i;
 	if (id < 0)
-		return err_set(e, "%s: all %d memslots in use", vm->name, VM_MAX_SLOTS);
+		return err_set(e, "%s: all %d memslots in use", vm->name, vm_max_slots());
 	if (set_slot(vm, id, gpa, hva, size) < 0)
 		return err_set(e, "%s: adding memslot %d at 0x%llx (%llu KiB): %s", vm->name, id,
 			       (unsigned long long)gpa, (unsigned long long)(size >> 10), strerror(errno));

@@ -70,6 +70,8 @@ int vm_map(struct vm *vm, uint64_t gpa, void *hva, uint64_t size, struct err *e)
 /* Remove a memslot; the guest's next access there exits as MMIO. */
 int vm_unmap(struct vm *vm, int slot, struct err *e);
 int vm_slot_count(const struct vm *vm);
+/* The most memslots a VM may use (VM_MAX_SLOTS, or VMFO_MAX_SLOTS). */
+int vm_max_slots(void);
 int vm_set_entry(struct vm *vm, const struct vm_entry *entry, struct err *e);
 int vm_start(struct vm *vm, vm_exit_fn on_exit, void *opaque, struct err *e);
 /* Interrupt the guest with an MSI at vector (no exit to user space needed). */

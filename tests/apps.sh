@@ -80,7 +80,7 @@ error: usage: app start|grow|list ...
 error: usage: app start|grow|list ...
 error: no app called 'nope' (see 'app list')
 error: unknown app fault 'explode' (crash, hang or error)
-error: usage: fault os KIND | fault app NAME KIND" "each bad line gets its own error"
+error: usage: fault os|standby KIND | fault app NAME KIND" "each bad line gets its own error"
 is "$(printf '%s\n' "$out" | grep -cE '^[a-z0-9]+ +app ')" 1 "only db is in the table"
 
 done_testing

@@ -34,7 +34,7 @@ is "$out" "error: not booted: use 'boot' first" "fault before boot"
 run "$VMFO" -c 'fault os melt'
 is "$out" "error: unknown OS fault 'melt' (panic, hang, triple or wild)" "unknown fault kind"
 run "$VMFO" -c 'fault'
-is "$out" "error: usage: fault os KIND | fault app NAME KIND" "fault without arguments"
+is "$out" "error: usage: fault os|standby KIND | fault app NAME KIND" "fault without arguments"
 
 run "$VMFO" -c 'trace abc'
 is "$out" "error: usage: trace [N] | trace save FILE" "trace with a bad number"

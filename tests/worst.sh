@@ -39,4 +39,25 @@ run "$VMFO" --pool-mb 128 -c 'boot; app start db 40; app grow db 80; table; inva
 like "$out" "^error: 'db' needs 80 MB: vm0 has 22 MB free and the pool 54 MB unused$" "a grow past the pool is refused"
 like "$(row "$out" db | grep ' app ')" '^db +app +vm0 +2-21 +40 ' "and db keeps its 40 MB"
 like "$out" '^invariants hold' "invariants hold"
+# The standby hangs while it engages the storage of a failed OS: the step
+# that did not happen is named, the hang is then detected, both are down,
+# and the table and memslots still agree.
+run "$VMFO" -c 'boot; app start db 8 hot; fault standby engage-hang; fault os panic; wait vmm.no_takeover 8000; status; invariants; trace 40'
+like "$out" 'failover.error +step=OS takeover why=vm1 did not answer the attach request within 3000 ms$' \
+	"the stuck step is named"
+like "$out" 'vmm.os_fault +vm=vm1 cause=heartbeat' "the hung standby is detected"
+like "$out" '^both OSes are down: 72 MB remain with vm1; reset to start again$' "both down, and what is left"
+like "$out" '^invariants hold' "invariants hold"
+run "$VMFO" -c 'boot; fault standby melt'
+like "$out" "^error: unknown standby fault 'melt' \(panic, hang, triple or engage-hang\)$" "a bad standby fault is named"
+
+# KVM refusing a memslot (the limit lowered to 3 for the test): the app
+# that needs a fourth is refused before anything changes.
+run env VMFO_MAX_SLOTS=3 "$VMFO" -c 'boot; app start a 4; app start b 4; table; invariants; trace 20'
+like "$out" "^error: vm0 could not start 'b': the VMM refused the OS's report$" "the app that needs a fourth slot is refused"
+like "$out" "vmm.reject +vm=vm0 reason=report: no memslot left for the app's storage" "with the reason"
+is "$(row "$out" vm0 | grep ' os ')" "vm0        os    vm0  1,4-32               60      60  -        -        -" \
+	"vm0's storage is as it was"
+like "$out" '^invariants hold' "memslots still match the table"
+
 done_testing
