@@ -1087,6 +1087,18 @@ static enum verdict check_engage(const struct event *ev, size_t n, size_t i, cha
 	return run_steps(ev, i, i, window_end(ev, n, i), &st, 1, &at, why, len);
 }
 
+/* Whether the app of a disconnect request had its OS fail before it could
+ * answer (vmm.no_takeover reason=os_failed): no answer is owed then. */
+static bool gave_way(const struct event *ev, size_t n, size_t i)
+{
+	const char *app = event_field(&ev[i], "app");
+	for (size_t j = i + 1; app && j < n && !event_matches(&ev[j], "os.app_failure", "app", app); j++)
+		if (event_matches(&ev[j], "vmm.no_takeover", "app", app) &&
+		    event_matches(&ev[j], "vmm.no_takeover", "reason", "os_failed"))
+			return true;
+	return false;
+}
+
 /* How many times each of claim 9's routines was seen working. */
 struct routines {
 	int unrec, disc, engage, osfault, lookup;
@@ -1100,7 +1112,7 @@ static enum verdict check_routines(const struct event *ev, size_t n, struct rout
 		enum verdict v = CLAIM_PASS;
 		if (is(e, "app.fault"))
 			v = check_fault_level(ev, n, i, &r->unrec, why, len);
-		if (is(e, "vmm.disconnect_request")) {
+		if (is(e, "vmm.disconnect_request") && !gave_way(ev, n, i)) {
 			r->disc++;
 			v = check_disconnect(ev, n, i, why, len);
 		}

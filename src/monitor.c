@@ -168,6 +168,8 @@ void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause)
 	g->state = G_FAILED;
 	g->fault_us = now_us();
 	strlcpy0(g->fail_cause, cause, sizeof g->fail_cause);
+	/* Whoever waits for this OS's answer need not wait any longer. */
+	pthread_cond_broadcast(&m->acked);
 	trace_emit(&m->trace, "vmm.os_fault", "vm", g->vm.name, "cause", cause, NULL);
 	if (g->role == VMFO_ROLE_ACTIVE)
 		monitor_queue(m, WORK_OS_FAILOVER, g->vm.index);

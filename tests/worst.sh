@@ -19,6 +19,17 @@ like "$out" 'app.resumed +app=web vm=vm1' "web resumes on vm1 with the rest"
 like "$out" '^invariants hold' "invariants hold"
 unlike "$out" 'claim [0-9]: FAIL' "and no claim fails"
 
+# A second app crash asked for during an OS failover: either it is refused
+# because its OS failed first (said at once, not after a timeout), or it
+# waits for the takeover and crashes the app where it now runs. Either way
+# the takeover completes and nothing is judged unfairly.
+run "$VMFO" -c 'boot; app start db 8 hot; app start web 4 prog=kv hot; pace 100; fault os panic; fault app web crash; pace 0; wait failover.done 10000; sleep 300; invariants; check; trace 200'
+like "$out" "error: vm0 stopped \(failed\) before answering the app fault request|os.app_failure +vm=vm1 app=web" \
+	"the app fault is refused at once, or happens on vm1"
+like "$out" 'failover.done +os=vm0' "the OS failover completes"
+like "$out" '^invariants hold' "invariants hold"
+unlike "$out" 'claim [0-9]: FAIL' "no claim fails"
+
 # reset in the middle of a (paced) failover: it waits for the step in hand,
 # then tears everything down.
 run "$VMFO" -c 'boot; app start db 8 hot; pace 200; fault app db crash; sleep 300; reset; status; table'
