@@ -13,6 +13,10 @@
 #include "hcall.h"
 #include "loader.h"
 
+/* How long an OS may go without heartbeats while it answers a request: at
+ * CPL0 with interrupts off, on a nested host, that can take a while. */
+#define REQUEST_GRACE_US 1000000
+
 
 void config_defaults(struct config *c)
 {
@@ -232,8 +236,6 @@ static enum vm_action on_exit(struct vm *vm, struct kvm_run *run, void *opaque)
 }
 
 /* ---- the monitor thread: heartbeat watchdog and failover work ---- */
-
-#define REQUEST_GRACE_US 1000000
 
 /* Declares an OS hung after cfg.miss heartbeat periods without one. If the
  * monitor thread itself was held up (the host stalled every thread), a gap
@@ -769,8 +771,25 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 		if (g->state != G_RUNNING)
 			return err_set(e, "%s stopped (%s) before answering the %s request", g->vm.name,
 				       state_name(g->state), request_names[cmd]);
-		if (pthread_cond_timedwait(&m->acked, &m->lock, &deadline) == ETIMEDOUT &&
-		    g->mb_acked < seq)
+		/* The monitor thread may be the one waiting here, and then its
+		 * watchdog is not running: watch this guest's heartbeat too,
+		 * past the grace an OS has for answering. */
+		uint64_t now = now_us(), limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
+		uint64_t hb = atomic_load(&g->last_hb_us);
+		if (limit && now - g->mb_posted_us > REQUEST_GRACE_US && now > hb && now - hb > limit) {
+			monitor_os_fault(m, g, "heartbeat");
+			continue;
+		}
+		struct timespec slice;
+		clock_gettime(CLOCK_MONOTONIC, &slice);
+		slice.tv_nsec += 10 * 1000000L; /* look again in 10 ms */
+		slice.tv_sec += slice.tv_nsec / 1000000000L;
+		slice.tv_nsec %= 1000000000L;
+		if (slice.tv_sec > deadline.tv_sec ||
+		    (slice.tv_sec == deadline.tv_sec && slice.tv_nsec > deadline.tv_nsec))
+			slice = deadline;
+		if (pthread_cond_timedwait(&m->acked, &m->lock, &slice) == ETIMEDOUT &&
+		    g->mb_acked < seq && slice.tv_sec == deadline.tv_sec && slice.tv_nsec == deadline.tv_nsec)
 			return err_set(e, "%s did not answer the %s request within %d ms", g->vm.name,
 				       request_names[cmd], timeout_ms);
 	}
