@@ -272,8 +272,6 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 			return VMFO_OK;
 		}
 		a->state = A_RUNNING;
-		a->resumed_seq = ev->seq;
-		a->resumed_hash = ev->hash;
 		char acked[24];
 		snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
 		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,

@@ -97,11 +97,6 @@ const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a)
 	return pool_hva(&m->pool, a->hdr_unit);
 }
 
-void fmt_units(const struct units *u, char *buf, size_t size)
-{
-	units_format(u, buf, size);
-}
-
 void units_to_runs(const struct units *u, struct vmfo_runs *r)
 {
 	memset(r, 0, sizeof *r);

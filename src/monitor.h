@@ -52,8 +52,6 @@ struct app {
 	uint64_t acked_seq;    /* last seq its OS acknowledged (heartbeats) */
 	uint64_t acked_before; /* acked_seq when its failed side let go: what a
 				* takeover must not fall behind */
-	uint64_t resumed_seq;  /* seq/hash its last app.resumed carried */
-	uint64_t resumed_hash;
 	uint64_t failed_us;    /* when its failure was reported */
 };
 
@@ -188,8 +186,7 @@ int sync_slots(struct vmfo *m, struct guest *g, struct err *e);
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
 		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
 		  struct err *e);
-/* Format helpers for event fields. */
-void fmt_units(const struct units *u, char *buf, size_t size);
+/* Unit sets to and from the ABI's runs. */
 void units_to_runs(const struct units *u, struct vmfo_runs *r);
 int runs_to_units(const struct vmfo_runs *r, struct units *u);
 struct app *app_by_name(struct vmfo *m, const char *name);
