@@ -55,7 +55,7 @@ int config_check(const struct config *c, struct err *e)
 
 const char *role_name(enum vmfo_role r)
 {
-	return r == VMFO_ROLE_ACTIVE ? "active" : r == VMFO_ROLE_STANDBY ? "standby" : "none";
+	return r == VMFO_ROLE_ACTIVE ? "active" : r == VMFO_ROLE_STANDBY ? "standby" : "-";
 }
 
 const char *state_name(enum guest_state s)

@@ -24,7 +24,7 @@ for kind in panic:panic hang:heartbeat triple:shutdown wild:mmio; do
 	is "$rc" 0 "fault os $fault: survived"
 	is "$(events_from "$out" vmm.os_fault)" "vmm.os_fault vm=vm0 cause=$cause
 $expected_tail" "fault os $fault: detected as $cause, then the claim 1/7 sequence"
-	like "$(row "$out" vm0 | grep failed)" "^vm0 +none +failed \\($cause\\)" "fault os $fault: vm0 failed ($cause)"
+	like "$(row "$out" vm0 | grep failed)" "^vm0 +- +failed \\($cause\\)" "fault os $fault: vm0 failed ($cause)"
 	like "$(row "$out" vm1 | grep running)" '^vm1 +active +running +72 MB' "fault os $fault: vm1 active with all 72 MB"
 	is "$(printf '%s\n' "$out" | grep -E '^(vm0|vm1|db|cache|unused) +(os|app|free) ')" \
 "vm1        os    vm1  1,6-36               64      64  -        -        -
