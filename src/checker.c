@@ -453,6 +453,21 @@ static enum verdict each(const struct event *ev, size_t n, bool (*want)(const st
 	return CLAIM_PASS;
 }
 
+/* Judge every event `want` picks with fn: FAIL at the first that fails,
+ * NOT SHOWN (saying `none`) if fn counted no case it could judge, else PASS.
+ * Most claims are exactly this. */
+static enum verdict judge_each(const struct event *ev, size_t n, bool (*want)(const struct event *),
+			       per_event fn, const char *none, char *why, size_t len)
+{
+	int shown = 0;
+
+	if (each(ev, n, want, fn, &shown, why, len))
+		return CLAIM_FAIL;
+	if (!shown)
+		return say(CLAIM_NOT_SHOWN, why, len, "%s", none);
+	return pass(why, len);
+}
+
 static long first_with(const struct event *ev, size_t n, const char *name, const char *key,
 		       const char *val)
 {
@@ -637,13 +652,7 @@ static bool is_load(const struct event *e)
 
 static enum verdict claim2(const struct event *ev, size_t n, char *why, size_t len)
 {
-	int loads = 0;
-
-	if (each(ev, n, is_load, check_load, &loads, why, len))
-		return CLAIM_FAIL;
-	if (!loads)
-		return say(CLAIM_NOT_SHOWN, why, len, "no program loaded by a standby yet");
-	return pass(why, len);
+	return judge_each(ev, n, is_load, check_load, "no program loaded by a standby yet", why, len);
 }
 
 /* ---- claim 3 --------------------------------------------------------- */
@@ -717,13 +726,7 @@ static enum verdict check_lookup(const struct event *ev, size_t n, const struct 
 
 static enum verdict claim3(const struct event *ev, size_t n, char *why, size_t len)
 {
-	int failures = 0;
-
-	if (each(ev, n, is_trigger, check_lookup, &failures, why, len))
-		return CLAIM_FAIL;
-	if (!failures)
-		return say(CLAIM_NOT_SHOWN, why, len, "no failure yet");
-	return pass(why, len);
+	return judge_each(ev, n, is_trigger, check_lookup, "no failure yet", why, len);
 }
 
 /* ---- claim 4 --------------------------------------------------------- */
@@ -786,13 +789,7 @@ static enum verdict check_app_move(const struct event *ev, size_t n, const struc
 
 static enum verdict claim4(const struct event *ev, size_t n, char *why, size_t len)
 {
-	int hot = 0;
-
-	if (each(ev, n, is_app_failure, check_app_move, &hot, why, len))
-		return CLAIM_FAIL;
-	if (!hot)
-		return say(CLAIM_NOT_SHOWN, why, len, "no hot app failure yet");
-	return pass(why, len);
+	return judge_each(ev, n, is_app_failure, check_app_move, "no hot app failure yet", why, len);
 }
 
 /* ---- claim 5 --------------------------------------------------------- */
@@ -885,13 +882,7 @@ static enum verdict check_handover(const struct event *ev, size_t n, const struc
 
 static enum verdict claim6(const struct event *ev, size_t n, char *why, size_t len)
 {
-	int hot = 0;
-
-	if (each(ev, n, is_app_failure, check_handover, &hot, why, len))
-		return CLAIM_FAIL;
-	if (!hot)
-		return say(CLAIM_NOT_SHOWN, why, len, "no hot app failure yet");
-	return pass(why, len);
+	return judge_each(ev, n, is_app_failure, check_handover, "no hot app failure yet", why, len);
 }
 
 /* ---- claim 7 --------------------------------------------------------- */
@@ -945,13 +936,7 @@ static enum verdict check_os_takeover(const struct event *ev, size_t n, const st
 
 static enum verdict claim7(const struct event *ev, size_t n, char *why, size_t len)
 {
-	int with_hot = 0;
-
-	if (each(ev, n, is_os_fault, check_os_takeover, &with_hot, why, len))
-		return CLAIM_FAIL;
-	if (!with_hot)
-		return say(CLAIM_NOT_SHOWN, why, len, "no OS failure with a hot app yet");
-	return pass(why, len);
+	return judge_each(ev, n, is_os_fault, check_os_takeover, "no OS failure with a hot app yet", why, len);
 }
 
 /* ---- claim 8 --------------------------------------------------------- */
@@ -1016,13 +1001,7 @@ static enum verdict check_failed_apps(const struct event *ev, size_t n, const st
 
 static enum verdict claim8(const struct event *ev, size_t n, char *why, size_t len)
 {
-	int nonhot = 0;
-
-	if (each(ev, n, is_trigger, check_failed_apps, &nonhot, why, len))
-		return CLAIM_FAIL;
-	if (!nonhot)
-		return say(CLAIM_NOT_SHOWN, why, len, "no non-hot app failure yet");
-	return pass(why, len);
+	return judge_each(ev, n, is_trigger, check_failed_apps, "no non-hot app failure yet", why, len);
 }
 
 /* ---- claim 9 --------------------------------------------------------- */
