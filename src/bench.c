@@ -86,12 +86,6 @@ static struct stat3 stats(double *v, int n)
 	return s;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 static uint64_t rss_kb(void)
 {
 	FILE *f = fopen("/proc/self/status", "r");

@@ -627,19 +627,18 @@ static int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+static void print_new(void *c)
+{
+	cmd_print_new(c);
+}
+
 static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)
 {
 	uint64_t ms;
 	if (argc != 2 || parse_u64(argv[1], 0, 600000, &ms))
 		return usage(c, find_command("sleep"));
-	for (uint64_t left = ms; left; left -= left < 100 ? left : 100) {
-		if (interrupt_pending())
-			return fail(c, "interrupted");
-		if (c->live)
-			cmd_print_new(c);
-		struct timespec ts = { 0, (long)(left < 100 ? left : 100) * 1000000L };
-		nanosleep(&ts, NULL);
-	}
+	if (sleep_interruptible(ms, c->live ? print_new : NULL, c))
+		return fail(c, "interrupted");
 	return 0;
 }
 
@@ -742,8 +741,6 @@ static int cmd_view(struct cmd_ctx *c, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return usage(c, find_command("view"));
-	if (c->in_script)
-		return fail(c, "'view' needs the terminal: not from a script");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return fail(c, "'view' needs a terminal");
 	return view_run(c);
@@ -762,8 +759,6 @@ static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc != 2)
 		return usage(c, find_command("run"));
-	if (c->in_script)
-		return fail(c, "'run' cannot be used from a script");
 	struct script *s = console_lua(c);
 	if (!s)
 		return fail(c, "out of memory starting Lua");
@@ -780,8 +775,6 @@ static int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc != 2)
 		return usage(c, find_command("lua"));
-	if (c->in_script)
-		return fail(c, "'lua' cannot be used from a script");
 	struct script *s = console_lua(c);
 	if (!s)
 		return fail(c, "out of memory starting Lua");
@@ -923,6 +916,22 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Scripts (and the view) are sandboxed: no command that reads or writes
+ * files, takes the terminal, or runs Lua inside Lua. Refuses with one
+ * error line and returns true. */
+static bool sandboxed(struct cmd_ctx *c, int argc, char **argv)
+{
+	static const char *const refused[] = { "source", "view", "quit", "exit", "run", "lua" };
+	bool save = !strcmp(argv[0], "trace") && argc > 1 && !strcmp(argv[1], "save");
+	bool hit = save;
+	for (size_t i = 0; i < ARRAY_SIZE(refused) && !hit; i++)
+		hit = !strcmp(argv[0], refused[i]);
+	if (!c->in_script || !hit)
+		return false;
+	fail(c, "'%s%s' is not available from a script (sandbox)", argv[0], save ? " save" : "");
+	return true;
+}
+
 int cmd_exec(struct cmd_ctx *c, const char *line)
 {
 	char buf[1024];
@@ -939,6 +948,8 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 		code[strcspn(code, "\r\n")] = '\0';
 		char *lua_argv[] = { p, code, NULL };
 		p[3] = '\0';
+		if (sandboxed(c, 1, lua_argv))
+			return -1;
 		return cmd_lua(c, *code ? 2 : 1, lua_argv);
 	}
 	for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
@@ -954,13 +965,8 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 	const struct command *cmd = find_command(argv[0]);
 	if (!cmd)
 		return fail(c, "unknown command '%s' (try 'help')", argv[0]);
-	/* Scripts are sandboxed: no commands that read or write files or
-	 * take the terminal. */
-	if (c->in_script && (!strcmp(cmd->name, "source") || !strcmp(cmd->name, "view") ||
-			     !strcmp(cmd->name, "quit") ||
-			     (!strcmp(cmd->name, "trace") && argc > 1 && !strcmp(argv[1], "save"))))
-		return fail(c, "'%s%s' is not available from a script (sandbox)", cmd->name,
-			    !strcmp(cmd->name, "trace") ? " save" : "");
+	if (sandboxed(c, argc, argv))
+		return -1;
 	int rc = cmd->fn(c, argc, argv);
 	fflush(c->out);
 	return rc;

@@ -40,8 +40,7 @@ static void pace(struct vmfo *m, const char *fmt, ...)
 	if (!ms)
 		return;
 	pthread_mutex_unlock(&m->lock);
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	sleep_ms(ms);
 	pthread_mutex_lock(&m->lock);
 }
 

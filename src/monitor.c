@@ -279,10 +279,7 @@ static void *monitor_main(void *arg)
 	pthread_mutex_lock(&m->lock);
 	while (!atomic_load(&m->quit)) {
 		struct timespec deadline;
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_nsec += (long)step * 1000;
-		deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-		deadline.tv_nsec %= 1000000000L;
+		deadline_in_us(&deadline, step);
 		if (m->work_count == 0)
 			pthread_cond_timedwait(&m->wake, &m->lock, &deadline);
 		uint64_t now = now_us();
@@ -628,8 +625,7 @@ int monitor_ctl_acquire(struct vmfo *m, struct err *e)
 		if (paused)
 			return err_set(e, "a failover is paused before its next step: press Enter "
 					  "(or 'step') to go on, or 'step off'");
-		struct timespec ts = { 0, 1000000 };
-		nanosleep(&ts, NULL);
+		sleep_ms(1);
 	}
 }
 
@@ -680,8 +676,7 @@ int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 		}
 		if (now_us() > deadline)
 			return err_set(e, "the monitor is still busy after %d ms", timeout_ms);
-		struct timespec ts = { 0, 1000000 };
-		nanosleep(&ts, NULL);
+		sleep_ms(1);
 	}
 }
 
@@ -740,7 +735,6 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 		  struct err *e)
 {
 	struct vmfo_mailbox *mb = mailbox_of(m, g);
-	struct timespec deadline;
 
 	if (g->state != G_RUNNING)
 		return err_set(e, "%s is %s", g->vm.name, state_name(g->state));
@@ -757,11 +751,7 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 	if (vm_doorbell(&g->vm, VMFO_VEC_DOORBELL, e))
 		return -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-	deadline.tv_nsec %= 1000000000L;
+	uint64_t end = g->mb_posted_us + (uint64_t)timeout_ms * 1000;
 	while (g->mb_acked < seq) {
 		if (g->state != G_RUNNING)
 			return err_set(e, "%s stopped (%s) before answering the %s request", g->vm.name,
@@ -775,18 +765,12 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 			monitor_os_fault(m, g, "heartbeat");
 			continue;
 		}
-		struct timespec slice;
-		clock_gettime(CLOCK_MONOTONIC, &slice);
-		slice.tv_nsec += 10 * 1000000L; /* look again in 10 ms */
-		slice.tv_sec += slice.tv_nsec / 1000000000L;
-		slice.tv_nsec %= 1000000000L;
-		if (slice.tv_sec > deadline.tv_sec ||
-		    (slice.tv_sec == deadline.tv_sec && slice.tv_nsec > deadline.tv_nsec))
-			slice = deadline;
-		if (pthread_cond_timedwait(&m->acked, &m->lock, &slice) == ETIMEDOUT &&
-		    g->mb_acked < seq && slice.tv_sec == deadline.tv_sec && slice.tv_nsec == deadline.tv_nsec)
+		if (now >= end)
 			return err_set(e, "%s did not answer the %s request within %d ms", g->vm.name,
 				       request_names[cmd], timeout_ms);
+		struct timespec slice; /* look again in 10 ms, or at the end */
+		deadline_in_us(&slice, end - now < 10000 ? end - now : 10000);
+		pthread_cond_timedwait(&m->acked, &m->lock, &slice);
 	}
 	*status = __atomic_load_n(&mb->ack_status, __ATOMIC_ACQUIRE);
 	return 0;

@@ -257,21 +257,12 @@ static int l_cmd(lua_State *L)
 /* ---- waiting: blocks the script only; the monitor thread and the
  * guests run on. ---- */
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 static int l_sleep(lua_State *L)
 {
 	lua_Integer ms = luaL_checkinteger(L, 1);
 	luaL_argcheck(L, ms >= 0 && ms <= 600000, 1, "ms must be from 0 to 600000");
-	for (lua_Integer left = ms; left > 0; left -= SLICE_MS) {
-		if (interrupt_pending())
-			return luaL_error(L, "interrupted");
-		sleep_ms(left < SLICE_MS ? (int)left : SLICE_MS);
-	}
+	if (sleep_interruptible((uint64_t)ms, NULL, NULL))
+		return luaL_error(L, "interrupted");
 	return 0;
 }
 

@@ -173,21 +173,10 @@ bool trace_get(struct trace *t, size_t idx, struct event *out)
 	return ok;
 }
 
-static void deadline_in(struct timespec *d, int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, d);
-	d->tv_sec += ms / 1000;
-	d->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (d->tv_nsec >= 1000000000L) {
-		d->tv_sec++;
-		d->tv_nsec -= 1000000000L;
-	}
-}
-
 void trace_wait_count(struct trace *t, size_t n, int timeout_ms)
 {
 	struct timespec deadline;
-	deadline_in(&deadline, timeout_ms);
+	deadline_in_us(&deadline, (uint64_t)timeout_ms * 1000);
 	pthread_mutex_lock(&t->lock);
 	while (t->n <= n && pthread_cond_timedwait(&t->grew, &t->lock, &deadline) != ETIMEDOUT)
 		;
@@ -234,7 +223,7 @@ bool trace_wait(struct trace *t, const char *name, const char *key, const char *
 	struct timespec deadline;
 	bool found;
 
-	deadline_in(&deadline, timeout_ms);
+	deadline_in_us(&deadline, (uint64_t)timeout_ms * 1000);
 	pthread_mutex_lock(&t->lock);
 	while (!(found = find_locked(t, name, key, val, &from, out))) {
 		if (pthread_cond_timedwait(&t->grew, &t->lock, &deadline) == ETIMEDOUT) {

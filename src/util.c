@@ -36,6 +36,36 @@ uint64_t now_us(void)
 	return t - epoch;
 }
 
+void deadline_in_us(struct timespec *d, uint64_t us)
+{
+	clock_gettime(CLOCK_MONOTONIC, d);
+	d->tv_sec += (time_t)(us / 1000000);
+	d->tv_nsec += (long)(us % 1000000) * 1000;
+	if (d->tv_nsec >= 1000000000L) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000L;
+	}
+}
+
+void sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !interrupt_pending())
+		;
+}
+
+int sleep_interruptible(uint64_t ms, void (*tick)(void *), void *arg)
+{
+	for (uint64_t left = ms; left; left -= left < 100 ? left : 100) {
+		if (interrupt_pending())
+			return -1;
+		if (tick)
+			tick(arg);
+		sleep_ms(left < 100 ? left : 100);
+	}
+	return interrupt_pending() ? -1 : 0;
+}
+
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;

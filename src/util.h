@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MB ((uint64_t)1 << 20)
@@ -22,6 +23,14 @@ int err_set(struct err *e, const char *fmt, ...)
 
 /* Microseconds on the monotonic clock since the process started. */
 uint64_t now_us(void);
+
+/* CLOCK_MONOTONIC time us microseconds from now (for timed waits on
+ * condition variables made with that clock). */
+void deadline_in_us(struct timespec *d, uint64_t us);
+void sleep_ms(uint64_t ms);
+/* Sleep ms in slices of at most 100 ms, calling tick(arg) (if given) before
+ * each; -1 as soon as Ctrl-C is pressed, else 0. */
+int sleep_interruptible(uint64_t ms, void (*tick)(void *), void *arg);
 
 /* Parse a whole decimal number in [min, max]; -1 on junk or out of range. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
