@@ -318,6 +318,12 @@ bool cmd_print_new(struct cmd_ctx *c)
 	return printed;
 }
 
+/* The same, as a callback for the waits. */
+static void print_new(void *c)
+{
+	cmd_print_new(c);
+}
+
 static int trace_save(struct cmd_ctx *c, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -346,24 +352,6 @@ static int cmd_trace(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
-/* Wait for an event since the last state change, a slice at a time so
- * that Ctrl-C can end the wait. */
-static bool wait_interruptible(struct cmd_ctx *c, const char *name, uint64_t ms, struct event *ev)
-{
-	struct vmfo *m = c->m;
-	uint64_t deadline = now_us() + ms * 1000;
-	for (;;) {
-		if (c->live)
-			cmd_print_new(c);
-		uint64_t now = now_us();
-		int slice = now >= deadline ? 0 : (int)((deadline - now + 999) / 1000);
-		if (trace_wait(&m->trace, name, NULL, NULL, m->mark, slice < 100 ? slice : 100, ev))
-			return true;
-		if (interrupt_pending() || now_us() >= deadline)
-			return false;
-	}
-}
-
 static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 {
 	uint64_t ms = DEFAULT_WAIT_MS;
@@ -373,8 +361,10 @@ static int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 		return usage(c, find_command("wait"));
 	if (event_claims(argv[1]) == 0 && !strchr(argv[1], '.'))
 		return fail(c, "'%s' is not an event name (events look like os.ready)", argv[1]);
-	if (!wait_interruptible(c, argv[1], ms, &ev)) {
-		if (interrupt_pending())
+	struct event_match w = { argv[1], NULL, NULL };
+	int got = trace_await(&c->m->trace, &w, c->m->mark, ms, c->live ? print_new : NULL, c, &ev);
+	if (got <= 0) {
+		if (got < 0)
 			return fail(c, "interrupted while waiting for %s", argv[1]);
 		size_t n = trace_count(&c->m->trace);
 		if (n && trace_get(&c->m->trace, n - 1, &ev))
@@ -625,11 +615,6 @@ static int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
 	fprintf(c->out, "invariants hold: every unit has one owner, units are conserved, "
 			"memslots match the table\n");
 	return 0;
-}
-
-static void print_new(void *c)
-{
-	cmd_print_new(c);
 }
 
 static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)

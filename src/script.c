@@ -18,7 +18,6 @@
 #define HOOK_EVERY 10000                /* instructions between hook calls */
 #define INSTRUCTION_LIMIT 300000000ull  /* a runaway loop ends in seconds */
 #define DEFAULT_WAIT_MS 5000
-#define SLICE_MS 50                     /* how often waits look at Ctrl-C */
 
 struct script {
 	lua_State *L;
@@ -306,17 +305,7 @@ static void push_event(lua_State *L, const struct event *ev)
 	lua_setfield(L, -2, "claims");
 }
 
-struct match {
-	const char *name, *app, *vm;
-};
-
-static bool matches(const struct event *ev, const struct match *w)
-{
-	return event_matches(ev, w->name, w->app ? "app" : NULL, w->app) &&
-	       (!w->vm || event_matches(ev, w->name, "vm", w->vm));
-}
-
-static int wait_timed_out(lua_State *L, struct trace *t, const struct match *w, lua_Integer ms)
+static int wait_timed_out(lua_State *L, struct trace *t, const struct event_match *w, lua_Integer ms)
 {
 	luaL_Buffer b;
 	struct event ev;
@@ -342,7 +331,7 @@ static int l_wait(lua_State *L)
 {
 	static const char *const keys[] = { "timeout_ms", "app", "vm", NULL };
 	struct script *s = script_of(L);
-	struct match w = { luaL_checkstring(L, 1), NULL, NULL };
+	struct event_match w = { luaL_checkstring(L, 1), NULL, NULL };
 	if (!event_explain(w.name))
 		luaL_argerror(L, 1, lua_pushfstring(L, "'%s' is not an event name (see docs/scenarios.md)",
 						    w.name));
@@ -353,27 +342,14 @@ static int l_wait(lua_State *L)
 		w.app = str_field(L, 2, "app", NULL);
 		w.vm = str_field(L, 2, "vm", NULL);
 	}
-	struct trace *t = &s->m->trace;
-	size_t i = s->m->mark;
-	uint64_t deadline = now_us() + (uint64_t)ms * 1000;
 	struct event ev;
-	for (;;) {
-		for (; trace_get(t, i, &ev); i++)
-			if (matches(&ev, &w)) {
-				push_event(L, &ev);
-				return 1;
-			}
-		if (interrupt_pending())
-			return luaL_error(L, "interrupted while waiting for %s", w.name);
-		uint64_t now = now_us();
-		if (now >= deadline)
-			return wait_timed_out(L, t, &w, ms);
-		uint64_t left_ms = (deadline - now + 999) / 1000;
-		/* Block until anything new is recorded, a slice at most. */
-		trace_wait_count(t, i, left_ms < SLICE_MS ? (int)left_ms : SLICE_MS);
-		if (i > trace_count(t))
-			i = trace_count(t); /* reset cleared the trace */
-	}
+	int got = trace_await(&s->m->trace, &w, s->m->mark, (uint64_t)ms, NULL, NULL, &ev);
+	if (got < 0)
+		return luaL_error(L, "interrupted while waiting for %s", w.name);
+	if (got == 0)
+		return wait_timed_out(L, &s->m->trace, &w, ms);
+	push_event(L, &ev);
+	return 1;
 }
 
 /* ---- checks and verdicts ---- */

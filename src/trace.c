@@ -183,6 +183,35 @@ void trace_wait_count(struct trace *t, size_t n, int timeout_ms)
 	pthread_mutex_unlock(&t->lock);
 }
 
+bool event_match(const struct event *ev, const struct event_match *w)
+{
+	return event_matches(ev, w->name, w->app ? "app" : NULL, w->app) &&
+	       (!w->vm || event_matches(ev, w->name, "vm", w->vm));
+}
+
+int trace_await(struct trace *t, const struct event_match *w, size_t from, uint64_t ms,
+		void (*tick)(void *), void *arg, struct event *out)
+{
+	uint64_t deadline = now_us() + ms * 1000;
+	for (size_t i = from;;) {
+		if (tick)
+			tick(arg);
+		for (; trace_get(t, i, out); i++)
+			if (event_match(out, w))
+				return 1;
+		if (interrupt_pending())
+			return -1;
+		uint64_t now = now_us();
+		if (now >= deadline)
+			return 0;
+		/* Until anything new is recorded, a slice at most. */
+		uint64_t left_ms = (deadline - now + 999) / 1000;
+		trace_wait_count(t, i, left_ms < 50 ? (int)left_ms : 50);
+		if (i > trace_count(t))
+			i = trace_count(t); /* reset cleared the trace */
+	}
+}
+
 struct event *trace_snapshot(struct trace *t, size_t *n)
 {
 	pthread_mutex_lock(&t->lock);

@@ -56,6 +56,17 @@ bool trace_wait(struct trace *t, const char *name, const char *key, const char *
 		size_t from, int timeout_ms, struct event *out);
 /* Wait until the trace holds more than n events, for at most timeout_ms. */
 void trace_wait_count(struct trace *t, size_t n, int timeout_ms);
+/* What to wait for: an event called name, and (when not NULL) with that
+ * app and vm fields. */
+struct event_match {
+	const char *name, *app, *vm;
+};
+bool event_match(const struct event *ev, const struct event_match *w);
+/* Wait for a matching event at index >= from, for at most ms, calling
+ * tick(arg) (if given) about every 50 ms. 1 with *out filled, 0 on
+ * timeout, -1 as soon as Ctrl-C is pressed. */
+int trace_await(struct trace *t, const struct event_match *w, size_t from, uint64_t ms,
+		void (*tick)(void *), void *arg, struct event *out);
 /* Whether ev is called name and (when key is not NULL) has key=val. */
 bool event_matches(const struct event *ev, const char *name, const char *key, const char *val);
 
