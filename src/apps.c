@@ -161,16 +161,22 @@ int apps_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e)
 	return rc ? -1 : app_request(m, name, VMFO_MB_APP_GROW, units, "grow", e);
 }
 
+static const char *const app_fault_names[VMFO_APP_FAULT_MAX] = {
+	[VMFO_APP_FAULT_CRASH] = "crash", [VMFO_APP_FAULT_HANG] = "hang",
+	[VMFO_APP_FAULT_ERROR] = "error",
+};
+
 int app_fault_kind(const char *kind)
 {
-	static const char *const kinds[VMFO_APP_FAULT_MAX] = {
-		[VMFO_APP_FAULT_CRASH] = "crash", [VMFO_APP_FAULT_HANG] = "hang",
-		[VMFO_APP_FAULT_ERROR] = "error",
-	};
 	for (int k = 1; k < VMFO_APP_FAULT_MAX; k++)
-		if (strcmp(kind, kinds[k]) == 0)
+		if (strcmp(kind, app_fault_names[k]) == 0)
 			return k;
 	return -1;
+}
+
+const char *app_fault_name(uint32_t kind)
+{
+	return kind > 0 && kind < VMFO_APP_FAULT_MAX ? app_fault_names[kind] : "?";
 }
 
 int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e)

@@ -15,5 +15,6 @@ int apps_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e);
 /* kind: crash, hang or error; the app executes it itself. */
 int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e);
 int app_fault_kind(const char *kind);
+const char *app_fault_name(uint32_t kind);
 
 #endif

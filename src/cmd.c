@@ -495,33 +495,26 @@ static int cmd_app(struct cmd_ctx *c, int argc, char **argv)
 
 static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 {
-	static const char *const os_kinds[VMFO_OS_FAULT_MAX] = {
-		[VMFO_OS_FAULT_PANIC] = "panic", [VMFO_OS_FAULT_HANG] = "hang",
-		[VMFO_OS_FAULT_TRIPLE] = "triple", [VMFO_OS_FAULT_WILD] = "wild",
-	};
 	struct err e;
 	uint64_t unit = UINT32_MAX;
 	if (argc == 4 && strcmp(argv[1], "os") == 0 && strcmp(argv[2], "wild") == 0 &&
 	    parse_u64(argv[3], 0, UINT32_MAX - 1, &unit))
 		return fail(c, "'%s' is not a unit number", argv[3]);
+	int k = argc >= 3 ? os_fault_kind(argv[2]) : -1;
 	if ((argc == 3 || (argc == 4 && unit != UINT32_MAX)) && strcmp(argv[1], "os") == 0) {
-		for (int k = 1; k < VMFO_OS_FAULT_MAX; k++)
-			if (os_kinds[k] && strcmp(argv[2], os_kinds[k]) == 0)
-				return monitor_os_fault_inject(c->m, k, (uint32_t)unit, &e) ? fail_err(c, &e)
-											    : 0;
-		return fail(c, "unknown OS fault '%s' (panic, hang, triple or wild)", argv[2]);
+		/* engage-hang only makes sense for the standby */
+		if (k < 0 || k == VMFO_OS_FAULT_ENGAGE_HANG)
+			return fail(c, "unknown OS fault '%s' (panic, hang, triple or wild)", argv[2]);
+		return monitor_os_fault_inject(c->m, k, (uint32_t)unit, &e) ? fail_err(c, &e) : 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "app") == 0)
 		return apps_fault(c->m, argv[2], argv[3], &e) ? fail_err(c, &e) : 0;
 	if (argc == 3 && strcmp(argv[1], "standby") == 0) {
-		static const char *const sb_kinds[] = { [VMFO_OS_FAULT_PANIC] = "panic",
-							 [VMFO_OS_FAULT_HANG] = "hang",
-							 [VMFO_OS_FAULT_TRIPLE] = "triple",
-							 [VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang" };
-		for (size_t k = 1; k < ARRAY_SIZE(sb_kinds); k++)
-			if (sb_kinds[k] && strcmp(argv[2], sb_kinds[k]) == 0)
-				return monitor_standby_fault_inject(c->m, (int)k, &e) ? fail_err(c, &e) : 0;
-		return fail(c, "unknown standby fault '%s' (panic, hang, triple or engage-hang)", argv[2]);
+		/* a wild write aims at the standby itself: active OS only */
+		if (k < 0 || k == VMFO_OS_FAULT_WILD)
+			return fail(c, "unknown standby fault '%s' (panic, hang, triple or engage-hang)",
+				    argv[2]);
+		return monitor_standby_fault_inject(c->m, k, &e) ? fail_err(c, &e) : 0;
 	}
 	return usage(c, find_command("fault"));
 }

@@ -1,6 +1,8 @@
 /* hcall.c — hypercall dispatch with checked guest-physical addresses. */
 #include "hcall.h"
 
+#include "apps.h"
+
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -216,11 +218,6 @@ static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg)
 	return VMFO_OK;
 }
 
-static const char *const fault_kinds[VMFO_APP_FAULT_MAX] = {
-	[VMFO_APP_FAULT_CRASH] = "crash", [VMFO_APP_FAULT_HANG] = "hang",
-	[VMFO_APP_FAULT_ERROR] = "error",
-};
-
 /* A resumed app must carry at least what was acknowledged, and what it
  * says must be what its storage holds. */
 static bool continuity_holds(struct vmfo *m, struct app *a, const struct vmfo_hc_app_event *ev)
@@ -284,7 +281,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 		if (ev->kind == 0 || ev->kind >= VMFO_APP_FAULT_MAX ||
 		    (ev->level != VMFO_LEVEL_RECOVERABLE && ev->level != VMFO_LEVEL_UNRECOVERABLE))
 			return VMFO_EINVAL;
-		trace_emit(&m->trace, "app.fault", "app", a->name, "kind", fault_kinds[ev->kind], "level",
+		trace_emit(&m->trace, "app.fault", "app", a->name, "kind", app_fault_name(ev->kind), "level",
 			   ev->level == VMFO_LEVEL_RECOVERABLE ? "recoverable" : "unrecoverable", NULL);
 		return VMFO_OK;
 	case VMFO_APP_CORRUPT:

@@ -782,6 +782,14 @@ static const char *const os_fault_names[VMFO_OS_FAULT_MAX] = {
 	[VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang",
 };
 
+int os_fault_kind(const char *name)
+{
+	for (int k = 1; k < VMFO_OS_FAULT_MAX; k++)
+		if (strcmp(name, os_fault_names[k]) == 0)
+			return k;
+	return -1;
+}
+
 int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e)
 {
 	int64_t status;
