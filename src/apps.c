@@ -105,11 +105,8 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 		rc = err_set(e, "%s could not start '%s': %s", g->vm.name, name, status_text(status));
 	if (rc) {
 		/* Whatever the OS reported goes back to it as free storage. */
-		if (a->row >= 0) {
-			struct row *os = &m->table.row[g->os_row];
-			units_merge(&os->units, &m->table.row[a->row].units);
-			table_remove(&m->table, a->row);
-		}
+		if (a->row >= 0)
+			app_give_back(m, g, a);
 		a->state = A_FREE;
 	}
 	monitor_end(m);

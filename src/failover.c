@@ -126,11 +126,7 @@ static int activate(struct vmfo *m, struct guest *s, struct app *a, struct err *
  * free storage (claim 8), and the app holds nothing any more. */
 static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 {
-	struct row *r = &m->table.row[os->os_row];
-	units_merge(&r->units, &m->table.row[a->row].units);
-	r->use_bytes = row_bytes(&m->table, r);
-	table_remove(&m->table, a->row);
-	a->row = -1;
+	app_give_back(m, os, a);
 	a->state = A_STOPPED;
 }
 

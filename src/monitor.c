@@ -92,6 +92,15 @@ int app_vm(const struct vmfo *m, const struct app *a)
 	return a->row >= 0 ? m->table.row[a->row].vm : NO_VM;
 }
 
+void app_give_back(struct vmfo *m, struct guest *os, struct app *a)
+{
+	struct row *r = &m->table.row[os->os_row];
+	units_merge(&r->units, &m->table.row[a->row].units);
+	r->use_bytes = row_bytes(&m->table, r);
+	table_remove(&m->table, a->row);
+	a->row = -1;
+}
+
 const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a)
 {
 	return pool_hva(&m->pool, a->hdr_unit);

@@ -198,6 +198,9 @@ static inline int app_id(const struct vmfo *m, const struct app *a)
 }
 /* The VM an app's storage is mapped in, or NO_VM. */
 int app_vm(const struct vmfo *m, const struct app *a);
+/* An app's storage goes back to the OS `os` as its free storage: the
+ * app's row is merged into the OS's (same VM, so no memslot changes). */
+void app_give_back(struct vmfo *m, struct guest *os, struct app *a);
 /* The app's header in host memory (only while it holds storage). */
 const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a);
 void log_append(struct log_ring *r, const char *text, size_t len);
