@@ -207,7 +207,7 @@ static int cmd_table(struct cmd_ctx *c, int argc, char **argv)
 			continue;
 		bool app = row->kind == ROW_APP;
 		print_row(c, row->name, row_kind_name(row->kind), vm_or_dash(row->vm), &row->units,
-			  row->use_bytes, app ? vm_or_dash(row->control) : "-",
+			  row_bytes(&m->table, row), app ? vm_or_dash(row->control) : "-",
 			  app ? vm_or_dash(row->takeover) : "-", app ? (row->hot ? "yes" : "no") : "-");
 	}
 	if (pool_free_units(&m->pool, &free_units) == 0)

@@ -249,7 +249,6 @@ void failover_os(struct vmfo *m, int vm)
 		if (m->app[i].state != A_FREE && m->app[i].row >= 0 && app_vm(m, &m->app[i]) == vm)
 			moved[nmoved++] = i;
 	units_merge(&sos->units, &fos->units);
-	sos->use_bytes = row_bytes(&m->table, sos);
 	table_remove(&m->table, f->os_row);
 	f->os_row = -1;
 	for (int r = 0; r < TABLE_MAX_ROWS; r++) {

@@ -165,8 +165,6 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 	} else {
 		units_merge(&m->table.row[a->row].units, &added);
 	}
-	m->table.row[a->row].use_bytes = row_bytes(&m->table, &m->table.row[a->row]);
-	os->use_bytes = row_bytes(&m->table, os);
 	if (sync_slots(m, g, &e)) {
 		/* KVM would not take the new slots (none left, say): give the
 		 * units back to the OS and map what was mapped before. */
@@ -177,7 +175,6 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 			table_remove(&m->table, a->row);
 			a->row = -1;
 		}
-		m->table.row[g->os_row].use_bytes = row_bytes(&m->table, os);
 		return refuse_why(g, VMFO_EFAULT, "report: no memslot left for the app's storage");
 	}
 	units_format(&want, text, sizeof text);
@@ -205,7 +202,6 @@ static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg)
 	}
 	struct row *os = &m->table.row[g->os_row];
 	units_merge(&os->units, &got);
-	os->use_bytes = row_bytes(&m->table, os);
 	if (sync_slots(m, g, &e)) {
 		units_remove(&os->units, &got);
 		pool_free(&m->pool, &got, NULL);
@@ -352,7 +348,6 @@ static uint32_t hc_release(struct vmfo *m, struct guest *g, void *arg)
 		return VMFO_EFAULT;
 	}
 	pool_free(&m->pool, &u, NULL);
-	os->use_bytes = row_bytes(&m->table, os);
 	units_format(&u, text, sizeof text);
 	trace_emit(&m->trace, "vmm.reclaim", "vm", g->vm.name, "units", text, NULL);
 	return VMFO_OK;

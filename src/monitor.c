@@ -96,7 +96,6 @@ void app_give_back(struct vmfo *m, struct guest *os, struct app *a)
 {
 	struct row *r = &m->table.row[os->os_row];
 	units_merge(&r->units, &m->table.row[a->row].units);
-	r->use_bytes = row_bytes(&m->table, r);
 	table_remove(&m->table, a->row);
 	a->row = -1;
 }

@@ -56,7 +56,6 @@ int table_add(struct table *t, const char *name, enum row_kind kind, int vm,
 	strlcpy0(r->name, name, sizeof r->name);
 	r->kind = kind;
 	r->units = *units;
-	r->use_bytes = (uint64_t)units_count(units) * t->unit_bytes;
 	r->vm = vm;
 	r->control = NO_VM;
 	r->takeover = NO_VM;

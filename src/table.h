@@ -22,8 +22,8 @@ struct row {
 	bool used;
 	char name[ROW_NAME_MAX];
 	enum row_kind kind;
-	struct units units;  /* the storage this row holds */
-	uint64_t use_bytes;  /* use amount (claim 3): what the holder really uses */
+	struct units units;  /* the storage this row holds; its use amount
+			      * (claim 3) is row_bytes() */
 	int vm;              /* VM the units are mapped in, or NO_VM */
 	int control;         /* apps: the OS (VM index) controlling it */
 	int takeover;        /* apps: the OS to take it over on failure */
