@@ -22,7 +22,10 @@ _Static_assert(VMFO_VEC_TIMER == 64 && VMFO_VEC_DOORBELL == 65 && VMFO_VEC_SPURI
 #define APIC_SVR_ENABLE 0x100
 #define APIC_TIMER_PERIODIC (1u << 17)
 #define APIC_DIV_1 0xb
-#define DEFAULT_TICK_MS 10
+#define MSR_KVM_STEAL_TIME 0x4b564d03
+#define KVM_CPUID_SIGNATURE 0x40000000
+#define KVM_CPUID_FEATURES 0x40000001
+#define KVM_FEATURE_STEAL_TIME (1u << 5)
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -193,9 +196,60 @@ static void tss_init(void)
 	__asm__ volatile("ltr %w0" : : "r"(VMFO_SEL_TSS));
 }
 
+uint32_t tick_ms(void)
+{
+	return boot->heartbeat_ms ? boot->heartbeat_ms : VMFO_DEFAULT_TICK_MS;
+}
+
+/* ---- time the host did not give this vCPU (KVM steal time) ---- */
+
+/* KVM's layout: it writes `steal` (ns the vCPU was runnable but not
+ * running), bumping version to odd before and to even after. */
+struct kvm_steal_time {
+	uint64_t steal;
+	uint32_t version, flags;
+	uint8_t preempted, pad8[3];
+	uint32_t pad[11];
+};
+static volatile struct kvm_steal_time steal_time __attribute__((aligned(64)));
+static int have_steal_time;
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+/* Only if the VMM's CPUID offers it: an unknown MSR would fault. */
+static void steal_time_init(void)
+{
+	uint32_t a, b, c, d;
+	cpuid(KVM_CPUID_SIGNATURE, &a, &b, &c, &d);
+	if (b != 0x4b4d564b || c != 0x564b4d56 || d != 0x4d || a < KVM_CPUID_FEATURES) /* "KVMKVMKVM" */
+		return;
+	cpuid(KVM_CPUID_FEATURES, &a, &b, &c, &d);
+	if (!(a & KVM_FEATURE_STEAL_TIME))
+		return;
+	wrmsr(MSR_KVM_STEAL_TIME, va_to_gpa(&steal_time) | 1);
+	have_steal_time = 1;
+}
+
+uint64_t steal_ns(void)
+{
+	if (!have_steal_time)
+		return 0;
+	for (;;) {
+		uint32_t v = steal_time.version;
+		__asm__ volatile("" : : : "memory");
+		uint64_t st = steal_time.steal;
+		__asm__ volatile("" : : : "memory");
+		if (!(v & 1) && steal_time.version == v)
+			return st;
+	}
+}
+
 static void lapic_init(void)
 {
-	uint32_t ms = boot->heartbeat_ms ? boot->heartbeat_ms : DEFAULT_TICK_MS;
+	uint32_t ms = tick_ms();
 
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 	wrmsr(MSR_X2APIC_SVR, APIC_SVR_ENABLE | VMFO_VEC_SPURIOUS);
@@ -446,8 +500,7 @@ static void __attribute__((noreturn)) kernel_fault(const struct frame *f)
 	os_panic(VMFO_OS_FAULT_PANIC);
 }
 
-void trap(struct frame *f);
-void trap(struct frame *f)
+static void dispatch(struct frame *f)
 {
 	switch (f->vector) {
 	case VMFO_VEC_TIMER:
@@ -469,6 +522,18 @@ void trap(struct frame *f)
 		kernel_fault(f);
 }
 
+/* Every entry to the kernel: the app watchdog counts what ran in ring 3
+ * between leaving and re-entering it. */
+void trap(struct frame *f);
+void trap(struct frame *f)
+{
+	if ((f->cs & 3) == 3)
+		tasks_left_ring3();
+	dispatch(f);
+	if ((f->cs & 3) == 3)
+		tasks_enter_ring3();
+}
+
 /* ---- boot ---- */
 
 void kmain(const struct vmfo_boot_info *bi);
@@ -480,6 +545,7 @@ void kmain(const struct vmfo_boot_info *bi)
 
 	idt_init();
 	tss_init();
+	steal_time_init();
 	storage_init();
 	aux_init();
 	lapic_init();
@@ -493,8 +559,12 @@ void kmain(const struct vmfo_boot_info *bi)
 	put_num(&l, bi->unit_bytes / (1024 * 1024) * units, 10);
 	put_str(&l, " MiB, heartbeat ");
 	put_num(&l, bi->heartbeat_ms, 10);
+	put_str(&l, " ms, app watchdog ");
+	put_num(&l, bi->app_watchdog_ms, 10);
 	put_str(&l, " ms");
 	console_send(&l);
+	if (!have_steal_time)
+		kprint("no KVM steal time: the app watchdog cannot tell host pauses apart", 0, "");
 
 	struct vmfo_hc_ready ready = { .abi_version = VMFO_ABI_VERSION, .role = bi->role,
 				       .status = VMFO_ENOREPLY };

@@ -25,6 +25,16 @@ void kprint(const char *a, uint64_t n, const char *b);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 void __attribute__((noreturn)) os_panic(uint64_t reason);
+uint32_t tick_ms(void);
+/* Nanoseconds this vCPU was runnable but the host ran something else (KVM
+ * steal time); 0 when KVM does not offer it. */
+uint64_t steal_ns(void);
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
 static inline uint64_t unit_gpa(uint32_t unit)
 {
 	return boot->pool_gpa + (uint64_t)unit * boot->unit_bytes;
@@ -50,6 +60,9 @@ int64_t app_inject(uint64_t id, uint64_t kind);
 int64_t app_disconnect(uint64_t id, uint64_t release);
 int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct vmfo_runs *runs);
 void tasks_tick(void);
+/* The kernel was entered from ring 3, and is about to return there. */
+void tasks_left_ring3(void);
+void tasks_enter_ring3(void);
 /* The runs app id holds; -1 if this OS runs no such app. */
 int task_runs(uint64_t id, struct vmfo_runs *out);
 void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb);

@@ -4,7 +4,6 @@
  * VMM) and resource disconnection. */
 #include "os.h"
 
-#define HANG_STRIKES 3   /* ticks in a row an app ran without progress */
 #define RFLAGS_IF 0x200
 
 enum task_state { T_FREE, T_RUNNABLE, T_YIELDED, T_STOPPED };
@@ -20,7 +19,7 @@ struct task {
 	struct vmfo_app_hdr *hdr; /* identity-mapped: gpa == va */
 	struct frame ctx;
 	uint64_t last_progress;
-	uint32_t strikes;
+	uint64_t stalled_us; /* ring-3 time it had since its last progress */
 };
 
 extern void idle_loop(void);
@@ -121,7 +120,7 @@ static void fresh_context(struct task *t)
 	t->ctx.rsp = base + VMFO_APP_OFF_STACK_TOP;
 	t->ctx.ss = VMFO_SEL_UDATA;
 	t->ctx.rdi = base + VMFO_APP_OFF_HDR;
-	t->strikes = 0;
+	t->stalled_us = 0;
 	t->last_progress = t->hdr->progress;
 }
 
@@ -196,8 +195,9 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot)
 		t->state = T_FREE;
 		return rc;
 	}
-	/* The units may hold an earlier owner's data: start from a clean state. */
-	t->hdr->magic = 0;
+	/* The units may hold an earlier owner's data: start from a clean
+	 * header, so that no stale seq is ever reported as this app's. */
+	memset(t->hdr, 0, sizeof *t->hdr);
 	make_runnable(t, M_START);
 	return VMFO_OK;
 }
@@ -289,6 +289,53 @@ static int order_from(uint64_t hdr, const struct vmfo_runs *in, struct vmfo_runs
 	return 0;
 }
 
+static int run_within(uint32_t first, uint32_t count, const struct vmfo_runs *r)
+{
+	for (uint32_t i = 0; i < r->nruns; i++)
+		if (first >= r->run[i].first && first - r->run[i].first + (uint64_t)count <= r->run[i].count)
+			return 1;
+	return 0;
+}
+
+static uint32_t runs_total(const struct vmfo_runs *r)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < r->nruns; i++)
+		n += r->run[i].count;
+	return n;
+}
+
+/* The region as the app last knew it: the extents in its header, if they
+ * are exactly the units the VMM handed over (the header is the failed
+ * side's data: check it). An app lays its data out in that order, which a
+ * grow or the VMM's ascending runs would not keep. */
+static int order_from_header(uint64_t hdr_unit, const struct vmfo_runs *given, struct vmfo_runs *out)
+{
+	const volatile struct vmfo_app_hdr *h = (const void *)unit_gpa((uint32_t)hdr_unit);
+	uint64_t n = h->nextents;
+	if (n == 0 || n > VMFO_MAX_RUNS)
+		return -1;
+	out->nruns = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t gpa = h->extent[i].gpa, bytes = h->extent[i].bytes;
+		if (gpa < boot->pool_gpa || (gpa - boot->pool_gpa) % boot->unit_bytes ||
+		    bytes == 0 || bytes % boot->unit_bytes || bytes / boot->unit_bytes > boot->pool_units)
+			return -1;
+		uint32_t first = (uint32_t)((gpa - boot->pool_gpa) / boot->unit_bytes);
+		uint32_t count = (uint32_t)(bytes / boot->unit_bytes);
+		/* Within what was given and not overlapping an earlier extent:
+		 * with equal totals, that makes the two the same set. */
+		if (!run_within(first, count, given))
+			return -1;
+		for (uint32_t k = 0; k < out->nruns; k++)
+			if (out->run[k].first < first + count && first < out->run[k].first + out->run[k].count)
+				return -1;
+		out->run[out->nruns].first = first;
+		out->run[out->nruns++].count = count;
+	}
+	return out->run[0].first == hdr_unit && runs_total(out) == runs_total(given) ? 0 : -1;
+}
+
 /* The standby takes over an app whose storage it was given: load the same
  * program from the auxiliary image and run it on the state found there. */
 int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct vmfo_runs *runs)
@@ -296,9 +343,9 @@ int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct
 	struct task *t = alloc_task();
 	int64_t rc;
 	if (!t || find(id) || runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS || !storage_owns(runs) ||
-	    tasks_overlap(runs))
+	    tasks_overlap(runs) || !run_within((uint32_t)hdr_unit, 1, runs))
 		return -VMFO_EINVAL;
-	if (order_from(hdr_unit, runs, &t->runs))
+	if (order_from_header(hdr_unit, runs, &t->runs) && order_from(hdr_unit, runs, &t->runs))
 		return -VMFO_EINVAL;
 	t->id = id;
 	t->prog = prog;
@@ -309,6 +356,12 @@ int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct
 		return rc;
 	}
 	app_event(t, VMFO_APP_ALLOCATED, 0, 0); /* claim 6: from what it was given */
+	/* Claim 6: as the app's controlling OS now, report what it uses, so
+	 * that a later failure of it is judged against this OS's report. */
+	if ((rc = report(t)) != VMFO_OK) {
+		t->state = T_FREE;
+		return rc;
+	}
 	make_runnable(t, M_ACTIVATE);
 	return VMFO_OK;
 }
@@ -385,30 +438,72 @@ static void task_syscall(struct task *t, struct frame *f)
 	schedule(f, 1);
 }
 
-/* Called on every timer tick, with the interrupted task still current:
- * the app watchdog only judges an app that had the CPU. */
+/* ---- the app watchdog: judged on the time the app really ran ----
+ *
+ * Counting ticks is not enough: after the kernel ran with interrupts off
+ * (serving a long request), or after the host did not run this vCPU, KVM
+ * delivers the missed ticks back to back and the app never runs between
+ * them. So the kernel notes the TSC (and KVM's steal time) each time it
+ * returns to ring 3, and on the next entry charges the current app with
+ * what really ran: at most one tick per stretch, since an app cannot run
+ * longer than that between ticks unless the vCPU itself stood still. */
+
+static uint64_t ring3_tsc, ring3_steal_ns;
+static int in_ring3; /* ring3_tsc is valid */
+
+void tasks_enter_ring3(void)
+{
+	ring3_tsc = rdtsc();
+	ring3_steal_ns = steal_ns();
+	in_ring3 = 1;
+}
+
+static uint64_t ring3_us_since(void)
+{
+	uint64_t tick_us = (uint64_t)tick_ms() * 1000;
+	if (!boot->tsc_khz)
+		return tick_us; /* no clock to go by: one tick per stretch */
+	uint64_t us = (rdtsc() - ring3_tsc) * 1000 / boot->tsc_khz;
+	uint64_t stolen = (steal_ns() - ring3_steal_ns) / 1000;
+	us = us > stolen ? us - stolen : 0;
+	return us < tick_us ? us : tick_us;
+}
+
+void tasks_left_ring3(void)
+{
+	if (!in_ring3 || current < 0)
+		return;
+	in_ring3 = 0;
+	struct task *t = &task[current];
+	uint64_t ran = ring3_us_since();
+	if (t->hdr->progress != t->last_progress) {
+		t->last_progress = t->hdr->progress;
+		t->stalled_us = 0;
+	} else {
+		t->stalled_us += ran;
+	}
+}
+
+/* Called on every timer tick, with the interrupted task still current. */
 void tasks_tick(void)
 {
 	if (current >= 0) {
 		struct task *t = &task[current];
-		if (t->hdr->progress == t->last_progress) {
-			if (++t->strikes >= HANG_STRIKES)
-				app_fault(t, VMFO_APP_FAULT_HANG);
-		} else {
-			t->strikes = 0;
-			t->last_progress = t->hdr->progress;
-		}
+		if (t->stalled_us >= (uint64_t)boot->app_watchdog_ms * 1000)
+			app_fault(t, VMFO_APP_FAULT_HANG);
 	}
 	for (int i = 0; i < VMFO_MAX_APPS; i++)
 		if (task[i].state == T_YIELDED)
 			task[i].state = T_RUNNABLE;
 }
 
+/* Only an app that reported ready has progress to acknowledge: before
+ * that its header is being set up (or checked, after a takeover). */
 void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb)
 {
 	hb->napps = 0;
 	for (int i = 0; i < VMFO_MAX_APPS; i++)
-		if (task[i].state == T_RUNNABLE || task[i].state == T_YIELDED) {
+		if ((task[i].state == T_RUNNABLE || task[i].state == T_YIELDED) && task[i].mode == M_RUN) {
 			hb->app[hb->napps].id = task[i].id;
 			hb->app[hb->napps].seq = task[i].hdr->seq;
 			hb->napps++;

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 1
+#define VMFO_ABI_VERSION 2
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -47,6 +47,9 @@
 #define VMFO_SEL_UDATA 0x1b /* 0x18 | RPL 3 */
 #define VMFO_SEL_UCODE 0x23 /* 0x20 | RPL 3 */
 #define VMFO_SEL_TSS 0x28   /* 16-byte descriptor: entries 5 and 6 */
+
+/* The guest's timer tick when it sends no heartbeat (heartbeat_ms 0). */
+#define VMFO_DEFAULT_TICK_MS 10
 
 /* Interrupt vectors the guest installs. */
 #define VMFO_VEC_TIMER 0x40    /* LAPIC periodic timer: heartbeat, polling */
@@ -200,7 +203,11 @@ struct vmfo_boot_info {
 		uint32_t first, count;
 	} run[VMFO_BOOT_MAX_RUNS];
 	uint64_t lapic_hz;     /* LAPIC timer input clock */
-	uint64_t tsc_khz;
+	uint64_t tsc_khz;      /* 0: unknown */
+	/* The app watchdog: an app that ran this long in ring 3 (its own
+	 * time, not the host's or the kernel's) without progress is hung. */
+	uint32_t app_watchdog_ms;
+	uint32_t pad;
 };
 
 /* ---- mailbox ---- */

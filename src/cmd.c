@@ -164,10 +164,16 @@ static int cmd_status(struct cmd_ctx *c, int argc, char **argv)
 		for (int i = 0; i < 2; i++) {
 			table_units_of_vm(&m->table, i, &left);
 			if (units_count(&left))
-				fprintf(c->out, "both OSes are down: %" PRIu64 " MB remain with %s; reset to "
-						"start again\n", units_count(&left) * m->pool.unit_bytes / MB,
-					m->g[i].vm.name);
+				fprintf(c->out, "both OSes are down: %" PRIu64 " MB remain with %s\n",
+					units_count(&left) * m->pool.unit_bytes / MB, m->g[i].vm.name);
 		}
+		table_units_of_vm(&m->table, NO_VM, &left);
+		uint64_t parked = units_count(&left) - units_count(&m->table.row[m->vmm_row].units);
+		if (parked)
+			fprintf(c->out, "parked: %" PRIu64 " MB of hot apps wait for an OS to take them\n",
+				parked * m->pool.unit_bytes / MB);
+		fprintf(c->out, "reprotect boots a new active OS%s; reset starts again\n",
+			parked ? " that takes the parked apps over" : "");
 	}
 	pthread_mutex_unlock(&m->lock);
 	print_process(c);
@@ -206,8 +212,10 @@ static int cmd_table(struct cmd_ctx *c, int argc, char **argv)
 		if (!row->used)
 			continue;
 		bool app = row->kind == ROW_APP;
+		/* A parked app's storage is mapped nowhere: the VMM holds it. */
+		const char *control = !app ? "-" : row->vm == NO_VM ? "parked" : vm_or_dash(row->control);
 		print_row(c, row->name, row_kind_name(row->kind), vm_or_dash(row->vm), &row->units,
-			  row_bytes(&m->table, row), app ? vm_or_dash(row->control) : "-",
+			  row_bytes(&m->table, row), control,
 			  app ? vm_or_dash(row->takeover) : "-", app ? (row->hot ? "yes" : "no") : "-");
 	}
 	if (pool_free_units(&m->pool, &free_units) == 0)
@@ -222,7 +230,7 @@ static int cmd_table(struct cmd_ctx *c, int argc, char **argv)
 }
 
 /* One character per unit: # the VMM, 0/1 an OS's own storage, A-Z apps in
- * table order, . unused. */
+ * table order (a-z while parked), . unused. */
 static char unit_mark(const struct table *t, uint32_t unit)
 {
 	int r = table_owner_of(t, unit);
@@ -236,7 +244,7 @@ static char unit_mark(const struct table *t, uint32_t unit)
 	int app = 0;
 	for (int i = 0; i < r; i++)
 		app += t->row[i].used && t->row[i].kind == ROW_APP;
-	return (char)('A' + app % 26);
+	return (char)((row->vm == NO_VM ? 'a' : 'A') + app % 26);
 }
 
 static int cmd_map(struct cmd_ctx *c, int argc, char **argv)
@@ -256,8 +264,11 @@ static int cmd_map(struct cmd_ctx *c, int argc, char **argv)
 	fprintf(c->out, "legend: # vmm  0 vm0 OS (%s)  1 vm1 OS (%s)", role_name(m->g[0].role),
 		role_name(m->g[1].role));
 	for (int r = 0, app = 0; r < TABLE_MAX_ROWS; r++)
-		if (m->table.row[r].used && m->table.row[r].kind == ROW_APP)
-			fprintf(c->out, "  %c %s", 'A' + app++ % 26, m->table.row[r].name);
+		if (m->table.row[r].used && m->table.row[r].kind == ROW_APP) {
+			bool parked = m->table.row[r].vm == NO_VM;
+			fprintf(c->out, "  %c %s%s", (parked ? 'a' : 'A') + app++ % 26,
+				m->table.row[r].name, parked ? " (parked)" : "");
+		}
 	fprintf(c->out, "  . unused  (1 unit = %" PRIu64 " MB)\n", m->pool.unit_bytes / MB);
 	pthread_mutex_unlock(&m->lock);
 	return 0;
@@ -549,6 +560,15 @@ static int cmd_hostile(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* 0 or 1 for "vm0" or "vm1", else -1. */
+static int vm_index_of(const char *name)
+{
+	for (int i = 0; i < 2; i++)
+		if (name && strcmp(name, vm_or_dash(i)) == 0)
+			return i;
+	return -1;
+}
+
 static int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
@@ -560,8 +580,13 @@ static int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv)
 	if (monitor_reprotect(c->m, &e))
 		return fail_err(c, &e);
 	if (!trace_wait(&c->m->trace, "vmm.reprotect", NULL, NULL, mark, BOOT_WAIT_MS, &ev))
-		return fail(c, "the new standby did not report ready within %d ms", BOOT_WAIT_MS);
-	fprintf(c->out, "%s rebooted as the new standby\n", event_field(&ev, "vm"));
+		return fail(c, "the rebooted OS did not report ready within %d ms", BOOT_WAIT_MS);
+	const char *vm = event_field(&ev, "vm");
+	pthread_mutex_lock(&c->m->lock);
+	struct guest *g = vm_index_of(vm) >= 0 ? &c->m->g[vm_index_of(vm)] : NULL;
+	const char *role = g ? role_name(g->role) : "-";
+	pthread_mutex_unlock(&c->m->lock);
+	fprintf(c->out, "%s rebooted as the new %s\n", vm, role);
 	return 0;
 }
 
@@ -841,7 +866,10 @@ const struct command commands[] = {
 	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile },
 	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
-	  "the new standby, so that the next failure can be taken over too.\n"
+	  "the new standby, so that the next failure can be taken over too. Storage\n"
+	  "the failed VM still held goes back to the pool first (vmm.reclaim). With\n"
+	  "both OSes down it comes back as the new active OS, and parked apps\n"
+	  "continue there. Parked apps are taken over as soon as an OS is ready.\n"
 	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect },
 	{ "run", "run FILE.lua", "run a Lua scenario on the current pair",
 	  "The scenario uses the vmfo Lua API (docs/scenarios.md); failed checks and\n"

@@ -1,5 +1,10 @@
-/* failover.c — moving a failed side's storage to the standby, by memslot,
- * never by copy; each event is emitted once its step has happened. */
+/* failover.c — moving a failed side's storage to the OS that takes over, by
+ * memslot, never by copy; each event is emitted once its step has happened.
+ *
+ * A hot app is never dropped because nobody could take it yet: with no OS
+ * to take it over, its storage is parked — unmapped from every VM, owned by
+ * the VMM in its own table row — and the attach and activate steps run as
+ * soon as an OS can take it (failover_unpark). */
 #include "failover.h"
 
 #include <inttypes.h>
@@ -9,7 +14,17 @@
 #include <time.h>
 
 #define REQUEST_MS 3000 /* how long a guest may take to answer a request */
-#define RESUME_MS 5000  /* how long a taken-over app may take to resume */
+/* A backstop only: an app that fails again, or an OS that fails, ends the
+ * wait at once (the watchdogs see to that). */
+#define RESUME_MS 30000
+
+/* How a step that involves another guest ended. */
+enum outcome {
+	DONE,          /* the step happened */
+	TARGET_FAILED, /* the OS taking over failed meanwhile: its own failover follows */
+	APP_FAILED,    /* the app failed again meanwhile: its own failover follows */
+	BROKEN,        /* anything else: the sequence stops with failover.error */
+};
 
 static void emit_units(struct vmfo *m, const char *ev, const char *vm, const struct units *u)
 {
@@ -53,33 +68,45 @@ static void abandon(struct vmfo *m, struct guest *g, const char *what, const str
 	trace_emit(&m->trace, "failover.error", "step", what, "why", e->msg, NULL);
 }
 
-/* Claim 9, the engaging side: tell the standby what it now holds (in as
- * many requests as the runs need) and wait until it has engaged it. */
-static int attach_request(struct vmfo *m, struct guest *s, const struct units *u,
-			  uint32_t crash_unit_plus1, struct err *e)
+/* A request to the OS taking over failed: because that OS failed (its
+ * own failover carries on from here), or for a reason of its own. */
+static enum outcome request_failed(const struct guest *s)
+{
+	return s->state == G_FAILED ? TARGET_FAILED : BROKEN;
+}
+
+/* Claim 9, the engaging side: tell the OS what it now holds (in as many
+ * requests as the runs need) and wait until it has engaged it. */
+static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct units *u,
+				   uint32_t crash_unit_plus1, struct err *e)
 {
 	int64_t status;
-	emit_units(m, "vmm.attach_request", s->vm.name, u);
 	for (uint32_t first = 0; first < u->nruns; first += VMFO_MAX_RUNS) {
 		struct units part;
 		units_clear(&part);
 		for (uint32_t i = first; i < u->nruns && i < first + VMFO_MAX_RUNS; i++)
 			units_add_run(&part, u->run[i].first, u->run[i].count);
 		uint64_t arg = first == 0 ? crash_unit_plus1 : 0;
-		if (guest_request(m, s, VMFO_MB_ATTACH, &arg, 1, &part, REQUEST_MS, &status, e))
-			return -1;
-		if (status != VMFO_OK)
-			return err_set(e, "%s refused to engage the units (status %lld)", s->vm.name,
-				       (long long)status);
+		int64_t seq = guest_post(m, s, VMFO_MB_ATTACH, &arg, 1, &part, e);
+		if (seq < 0)
+			return request_failed(s);
+		if (first == 0)
+			emit_units(m, "vmm.attach_request", s->vm.name, u);
+		if (guest_await(m, s, seq, REQUEST_MS, &status, e))
+			return request_failed(s);
+		if (status != VMFO_OK) {
+			err_set(e, "%s refused to engage the units (status %lld)", s->vm.name,
+				(long long)status);
+			return BROKEN;
+		}
 	}
 	emit_units(m, "os.attached", s->vm.name, u);
-	return 0;
+	return DONE;
 }
 
-/* Move rows' storage to s: delete the slots from `from` (already stopped
- * using them), add them to s. The table changes first: slots follow it. */
-static int move_storage(struct vmfo *m, struct guest *from, struct guest *s,
-			const struct units *u, struct err *e)
+/* Take storage away from `from` (stopped, or no longer using it): the
+ * table has already moved the rows; the slots follow it. */
+static int detach(struct vmfo *m, struct guest *from, const struct units *u, struct err *e)
 {
 	char text[256];
 	units_format(u, text, sizeof text);
@@ -87,6 +114,11 @@ static int move_storage(struct vmfo *m, struct guest *from, struct guest *s,
 	if (sync_slots(m, from, e))
 		return -1;
 	emit_units(m, "vmm.detach", from->vm.name, u);
+	return 0;
+}
+
+static int attach(struct vmfo *m, struct guest *s, const struct units *u, struct err *e)
+{
 	pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)", s->vm.name);
 	if (sync_slots(m, s, e))
 		return -1;
@@ -94,32 +126,61 @@ static int move_storage(struct vmfo *m, struct guest *from, struct guest *s,
 	return 0;
 }
 
-/* Claims 2, 6, 7: ask the standby to run the app on the storage it got,
- * loading the program from auxiliary memory; wait for app.resumed. */
-static int activate(struct vmfo *m, struct guest *s, struct app *a, struct err *e)
+/* Wait, with m->lock held, until a's takeover on s ends one way or the
+ * other: resumed, failed again, s failed, or the backstop ran out. */
+static enum outcome await_resumed(struct vmfo *m, struct guest *s, struct app *a, struct err *e)
+{
+	uint64_t end = now_us() + (uint64_t)RESUME_MS * 1000;
+	while (a->state == A_MOVING && s->state == G_RUNNING && !atomic_load(&m->quit)) {
+		uint64_t now = now_us();
+		if (now >= end) {
+			err_set(e, "%s did not resume on %s within %d ms", a->name, s->vm.name, RESUME_MS);
+			return BROKEN;
+		}
+		struct timespec deadline;
+		deadline_in_us(&deadline, end - now);
+		pthread_cond_timedwait(&m->acked, &m->lock, &deadline);
+	}
+	if (a->state == A_RUNNING)
+		return DONE;
+	if (s->state != G_RUNNING) {
+		err_set(e, "%s failed before %s resumed", s->vm.name, a->name);
+		return TARGET_FAILED;
+	}
+	if (a->state == A_FAILED && a->row >= 0 && m->table.row[a->row].vm == s->vm.index &&
+	    a->failed_us) {
+		err_set(e, "%s failed again before it resumed on %s", a->name, s->vm.name);
+		return APP_FAILED;
+	}
+	err_set(e, "%s did not resume on %s (it is %s)", a->name, s->vm.name, app_state_name(a->state));
+	return BROKEN;
+}
+
+/* Claims 2, 6, 7: ask s to run the app on the storage it got, loading the
+ * program from auxiliary memory; wait for app.resumed. */
+static enum outcome activate(struct vmfo *m, struct guest *s, struct app *a, struct err *e)
 {
 	int64_t status;
-	size_t mark = trace_count(&m->trace);
 	uint64_t args[3] = { (uint64_t)app_id(m, a), (uint64_t)a->prog, a->hdr_unit };
 
 	/* The failed side can acknowledge nothing more: this is the mark. */
 	a->acked_before = a->acked_seq;
+	a->failed_us = 0; /* from here, a failure is a new one */
 	pace(m, "ask %s to activate %s (claims 6, 7, 8)", s->vm.name, a->name);
-	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
 	pace(m, "%s loads %s from auxiliary memory and resumes it (claims 2, 6)", s->vm.name, a->name);
 	a->state = A_MOVING;
-	if (guest_request(m, s, VMFO_MB_ACTIVATE, args, 3, &m->table.row[a->row].units, REQUEST_MS,
-			  &status, e))
-		return -1;
-	if (status != VMFO_OK)
-		return err_set(e, "%s refused to activate %s (status %lld)", s->vm.name, a->name,
-			       (long long)status);
-	pthread_mutex_unlock(&m->lock);
-	bool resumed = trace_wait(&m->trace, "app.resumed", "app", a->name, mark, RESUME_MS, NULL);
-	pthread_mutex_lock(&m->lock);
-	if (!resumed)
-		return err_set(e, "%s did not resume on %s within %d ms", a->name, s->vm.name, RESUME_MS);
-	return 0;
+	int64_t seq = guest_post(m, s, VMFO_MB_ACTIVATE, args, 3, &m->table.row[a->row].units, e);
+	if (seq < 0)
+		return request_failed(s);
+	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
+	if (guest_await(m, s, seq, REQUEST_MS, &status, e))
+		return request_failed(s);
+	if (status != VMFO_OK) {
+		err_set(e, "%s refused to activate %s (status %lld)", s->vm.name, a->name,
+			(long long)status);
+		return BROKEN;
+	}
+	return await_resumed(m, s, a, e);
 }
 
 /* A failed app that is not taken over: its storage goes back to its OS as
@@ -130,11 +191,59 @@ static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 	a->state = A_STOPPED;
 }
 
+/* Nobody can take hot app a over now: its storage leaves `from` (which no
+ * longer uses it) and is kept, unmapped, in a's own row until an OS can. */
+static int park(struct vmfo *m, struct guest *from, struct app *a, struct err *e)
+{
+	struct row *row = &m->table.row[a->row];
+	row->vm = row->control = row->takeover = NO_VM;
+	if (detach(m, from, &row->units, e))
+		return -1;
+	a->state = A_PARKED;
+	char text[256];
+	units_format(&row->units, text, sizeof text);
+	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, NULL);
+	return 0;
+}
+
 static void done(struct vmfo *m, const char *key, const char *name, uint64_t since_us)
 {
 	char ms[32];
 	snprintf(ms, sizeof ms, "%.3f", (double)(now_us() - since_us) / 1000.0);
 	trace_emit(&m->trace, "failover.done", key, name, "ms", ms, NULL);
+}
+
+/* The end of an app's takeover by s (its rows and slots already there):
+ * engage, activate, report. An app that ran on the standby side is taken
+ * back by the active OS if the standby fails. */
+static void finish_app_takeover(struct vmfo *m, struct guest *s, struct app *a, uint64_t since_us)
+{
+	struct err e;
+	struct row *row = &m->table.row[a->row];
+	struct units u = row->units;
+	struct guest *act = guest_by_role(m, VMFO_ROLE_ACTIVE);
+
+	row->takeover = act && act != s && act->state == G_RUNNING ? act->vm.index : NO_VM;
+	pace(m, "tell %s what it now holds (claim 9)", s->vm.name);
+	enum outcome o = attach_request(m, s, &u, 0, &e);
+	if (o == DONE)
+		o = activate(m, s, a, &e);
+	if (o == DONE)
+		done(m, "app", a->name, since_us);
+	else if (o == BROKEN)
+		abandon(m, s, "app takeover", &e);
+	/* TARGET_FAILED or APP_FAILED: the failover queued for that failure
+	 * carries on from the state the table now holds. */
+}
+
+/* The OS that takes an app over: its takeover OS from the table, if that
+ * runs and is not the app's own OS. */
+static struct guest *takeover_os(struct vmfo *m, const struct row *row)
+{
+	if (row->takeover == NO_VM)
+		return NULL;
+	struct guest *s = &m->g[row->takeover];
+	return s->state == G_RUNNING && s->vm.index != row->vm ? s : NULL;
 }
 
 /* Claims 4, 6, 8, 9: an app failed on the OS controlling it. */
@@ -146,14 +255,13 @@ void failover_app(struct vmfo *m, int id)
 
 	pthread_mutex_lock(&m->lock);
 	struct app *a = &m->app[id];
-	if (a->state != A_FAILED || a->row < 0) {
+	struct row *row = a->row >= 0 ? &m->table.row[a->row] : NULL;
+	if (a->state != A_FAILED || !row || row->vm == NO_VM) {
 		pthread_mutex_unlock(&m->lock);
 		return; /* reset, or an OS failover, got there first */
 	}
-	struct row *row = &m->table.row[a->row];
 	struct guest *act = &m->g[row->vm];
-	struct guest *s = row->takeover != NO_VM ? &m->g[row->takeover] : NULL;
-	struct units u = row->units;
+	uint64_t since = a->failed_us;
 	if (act->state != G_RUNNING) {
 		/* Its OS failed before this could start: the OS failover
 		 * takes the app along (claims 1, 7). */
@@ -163,20 +271,24 @@ void failover_app(struct vmfo *m, int id)
 	}
 
 	/* Claim 3: the table says whose storage this is and who takes over. */
+	struct units u = row->units;
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", a->name);
 	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
-	bool takeover = a->hot && s && s->state == G_RUNNING && s != act;
-	if (!takeover)
+	struct guest *s = a->hot ? takeover_os(m, row) : NULL;
+	if (!s)
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
 			   !a->hot ? "not_hot" : "no_standby", NULL);
 
-	/* Claim 9, the active OS's resource disconnection routine. */
+	/* Claim 9, the OS's resource disconnection routine. A hot app's
+	 * units leave its OS: to the standby, or parked. */
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
-	trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name, "units",
-		   text, NULL);
-	uint64_t args[2] = { (uint64_t)id, takeover };
-	if (guest_request(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, REQUEST_MS, &status, &e) ||
+	uint64_t args[2] = { (uint64_t)id, a->hot };
+	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
+	if (seq >= 0)
+		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
+			   "units", text, NULL);
+	if (seq < 0 || guest_await(m, act, seq, REQUEST_MS, &status, &e) ||
 	    (status != VMFO_OK && err_set(&e, "%s refused (status %lld)", act->vm.name,
 					  (long long)status))) {
 		/* The OS itself failed meanwhile: its own failover (queued
@@ -189,47 +301,75 @@ void failover_app(struct vmfo *m, int id)
 		return;
 	}
 	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, NULL);
-	if (!takeover) {
+	if (!a->hot) {
 		release_to_os(m, act, a);
-		pthread_mutex_unlock(&m->lock);
-		return;
+	} else if (!s) {
+		if (park(m, act, a, &e))
+			abandon(m, act, "park", &e);
+	} else {
+		/* Claims 4 and 6: only this app's storage moves. */
+		row->vm = row->control = s->vm.index;
+		if (detach(m, act, &u, &e) || attach(m, s, &u, &e))
+			abandon(m, s, "app takeover", &e);
+		else
+			finish_app_takeover(m, s, a, since);
 	}
-
-	/* Claims 4 and 6: only this app's storage moves. */
-	row->vm = s->vm.index;
-	row->control = s->vm.index;
-	row->takeover = NO_VM;
-	if (move_storage(m, act, s, &u, &e) ||
-	    (pace(m, "tell %s what it now holds (claim 9)", s->vm.name), attach_request(m, s, &u, 0, &e)) ||
-	    activate(m, s, a, &e)) {
-		abandon(m, s, "app takeover", &e);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-	done(m, "app", a->name, a->failed_us);
 	pthread_mutex_unlock(&m->lock);
 }
 
-/* Claims 1, 2, 3, 7, 9: the active OS failed. Everything it held, its own
- * storage and every app's, goes to the standby; hot apps continue there. */
+/* The apps whose storage is mapped in vm, by id; returns how many. */
+static int apps_on(struct vmfo *m, int vm, int *ids)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_APPS; i++)
+		if (m->app[i].state != A_FREE && m->app[i].row >= 0 && app_vm(m, &m->app[i]) == vm)
+			ids[n++] = i;
+	return n;
+}
+
+/* An OS failed and no OS runs to take its storage: the hot apps' storage
+ * is parked, the rest stays with the failed VM until reprotect or reset. */
+static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
+{
+	struct err e;
+	trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", NULL);
+	for (int i = 0; i < n; i++) {
+		struct app *a = &m->app[ids[i]];
+		a->failed_us = f->fault_us; /* its takeover counts from there */
+		if (!a->hot) {
+			release_to_os(m, f, a);
+		} else if (park(m, f, a, &e)) {
+			abandon(m, f, "park", &e);
+			return;
+		}
+	}
+}
+
+/* Claims 1, 2, 3, 7, 9: an OS failed. Everything it held, its own storage
+ * and every app's, goes to the OS that survives; hot apps continue there.
+ * A failed active OS is taken over by the standby, which becomes active; a
+ * failed standby that ran apps (taken over from the active) is taken over
+ * by the active OS. */
 void failover_os(struct vmfo *m, int vm)
 {
 	struct err e;
 	char text[512];
 	struct guest *f = &m->g[vm];
 
-	/* The failed OS must not run on while its storage moves. */
+	pthread_mutex_lock(&m->lock);
+	bool failed = m->booted && f->state == G_FAILED && f->os_row >= 0;
+	pthread_mutex_unlock(&m->lock);
+	if (!failed)
+		return;
+	/* The failed OS must not run on while its storage moves. vCPU
+	 * threads take m->lock for hypercalls: stop it unlocked. */
 	vm_stop(&f->vm);
 	pthread_mutex_lock(&m->lock);
 	struct guest *s = &m->g[1 - vm];
-	if (!m->booted || f->state != G_FAILED || f->os_row < 0) {
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-	if (s->state != G_RUNNING || s->role != VMFO_ROLE_STANDBY) {
-		/* Nobody to hand the storage to: it stays with the failed VM
-		 * (status says so) until reset. */
-		trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", NULL);
+	int moved[MAX_APPS];
+	int nmoved = apps_on(m, vm, moved);
+	if (s->state != G_RUNNING) {
+		park_all(m, f, moved, nmoved);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
@@ -239,51 +379,90 @@ void failover_os(struct vmfo *m, int vm)
 	pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
 	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, NULL);
 
-	/* The table first: the failed OS's own storage joins the standby's,
-	 * and every app row now lives on and is controlled by the standby. */
+	/* The table first: the failed OS's own storage joins the survivor's,
+	 * and every app row now lives on and is controlled by the survivor. */
 	struct row *fos = &m->table.row[f->os_row];
 	struct row *sos = &m->table.row[s->os_row];
 	uint32_t crash_unit = f->kernel_unit;
-	int moved[MAX_APPS], nmoved = 0;
-	for (int i = 0; i < MAX_APPS; i++)
-		if (m->app[i].state != A_FREE && m->app[i].row >= 0 && app_vm(m, &m->app[i]) == vm)
-			moved[nmoved++] = i;
 	units_merge(&sos->units, &fos->units);
 	table_remove(&m->table, f->os_row);
 	f->os_row = -1;
-	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
-		struct row *row = &m->table.row[r];
-		if (row->used && row->kind == ROW_APP && row->vm == vm) {
-			row->vm = s->vm.index;
-			row->control = s->vm.index;
-			row->takeover = NO_VM;
-		}
+	for (int i = 0; i < nmoved; i++) {
+		struct row *row = &m->table.row[m->app[moved[i]].row];
+		row->vm = row->control = s->vm.index;
+		row->takeover = NO_VM;
 	}
-	if (move_storage(m, f, s, &u, &e) ||
-	    (pace(m, "tell %s what it now holds, with the crash record (claim 9)", s->vm.name),
-	     attach_request(m, s, &u, crash_unit + 1, &e))) {
+	if (detach(m, f, &u, &e) || attach(m, s, &u, &e)) {
 		abandon(m, s, "OS takeover", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
-	s->role = VMFO_ROLE_ACTIVE;
+	pace(m, "tell %s what it now holds, with the crash record (claim 9)", s->vm.name);
+	enum outcome o = attach_request(m, s, &u, crash_unit + 1, &e);
+	if (o != DONE) {
+		if (o == BROKEN)
+			abandon(m, s, "OS takeover", &e);
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
+	if (f->role == VMFO_ROLE_ACTIVE)
+		s->role = VMFO_ROLE_ACTIVE;
 	f->role = 0;
 
 	/* Claims 7 and 8: activate the hot-standby jobs only. */
 	bool all_resumed = true;
-	for (int i = 0; i < nmoved; i++) {
+	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
 		struct app *a = &m->app[moved[i]];
 		if (!a->hot) {
 			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot", NULL);
 			release_to_os(m, s, a);
 			continue;
 		}
-		if (activate(m, s, a, &e)) {
+		o = activate(m, s, a, &e);
+		if (o == BROKEN)
 			abandon(m, s, "activation", &e);
-			all_resumed = false;
-		}
+		all_resumed &= o == DONE;
 	}
-	if (all_resumed) /* done means detected -> resumed, for every hot app */
+	if (all_resumed && s->state == G_RUNNING) /* done: detected -> resumed, every hot app */
 		done(m, "os", f->vm.name, f->fault_us);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* The OS that takes parked storage: the standby, which the claims make the
+ * one to take over; the active OS when there is no other. */
+static struct guest *unpark_target(struct vmfo *m)
+{
+	struct guest *s = guest_by_role(m, VMFO_ROLE_STANDBY);
+	if (!s || s->state != G_RUNNING)
+		s = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	return s && s->state == G_RUNNING ? s : NULL;
+}
+
+/* Parked apps, one at a time, to an OS that can now take them: the attach
+ * and activate steps their takeover still owed (claims 4, 6, 7, 9). */
+void failover_unpark(struct vmfo *m)
+{
+	struct err e;
+	char text[256];
+
+	pthread_mutex_lock(&m->lock);
+	for (int i = 0; i < MAX_APPS; i++) {
+		struct app *a = &m->app[i];
+		struct guest *s = unpark_target(m);
+		if (a->state != A_PARKED || !s)
+			continue;
+		struct row *row = &m->table.row[a->row];
+		struct units u = row->units;
+		units_format(&u, text, sizeof text);
+		pace(m, "look %s up in the resource management table (claim 3)", a->name);
+		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
+		row->vm = row->control = s->vm.index;
+		if (attach(m, s, &u, &e)) {
+			row->vm = row->control = NO_VM;
+			abandon(m, s, "unpark", &e);
+			continue;
+		}
+		finish_app_takeover(m, s, a, a->failed_us);
+	}
 	pthread_mutex_unlock(&m->lock);
 }

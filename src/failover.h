@@ -8,5 +8,7 @@
 
 void failover_os(struct vmfo *m, int vm);
 void failover_app(struct vmfo *m, int app);
+/* Parked apps (see failover.c) to an OS that can now take them. */
+void failover_unpark(struct vmfo *m);
 
 #endif

@@ -62,6 +62,12 @@ static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg)
 	trace_emit(&m->trace, "os.ready", "vm", g->vm.name, "role", role_name(g->role), NULL);
 	if (g->reprotected)
 		trace_emit(&m->trace, "vmm.reprotect", "vm", g->vm.name, NULL);
+	/* Parked storage waits for an OS that can take it: here is one. */
+	for (int i = 0; i < MAX_APPS; i++)
+		if (m->app[i].state == A_PARKED) {
+			monitor_queue(m, WORK_UNPARK, g->vm.index);
+			break;
+		}
 	return VMFO_OK;
 }
 
@@ -88,10 +94,11 @@ static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg)
 		return refuse_why(g, VMFO_EINVAL, "heartbeat: more apps than an OS can run");
 	atomic_store(&g->hb_count, hb->count);
 	atomic_store(&g->last_hb_us, now_us());
+	atomic_fetch_add(&g->heartbeats, 1);
 	/* The apps' committed progress, acknowledged: what must survive. */
 	for (uint32_t i = 0; i < hb->napps; i++) {
 		struct app *a = guest_app(m, g, hb->app[i].id);
-		if (a && hb->app[i].seq > a->acked_seq)
+		if (a && a->state == A_RUNNING && hb->app[i].seq > a->acked_seq)
 			a->acked_seq = hb->app[i].seq;
 	}
 	return VMFO_OK;
@@ -131,7 +138,8 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 	struct err e;
 	char text[256];
 
-	if (!a || (a->state != A_STARTING && a->state != A_RUNNING))
+	/* Starting, grown, or just taken over (claim 6: its new OS reports). */
+	if (!a || (a->state != A_STARTING && a->state != A_RUNNING && a->state != A_MOVING))
 		return refuse_why(g, VMFO_ENOENT, "report: no such app on this OS");
 	if (runs_to_units(&r->runs, &want))
 		return refuse_why(g, VMFO_EINVAL, "report: malformed or overlapping unit runs");
@@ -260,11 +268,13 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 			char acked[24];
 			snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
 			a->state = A_FAILED;
+			pthread_cond_broadcast(&m->acked);
 			trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
 				   NULL);
 			return VMFO_OK;
 		}
 		a->state = A_RUNNING;
+		pthread_cond_broadcast(&m->acked); /* the takeover waits for this */
 		char acked[24];
 		snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
 		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
@@ -282,6 +292,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 		return VMFO_OK;
 	case VMFO_APP_CORRUPT:
 		a->state = A_FAILED;
+		pthread_cond_broadcast(&m->acked);
 		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, NULL);
 		return VMFO_OK;
 	}
@@ -299,6 +310,7 @@ static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
 		return refuse_why(g, VMFO_ENOENT, "app failure: no such running app on this OS");
 	a->state = A_FAILED;
 	a->failed_us = now_us();
+	pthread_cond_broadcast(&m->acked); /* a takeover waiting for it stops */
 	trace_emit(&m->trace, "os.app_failure", "vm", g->vm.name, "app", a->name, NULL);
 	monitor_queue(m, WORK_APP_FAILOVER, app_id(m, a));
 	return VMFO_OK;

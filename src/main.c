@@ -34,6 +34,8 @@ static void print_usage(FILE *f)
 		"  --standby-mb N    storage for the standby OS: insufficient (default 8)\n"
 		"  --heartbeat-ms N  guest heartbeat period, 0 for none (default 10)\n"
 		"  --miss N          heartbeats lost before an OS hang is declared (default 3)\n"
+		"  --app-watchdog-ms N  an app's own run time without progress before its OS\n"
+		"                    declares it hung (default 0: three timer ticks)\n"
 		"  --trace FILE      write every event to FILE as JSON lines\n"
 		"  --pace MS         slow each failover step by MS (default 0)\n"
 		"  --no-color        no colour in output\n"
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 		{ "standby-mb", 1, 16384, &cfg.standby_mb },
 		{ "heartbeat-ms", 0, 4000, &cfg.heartbeat_ms },
 		{ "miss", 1, 1000, &cfg.miss },
+		{ "app-watchdog-ms", 0, 60000, &cfg.app_watchdog_ms },
 		{ "pace", 0, 60000, &cfg.pace_ms },
 	};
 	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_VIEW, OPT_NUMBER };

@@ -13,11 +13,6 @@
 #include "hcall.h"
 #include "loader.h"
 
-/* How long an OS may go without heartbeats while it answers a request: at
- * CPL0 with interrupts off, on a nested host, that can take a while. */
-#define REQUEST_GRACE_US 1000000
-
-
 void config_defaults(struct config *c)
 {
 	*c = (struct config){
@@ -53,6 +48,12 @@ int config_check(const struct config *c, struct err *e)
 	return 0;
 }
 
+uint64_t monitor_app_watchdog_ms(const struct config *c)
+{
+	uint64_t tick = c->heartbeat_ms ? c->heartbeat_ms : VMFO_DEFAULT_TICK_MS;
+	return c->app_watchdog_ms ? c->app_watchdog_ms : 3 * tick;
+}
+
 const char *role_name(enum vmfo_role r)
 {
 	return r == VMFO_ROLE_ACTIVE ? "active" : r == VMFO_ROLE_STANDBY ? "standby" : "-";
@@ -75,7 +76,7 @@ struct guest *guest_by_role(struct vmfo *m, enum vmfo_role r)
 const char *app_state_name(enum app_state s)
 {
 	static const char *const names[] = { "free", "starting", "running", "failed", "moving",
-					     "stopped" };
+					     "stopped", "parked" };
 	return names[s];
 }
 
@@ -178,9 +179,18 @@ void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause)
 	/* Whoever waits for this OS's answer need not wait any longer. */
 	pthread_cond_broadcast(&m->acked);
 	trace_emit(&m->trace, "vmm.os_fault", "vm", g->vm.name, "cause", cause, NULL);
-	if (g->role == VMFO_ROLE_ACTIVE)
+	/* A failed OS takes nothing over any more. */
+	for (int r = 0; r < TABLE_MAX_ROWS; r++)
+		if (m->table.row[r].used && m->table.row[r].takeover == g->vm.index)
+			m->table.row[r].takeover = NO_VM;
+	/* A standby has nothing to hand over, unless it runs apps it took
+	 * over: then the active OS takes them back. */
+	bool runs_apps = false;
+	for (int i = 0; i < MAX_APPS; i++)
+		runs_apps |= m->app[i].state != A_FREE && app_vm(m, &m->app[i]) == g->vm.index;
+	if (g->role == VMFO_ROLE_ACTIVE || runs_apps)
 		monitor_queue(m, WORK_OS_FAILOVER, g->vm.index);
-	else /* a standby that fails has nothing to hand over */
+	else
 		trace_emit(&m->trace, "vmm.no_takeover", "vm", g->vm.name, "reason", "standby_failed", NULL);
 }
 
@@ -190,7 +200,8 @@ void monitor_queue(struct vmfo *m, enum work_kind kind, int index)
 		fprintf(stderr, "vmfo: monitor work queue full; dropping work for %d\n", index);
 		return;
 	}
-	m->work[(m->work_head + m->work_count++) % WORK_MAX] = (struct work){ kind, index };
+	m->work[(m->work_head + m->work_count++) % WORK_MAX] =
+		(struct work){ kind, index, m->generation };
 	pthread_cond_broadcast(&m->wake);
 }
 
@@ -238,70 +249,43 @@ static enum vm_action on_exit(struct vm *vm, struct kvm_run *run, void *opaque)
 	return VM_HALT;
 }
 
-/* ---- the monitor thread: heartbeat watchdog and failover work ---- */
+/* ---- the monitor thread: failover work, one sequence at a time ---- */
 
-/* Declares an OS hung after cfg.miss heartbeat periods without one. If the
- * monitor thread itself was held up (the host stalled every thread), a gap
- * it sees says nothing about the guest, so it restarts the count instead.
- * With m->lock held. */
-static void check_heartbeats(struct vmfo *m, uint64_t now, bool stalled)
-{
-	uint64_t limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
-	for (int i = 0; i < 2 && m->booted && limit; i++) {
-		struct guest *g = &m->g[i];
-		/* A heartbeat may carry a time later than `now`: no gap. */
-		uint64_t hb = atomic_load(&g->last_hb_us);
-		if (g->state != G_RUNNING)
-			continue;
-		/* An OS answering a request works at CPL0 with interrupts off
-		 * and sends no heartbeat meanwhile: give it a bounded grace.
-		 * (A fault is injected after the answer, so it is not hidden.) */
-		if (g->mb_acked + 1 < g->mb_next_seq && now - g->mb_posted_us < REQUEST_GRACE_US) {
-			atomic_store(&g->last_hb_us, now);
-			continue;
-		}
-		if (stalled)
-			atomic_store(&g->last_hb_us, now);
-		else if (now > hb && now - hb > limit)
-			monitor_os_fault(m, g, "heartbeat");
-	}
-}
-
+/* With m->ctl held. Work queued before a reset is about VMs that are gone:
+ * a failover of the new pair's vm0 must not stop it. */
 static void run_work(struct vmfo *m, struct work w)
 {
-	pthread_mutex_lock(&m->ctl);
+	pthread_mutex_lock(&m->lock);
+	bool stale = w.generation != m->generation;
+	pthread_mutex_unlock(&m->lock);
+	if (stale)
+		return;
 	if (w.kind == WORK_OS_FAILOVER)
 		failover_os(m, w.index);
-	else
+	else if (w.kind == WORK_APP_FAILOVER)
 		failover_app(m, w.index);
-	pthread_mutex_unlock(&m->ctl);
+	else
+		failover_unpark(m);
 }
 
 static void *monitor_main(void *arg)
 {
 	struct vmfo *m = arg;
-	uint64_t period = m->cfg.heartbeat_ms * 1000;
-	uint64_t step = period / 2 ? period / 2 : 5000;
-	uint64_t last = now_us();
 
 	pthread_mutex_lock(&m->lock);
 	while (!atomic_load(&m->quit)) {
-		struct timespec deadline;
-		deadline_in_us(&deadline, step);
-		if (m->work_count == 0)
-			pthread_cond_timedwait(&m->wake, &m->lock, &deadline);
-		uint64_t now = now_us();
-		check_heartbeats(m, now, now - last > step + period);
-		last = now;
-		if (m->work_count) {
-			struct work w = m->work[m->work_head];
-			m->work_head = (m->work_head + 1) % WORK_MAX;
-			m->work_count--;
-			pthread_mutex_unlock(&m->lock);
-			run_work(m, w);
-			pthread_mutex_lock(&m->lock);
-			last = now_us(); /* time spent on work is not a stall */
+		if (m->work_count == 0) {
+			pthread_cond_wait(&m->wake, &m->lock);
+			continue;
 		}
+		struct work w = m->work[m->work_head];
+		m->work_head = (m->work_head + 1) % WORK_MAX;
+		m->work_count--;
+		pthread_mutex_unlock(&m->lock);
+		pthread_mutex_lock(&m->ctl);
+		run_work(m, w);
+		pthread_mutex_unlock(&m->ctl);
+		pthread_mutex_lock(&m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
 	return NULL;
@@ -323,6 +307,7 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&m->acked, &ca);
 	pthread_cond_init(&m->wake, &ca);
+	pthread_cond_init(&m->watch_wake, &ca);
 	pthread_cond_init(&m->stepped, &ca);
 	pthread_condattr_destroy(&ca);
 	trace_init(&m->trace);
@@ -342,6 +327,9 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	if (rc)
 		return err_set(e, "starting the monitor thread: %s", strerror(rc));
 	m->monitor_started = true;
+	rc = watchdog_start(m);
+	if (rc)
+		return err_set(e, "starting the watchdog thread: %s", strerror(rc));
 	return 0;
 }
 
@@ -355,12 +343,14 @@ void monitor_destroy(struct vmfo *m)
 	pthread_mutex_unlock(&m->lock);
 	if (m->monitor_started)
 		pthread_join(m->monitor, NULL);
+	watchdog_stop(m);
 	monitor_reset(m);
 	pool_destroy(&m->pool);
 	kvm_host_close(&m->kvm);
 	trace_destroy(&m->trace);
 	pthread_cond_destroy(&m->acked);
 	pthread_cond_destroy(&m->wake);
+	pthread_cond_destroy(&m->watch_wake);
 	pthread_cond_destroy(&m->stepped);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->ctl);
@@ -489,6 +479,7 @@ static void boot_info_for(struct vmfo *m, struct guest *g, struct vmfo_boot_info
 	}
 	bi->lapic_hz = 1000000000ull; /* KVM's APIC bus: 1 ns per cycle */
 	bi->tsc_khz = g->vm.tsc_khz;
+	bi->app_watchdog_ms = (uint32_t)monitor_app_watchdog_ms(&m->cfg);
 }
 
 /* Take n units from the pool for g's own storage (a new OS row) and start
@@ -602,6 +593,7 @@ static void reset_locked(struct vmfo *m)
 		}
 	memset(m->app, 0, sizeof m->app);
 	m->work_count = 0;
+	m->generation++; /* work already taken off the queue is dropped too */
 	if (m->booted)
 		trace_clear(&m->trace);
 	m->booted = false;
@@ -731,16 +723,15 @@ static struct vmfo_mailbox *mailbox_of(struct vmfo *m, struct guest *g)
 }
 
 static const char *const request_names[VMFO_MB_MAX] = {
-	[VMFO_MB_PING] = "ping", [VMFO_MB_APP_START] = "app start",
+	[VMFO_MB_NONE] = "?", [VMFO_MB_PING] = "ping", [VMFO_MB_APP_START] = "app start",
 	[VMFO_MB_APP_GROW] = "app grow", [VMFO_MB_APP_FAULT] = "app fault",
 	[VMFO_MB_OS_FAULT] = "OS fault", [VMFO_MB_DISCONNECT] = "disconnect",
 	[VMFO_MB_ATTACH] = "attach", [VMFO_MB_ACTIVATE] = "activate",
 	[VMFO_MB_HOSTILE] = "hostile", [VMFO_MB_RELEASE] = "release",
 };
 
-int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
-		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
-		  struct err *e)
+int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		   int nargs, const struct units *runs, struct err *e)
 {
 	struct vmfo_mailbox *mb = mailbox_of(m, g);
 
@@ -758,30 +749,40 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 	__atomic_store_n(&mb->req_seq, seq, __ATOMIC_RELEASE);
 	if (vm_doorbell(&g->vm, VMFO_VEC_DOORBELL, e))
 		return -1;
+	return (int64_t)seq;
+}
 
+int guest_await(struct vmfo *m, struct guest *g, int64_t seq, int timeout_ms, int64_t *status,
+		struct err *e)
+{
+	struct vmfo_mailbox *mb = mailbox_of(m, g);
+	const char *what = request_names[mb->cmd < VMFO_MB_MAX ? mb->cmd : 0];
 	uint64_t end = g->mb_posted_us + (uint64_t)timeout_ms * 1000;
-	while (g->mb_acked < seq) {
+
+	while (g->mb_acked < (uint64_t)seq) {
 		if (g->state != G_RUNNING)
 			return err_set(e, "%s stopped (%s) before answering the %s request", g->vm.name,
-				       state_name(g->state), request_names[cmd]);
-		/* The monitor thread may be the one waiting here, and then its
-		 * watchdog is not running: watch this guest's heartbeat too,
-		 * past the grace an OS has for answering. */
-		uint64_t now = now_us(), limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
-		uint64_t hb = atomic_load(&g->last_hb_us);
-		if (limit && now - g->mb_posted_us > REQUEST_GRACE_US && now > hb && now - hb > limit) {
-			monitor_os_fault(m, g, "heartbeat");
-			continue;
-		}
+				       state_name(g->state), what);
+		/* The watchdog thread keeps watching g meanwhile; a fault
+		 * it finds wakes this wait (monitor_os_fault). */
+		uint64_t now = now_us();
 		if (now >= end)
 			return err_set(e, "%s did not answer the %s request within %d ms", g->vm.name,
-				       request_names[cmd], timeout_ms);
-		struct timespec slice; /* look again in 10 ms, or at the end */
-		deadline_in_us(&slice, end - now < 10000 ? end - now : 10000);
-		pthread_cond_timedwait(&m->acked, &m->lock, &slice);
+				       what, timeout_ms);
+		struct timespec deadline;
+		deadline_in_us(&deadline, end - now);
+		pthread_cond_timedwait(&m->acked, &m->lock, &deadline);
 	}
 	*status = __atomic_load_n(&mb->ack_status, __ATOMIC_ACQUIRE);
 	return 0;
+}
+
+int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
+		  struct err *e)
+{
+	int64_t seq = guest_post(m, g, cmd, args, nargs, runs, e);
+	return seq < 0 ? -1 : guest_await(m, g, seq, timeout_ms, status, e);
 }
 
 static const char *const os_fault_names[VMFO_OS_FAULT_MAX] = {
@@ -862,8 +863,41 @@ int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e)
 	return rc;
 }
 
-/* Reboot the failed VM as the new standby, with insufficient storage from
- * the unused pool, so that the next failure can be taken over too. */
+/* Storage a failed VM still holds because nobody took it over (its own
+ * storage and non-hot apps' after a failure with no survivor) goes back to
+ * the pool before the VM is booted again. With m->lock held. */
+static void reclaim_leftovers(struct vmfo *m, struct guest *g)
+{
+	if (g->os_row < 0 || !m->table.row[g->os_row].used)
+		return;
+	char text[256];
+	struct units u = m->table.row[g->os_row].units;
+	pool_free(&m->pool, &u, NULL);
+	table_remove(&m->table, g->os_row);
+	g->os_row = -1;
+	units_format(&u, text, sizeof text);
+	trace_emit(&m->trace, "vmm.reclaim", "vm", g->vm.name, "units", text, NULL);
+}
+
+/* After a takeover the survivor holds what the failed OS had: ask it to
+ * give back free storage beyond a sufficient amount (its configured size),
+ * so that chains of failovers do not drain the pool. What it holds for
+ * apps stays. With m->lock held. */
+static void release_surplus(struct vmfo *m, struct guest *act)
+{
+	static const char kept[] = "[vmm] the active OS kept its free storage";
+	uint64_t keep = m->cfg.active_mb / (m->pool.unit_bytes / MB);
+	int64_t status;
+	struct err e;
+	if (guest_request(m, act, VMFO_MB_RELEASE, &keep, 1, NULL, 3000, &status, &e) == 0 &&
+	    status != VMFO_OK)
+		log_append(&act->log, kept, sizeof kept - 1);
+}
+
+/* Reboot a failed VM as the new standby, with insufficient storage from the
+ * unused pool, so that the next failure can be taken over too. With no OS
+ * running at all, it boots as the new active OS instead, with sufficient
+ * storage, so that parked apps can continue there. */
 int monitor_reprotect(struct vmfo *m, struct err *e)
 {
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
@@ -873,41 +907,37 @@ int monitor_reprotect(struct vmfo *m, struct err *e)
 		return -1;
 	pthread_mutex_lock(&m->lock);
 	struct guest *act = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	if (act && act->state != G_RUNNING)
+		act = NULL;
 	struct guest *failed = NULL;
-	for (int i = 0; i < 2; i++)
+	for (int i = 1; i >= 0; i--)
 		if (m->g[i].state == G_FAILED)
 			failed = &m->g[i];
 	if (!m->booted)
 		err_set(e, "not booted: use 'boot' first");
 	else if (!failed)
 		err_set(e, "no failed OS to reprotect");
-	else if (!act || act == failed)
-		err_set(e, "no active OS is running: reprotect needs a survivor (try reset)");
-	else if (failed->os_row >= 0 && m->table.row[failed->os_row].used)
-		err_set(e, "%s still holds storage: its failover has not finished", failed->vm.name);
+	else if (m->work_count)
+		err_set(e, "a failover is still queued: reprotect once it has run");
 	else {
 		int idx = failed->vm.index;
 		pthread_mutex_unlock(&m->lock);
 		vm_destroy(&failed->vm);
 		pthread_mutex_lock(&m->lock);
 		m->mark = trace_count(&m->trace);
-		/* After a takeover the survivor holds what the failed OS had:
-		 * ask it to give back free storage beyond a sufficient amount
-		 * (its configured size), so that chains of failovers do not
-		 * drain the pool. What it holds for apps stays. */
-		int64_t status;
-		uint64_t keep = m->cfg.active_mb / unit_mb;
-		static const char kept[] = "[vmm] the active OS kept its free storage";
-		if (guest_request(m, act, VMFO_MB_RELEASE, &keep, 1, NULL, 3000, &status, e) == 0 &&
-		    status != VMFO_OK)
-			log_append(&act->log, kept, sizeof kept - 1);
-		rc = start_guest(m, idx, VMFO_ROLE_STANDBY, (uint32_t)(m->cfg.standby_mb / unit_mb), e);
+		for (int i = 0; i < 2; i++)
+			if (m->g[i].state == G_FAILED)
+				reclaim_leftovers(m, &m->g[i]);
+		enum vmfo_role role = act ? VMFO_ROLE_STANDBY : VMFO_ROLE_ACTIVE;
+		uint64_t mb = act ? m->cfg.standby_mb : m->cfg.active_mb;
+		if (act)
+			release_surplus(m, act);
+		rc = start_guest(m, idx, role, (uint32_t)(mb / unit_mb), e);
 		m->g[idx].reprotected = rc == 0; /* hc_ready emits vmm.reprotect */
-		if (rc == 0)
-			for (int r = 0; r < TABLE_MAX_ROWS; r++)
-				if (m->table.row[r].used && m->table.row[r].kind == ROW_APP &&
-				    m->table.row[r].vm == act->vm.index)
-					m->table.row[r].takeover = idx;
+		for (int r = 0; rc == 0 && act && r < TABLE_MAX_ROWS; r++)
+			if (m->table.row[r].used && m->table.row[r].kind == ROW_APP &&
+			    m->table.row[r].vm == act->vm.index)
+				m->table.row[r].takeover = idx;
 	}
 	pthread_mutex_unlock(&m->lock);
 	pthread_mutex_unlock(&m->ctl);

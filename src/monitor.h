@@ -15,6 +15,7 @@
 #include "trace.h"
 #include "util.h"
 #include "vm.h"
+#include "watchdog.h"
 
 struct config {
 	uint64_t pool_mb;
@@ -23,12 +24,16 @@ struct config {
 	uint64_t standby_mb;
 	uint64_t heartbeat_ms; /* 0: guests send none, hangs go undetected */
 	uint64_t miss;         /* heartbeats lost before an OS hang is declared */
+	uint64_t app_watchdog_ms; /* an app's own run time without progress before
+				   * its OS declares it hung; 0: 3 timer ticks */
 	uint64_t pace_ms;
 	const char *trace_path;
 	bool no_color;
 };
 
 void config_defaults(struct config *c);
+/* The app watchdog's bound in force: --app-watchdog-ms, or 3 timer ticks. */
+uint64_t monitor_app_watchdog_ms(const struct config *c);
 /* Whether the sizes describe the claimed configuration (claim 1): an active
  * OS with enough storage, a smaller standby, and a pool that holds both. */
 int config_check(const struct config *c, struct err *e);
@@ -38,7 +43,9 @@ enum guest_state { G_DOWN, G_BOOTING, G_RUNNING, G_FAILED };
 #define MAX_APPS 16
 #define APP_NAME_MAX ROW_NAME_MAX
 
-enum app_state { A_FREE, A_STARTING, A_RUNNING, A_FAILED, A_MOVING, A_STOPPED };
+/* A_PARKED: a hot app whose storage waits, unmapped and owned by the VMM,
+ * for an OS that can take it over (failover.c). */
+enum app_state { A_FREE, A_STARTING, A_RUNNING, A_FAILED, A_MOVING, A_STOPPED, A_PARKED };
 
 /* What the VMM knows of an app; its storage is table row `row`. */
 struct app {
@@ -56,10 +63,11 @@ struct app {
 };
 
 /* Policy work the monitor thread carries out, in order. */
-enum work_kind { WORK_OS_FAILOVER, WORK_APP_FAILOVER };
+enum work_kind { WORK_OS_FAILOVER, WORK_APP_FAILOVER, WORK_UNPARK };
 struct work {
 	enum work_kind kind;
-	int index; /* VM index or app id */
+	int index;           /* VM index or app id */
+	uint64_t generation; /* m->generation when queued: a reset drops it */
 };
 #define WORK_MAX 32
 
@@ -79,7 +87,9 @@ struct guest {
 	uint32_t kernel_unit;  /* first unit: kernel, boot info, mailbox */
 	uint64_t t_boot_us, t_ready_us;
 	_Atomic uint64_t last_hb_us;
-	_Atomic uint64_t hb_count;
+	_Atomic uint64_t hb_count;   /* the count the guest last sent */
+	_Atomic uint64_t heartbeats; /* heartbeats the VMM received */
+	struct hb_watch watch;       /* the watchdog's view (watchdog.c) */
 	char fail_cause[16];
 	struct log_ring log;
 	uint64_t mb_next_seq;  /* mailbox: next request number */
@@ -105,6 +115,7 @@ struct vmfo {
 	pthread_mutex_t lock;
 	pthread_cond_t acked;  /* a mailbox request was answered */
 	pthread_cond_t wake;   /* work was queued for the monitor thread */
+	pthread_cond_t watch_wake; /* the watchdog thread should look now */
 	struct app app[MAX_APPS];
 	struct work work[WORK_MAX];
 	unsigned work_head, work_count;
@@ -114,6 +125,7 @@ struct vmfo {
 	struct guest g[2];
 	int vmm_row;
 	bool booted;
+	uint64_t generation;   /* bumped by every reset */
 	size_t mark;           /* trace index of the last state-changing command */
 	/* Classroom stepping: with step_mode on, a failover waits before each
 	 * step (described by step_next) until the console grants one. */
@@ -121,8 +133,10 @@ struct vmfo {
 	unsigned step_grants;
 	char step_next[160];
 	pthread_cond_t stepped;
-	pthread_t monitor;     /* the monitor thread: watchdog and failovers */
+	pthread_t monitor;     /* the monitor thread: failovers, in order */
 	bool monitor_started;
+	pthread_t watchdog;    /* the heartbeat watchdog (watchdog.c) */
+	bool watchdog_started;
 	atomic_bool quit;
 };
 
@@ -183,8 +197,15 @@ void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause);
 void monitor_queue(struct vmfo *m, enum work_kind kind, int index);
 /* Make g's memslots match the table (see monitor.c for when it is safe). */
 int sync_slots(struct vmfo *m, struct guest *g, struct err *e);
-/* Post a mailbox request and wait for the answer, releasing m->lock while
- * waiting. runs may be NULL. *status gets the guest's answer. */
+/* Post a mailbox request (runs may be NULL) and ring g's doorbell; returns
+ * the request's number, or -1. With m->lock held. */
+int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		   int nargs, const struct units *runs, struct err *e);
+/* Wait for the answer to request seq, releasing m->lock while waiting;
+ * *status gets the guest's answer. Ends at once if g fails. */
+int guest_await(struct vmfo *m, struct guest *g, int64_t seq, int timeout_ms, int64_t *status,
+		struct err *e);
+/* Both: post a request and wait for its answer. */
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
 		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
 		  struct err *e);

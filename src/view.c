@@ -104,7 +104,7 @@ static char owner_mark(const struct vmfo *m, uint32_t unit, int *pair)
 	for (int i = 0; i < r; i++)
 		app += m->table.row[i].used && m->table.row[i].kind == ROW_APP;
 	*pair = C_APP0 + app % 6;
-	return (char)('A' + app % 26);
+	return (char)((row->vm == NO_VM ? 'a' : 'A') + app % 26); /* a-z: parked */
 }
 
 /* One cell per unit, or per `per` units when there are more units than
@@ -144,7 +144,9 @@ static int draw_grid(struct view *v, int y, int width, int max_rows)
 		} else if (r == TABLE_MAX_ROWS) {
 			mark = '.', name = "unused", pair = C_FREE;
 		} else if (m->table.row[r].used && m->table.row[r].kind == ROW_APP) {
-			mark = (char)('A' + app % 26), name = m->table.row[r].name, pair = C_APP0 + app % 6;
+			bool parked = m->table.row[r].vm == NO_VM;
+			mark = (char)((parked ? 'a' : 'A') + app % 26), pair = C_APP0 + app % 6;
+			name = m->table.row[r].name;
 			app++;
 		} else {
 			continue;

@@ -233,15 +233,87 @@ int vm_set_entry(struct vm *vm, const struct vm_entry *en, struct err *e)
 	return 0;
 }
 
+/* immediate_exit is written by the vCPU thread and by vm_stop's thread. */
+static void set_immediate_exit(struct vm *vm, uint8_t v)
+{
+	__atomic_store_n(&vm->run->immediate_exit, v, __ATOMIC_SEQ_CST);
+}
+
+/* The watchdog judges a guest on the time it really had: what the vCPU
+ * thread spends in the VMM's exit handling is not the guest's. */
+static void leave_guest(struct vm *vm)
+{
+	atomic_store(&vm->outside_since_us, now_us());
+}
+
+static void enter_guest(struct vm *vm)
+{
+	uint64_t since = atomic_load(&vm->outside_since_us);
+	atomic_fetch_add(&vm->outside_us, now_us() - since);
+	atomic_store(&vm->outside_since_us, 0);
+}
+
+uint64_t vm_outside_us(struct vm *vm, uint64_t now)
+{
+	for (;;) {
+		uint64_t since = atomic_load(&vm->outside_since_us);
+		uint64_t total = atomic_load(&vm->outside_us);
+		/* An interval that ended between the two loads is counted
+		 * twice, never missed: more VMM time is the safe error. */
+		if (atomic_load(&vm->outside_since_us) == since)
+			return total + (since && now > since ? now - since : 0);
+	}
+}
+
+/* One small /proc file of the vCPU thread's, into buf; 0 on success. */
+static int read_task_file(int tid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+void vm_sched_sample(struct vm *vm, struct vm_sched *s)
+{
+	char buf[512];
+	unsigned long long run_ns, delay_ns;
+	int tid = atomic_load(&vm->tid);
+
+	*s = (struct vm_sched){ 0 };
+	if (!tid)
+		return;
+	if (read_task_file(tid, "schedstat", buf, sizeof buf) == 0 &&
+	    sscanf(buf, "%llu %llu", &run_ns, &delay_ns) == 2) {
+		s->on_cpu_us = run_ns / 1000;
+		s->delay_us = delay_ns / 1000;
+	}
+	/* The state follows the command name, which may hold spaces. */
+	const char *close_paren;
+	if (read_task_file(tid, "stat", buf, sizeof buf) == 0 && (close_paren = strrchr(buf, ')')))
+		s->runnable = close_paren[1] == ' ' && close_paren[2] == 'R';
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vm *vm = arg;
 
+	atomic_store(&vm->tid, (int)gettid());
 	while (!atomic_load(&vm->stop)) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+		enter_guest(vm);
+		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+		leave_guest(vm);
+		if (rc < 0) {
 			/* EINTR: a kick; exit_reason is stale, so only look at stop. */
 			if (errno == EINTR || errno == EAGAIN) {
-				vm->run->immediate_exit = 0;
+				set_immediate_exit(vm, 0);
 				continue;
 			}
 			vm->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
@@ -260,6 +332,7 @@ int vm_start(struct vm *vm, vm_exit_fn on_exit, void *opaque, struct err *e)
 	vm->opaque = opaque;
 	atomic_store(&vm->stop, false);
 	atomic_store(&vm->halted, false);
+	atomic_store(&vm->outside_since_us, now_us()); /* not in the guest yet */
 	int rc = pthread_create(&vm->thread, NULL, vcpu_thread, vm);
 	if (rc)
 		return err_set(e, "%s: starting the vCPU thread: %s", vm->name, strerror(rc));
@@ -284,7 +357,7 @@ void vm_stop(struct vm *vm)
 	 * kicking until the thread is gone: a signal can arrive between the
 	 * stop check and the ioctl. */
 	while (!atomic_load(&vm->halted)) {
-		vm->run->immediate_exit = 1;
+		set_immediate_exit(vm, 1);
 		pthread_kill(vm->thread, VM_KICK_SIGNAL);
 		usleep(200);
 	}

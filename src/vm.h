@@ -52,6 +52,12 @@ struct vm {
 	bool thread_started;
 	atomic_bool stop;
 	atomic_bool halted;  /* the vCPU thread stopped running the guest */
+	/* Time the vCPU thread spent outside KVM_RUN, handling exits (and
+	 * waiting for the monitor's locks there): the VMM's time, not the
+	 * guest's. `outside_since_us` is non-zero while it is outside. */
+	_Atomic uint64_t outside_us;
+	_Atomic uint64_t outside_since_us;
+	_Atomic int tid;     /* the vCPU thread's id, for its scheduler stats */
 	vm_exit_fn on_exit;
 	void *opaque;
 };
@@ -76,6 +82,17 @@ int vm_set_entry(struct vm *vm, const struct vm_entry *entry, struct err *e);
 int vm_start(struct vm *vm, vm_exit_fn on_exit, void *opaque, struct err *e);
 /* Interrupt the guest with an MSI at vector (no exit to user space needed). */
 int vm_doorbell(struct vm *vm, uint8_t vector, struct err *e);
+/* How long the vCPU thread has spent outside KVM_RUN so far, in us (an
+ * exit being handled counts up to `now`). Never less than the truth. */
+uint64_t vm_outside_us(struct vm *vm, uint64_t now);
+/* What the host's scheduler says of the vCPU thread: time on a CPU and
+ * time waiting in the run queue so far (both settled only when it next
+ * gets a CPU), and whether it is runnable now. All 0 when unknown. */
+struct vm_sched {
+	uint64_t on_cpu_us, delay_us;
+	bool runnable;
+};
+void vm_sched_sample(struct vm *vm, struct vm_sched *s);
 /* Stop the vCPU thread (kick it out of KVM_RUN) and wait for it. */
 void vm_stop(struct vm *vm);
 /* Stop, then close every fd and unmap; memslots go with the VM. */

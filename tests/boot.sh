@@ -41,8 +41,8 @@ like "$out" '^ +1 +\+[0-9.]+ s  vmm.alloc +vm=vm0 units=1-32 mb=64  \[claim 1\]$
 like "$out" '^ +2 +\+[0-9.]+ s  vmm.alloc +vm=vm1 units=33-36 mb=8  \[claim 1\]$' "trace: then vmm.alloc for vm1"
 like "$out" 'os.ready +vm=vm0 role=active$' "trace: os.ready for vm0"
 like "$out" 'os.ready +vm=vm1 role=standby$' "trace: os.ready for vm1"
-like "$out" '^vm0 +\+[0-9.]+ s  vmfo os: vm0 active, 64 MiB, heartbeat 10 ms$' "log: the active OS's console line"
-like "$out" '^vm1 +\+[0-9.]+ s  vmfo os: vm1 standby, 8 MiB, heartbeat 10 ms$' "log: the standby's console line"
+like "$out" '^vm0 +\+[0-9.]+ s  vmfo os: vm0 active, 64 MiB, heartbeat 10 ms, app watchdog 30 ms$' "log: the active OS's console line"
+like "$out" '^vm1 +\+[0-9.]+ s  vmfo os: vm1 standby, 8 MiB, heartbeat 10 ms, app watchdog 30 ms$' "log: the standby's console line"
 
 # The JSONL trace, live and saved: same events, in order, with timestamps.
 for f in live saved; do

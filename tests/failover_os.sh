@@ -14,6 +14,7 @@ os.attached vm=vm1 units=1-32
 vmm.activate_request vm=vm1 app=db
 os.load vm=vm1 app=db src=aux
 os.app_alloc vm=vm1 app=db units=2-5
+os.report vm=vm1 app=db units=2-5
 app.resumed app=db vm=vm1 seq=N hash=H acked=N
 vmm.no_takeover app=cache reason=not_hot
 failover.done os=vm0 ms=T"
@@ -61,10 +62,42 @@ like "$out" '^claim 7: PASS$' "claim 7 passes over the chain"
 
 run "$VMFO" -c 'boot; reprotect'
 is "$(printf '%s\n' "$out" | grep error)" "error: no failed OS to reprotect" "reprotect with nothing failed"
-run "$VMFO" -c 'boot; app start db 8 hot; fault os panic; wait failover.done; fault os panic; wait vmm.no_takeover; status; check; trace 100'
+# No OS left to take over: the hot app's storage is parked, not dropped;
+# reprotect then boots a new active OS, which takes the parked app over.
+run "$VMFO" -c 'boot; app start db 8 hot; app start cache 4 prog=kv; sleep 50; fault os panic; wait failover.done; sleep 50; fault os panic; wait vmm.park; status; table; map; app list; check; invariants; reprotect; wait failover.done 10000; app list; table; reprotect; app list; invariants; trace 200'
 like "$out" 'vmm.no_takeover +vm=vm1 reason=no_standby' "the second failure: no standby, said so"
 unlike "$out" 'claim [0-9]: FAIL' "and the checker does not count it as a failed takeover"
-like "$out" '^vm1 +active +failed \(panic\) +72 MB' "with no standby left, the second failure leaves both down"
-like "$out" '^both OSes are down: 72 MB remain with vm1; reset to start again$' "and status says so"
+is "$(events_from "$out" vmm.os_fault | sed -n '/vm=vm1 cause=panic/,/vmm.park/p')" \
+"vmm.os_fault vm=vm1 cause=panic
+vmm.no_takeover vm=vm1 reason=no_standby
+vmm.detach vm=vm1 units=2-5
+vmm.park app=db units=2-5" "db's storage leaves the failed vm1 and is parked"
+like "$out" '^vm1 +active +failed \(panic\) +64 MB' "with no standby left, the second failure leaves both down"
+like "$out" '^both OSes are down: 64 MB remain with vm1$' "status says what the failed VM holds"
+like "$out" '^parked: 8 MB of hot apps wait for an OS to take them$' "and what is parked"
+like "$(row "$out" db | grep ' app ' | head -n 1)" '^db +app +- +2-5 +8 +8 +parked +- +yes$' "table: db's row is parked, mapped nowhere"
+like "$out" '^    0  #1aaaa1' "map: parked units in lower case"
+like "$(row "$out" db | grep ledger | head -n 1)" '^db +ledger +- +parked +8 yes ' "app list: db parked"
+like "$(row "$out" cache | grep kv | head -n 1)" '^cache +kv +- +stopped ' "app list: the non-hot cache stopped"
+like "$out" '^vm0 rebooted as the new active$' "reprotect with both down boots a new active OS"
+is "$(events_from "$out" vmm.reprotect | head -n 14)" \
+"vmm.reprotect vm=vm0
+vmm.lookup what=db units=2-5
+vmm.attach vm=vm0 units=2-5
+vmm.attach_request vm=vm0 units=2-5
+os.attached vm=vm0 units=2-5
+vmm.activate_request vm=vm0 app=db
+os.load vm=vm0 app=db src=aux
+os.app_alloc vm=vm0 app=db units=2-5
+os.report vm=vm0 app=db units=2-5
+app.resumed app=db vm=vm0 seq=N hash=H acked=N
+failover.done app=db ms=T
+vmm.alloc vm=vm1 units=38-41 mb=8
+os.ready vm=vm1 role=standby
+vmm.reprotect vm=vm1" "which takes the parked db over: attach, engage, activate, resumed"
+like "$out" '^vm1 rebooted as the new standby$' "a second reprotect brings the standby back"
+like "$(row "$out" db | grep ledger | tail -n 1)" '^db +ledger +vm0 +running ' "db runs on the new active OS"
+unlike "$out" 'app.lost|app.corrupt|failover.error' "nothing lost on the way"
+is "$(printf '%s\n' "$out" | grep -c '^invariants hold')" 2 "invariants hold, parked and after"
 
 done_testing

@@ -53,14 +53,21 @@ static enum vmfo_verify verify(volatile struct vmfo_app_hdr *h, volatile struct 
 	return VMFO_VERIFY_OK;
 }
 
+/* The log's size is fixed when the ledger is created and kept in its header:
+ * the extents it is later handed may differ (a grow can merge with its
+ * first run, and a new OS may order the runs its own way). */
+#define SLOTS scratch[0]
+
 __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct vmfo_app_hdr *h)
 {
 	volatile struct entry *log = (volatile struct entry *)((uint64_t)h + VMFO_APP_OFF_DATA);
-	uint64_t slots = (h->extent[0].bytes - VMFO_APP_OFF_DATA) / sizeof(struct entry);
 
 	if (h->magic == VMFO_APP_MAGIC) {
-		report_ready(h, verify(h, log, slots));
+		uint64_t slots = h->SLOTS;
+		int fits = slots && slots <= (h->extent[0].bytes - VMFO_APP_OFF_DATA) / sizeof(struct entry);
+		report_ready(h, fits ? verify(h, log, slots) : VMFO_VERIFY_BAD);
 	} else {
+		h->SLOTS = (h->extent[0].bytes - VMFO_APP_OFF_DATA) / sizeof(struct entry);
 		h->seq = 0;
 		h->hash = HASH0;
 		h->progress = 0;
@@ -68,6 +75,7 @@ __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct 
 		h->magic = VMFO_APP_MAGIC;
 		report_ready(h, VMFO_VERIFY_FRESH);
 	}
+	uint64_t slots = h->SLOTS;
 	for (;;) {
 		obey_inject(h);
 		uint64_t s = h->seq + 1;

@@ -18,6 +18,7 @@ static inline void fake_vmfo_init(struct vmfo *m, uint64_t pool_mb)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->acked, NULL);
 	pthread_cond_init(&m->wake, NULL);
+	pthread_cond_init(&m->watch_wake, NULL);
 	pthread_cond_init(&m->stepped, NULL);
 	trace_init(&m->trace);
 	if (pool_init(&m->pool, pool_mb << 20, 2u << 20, &e))

@@ -1,0 +1,117 @@
+/* watchdog.c — declares an OS hung when it sent no heartbeat for --miss
+ * periods of the time it really had (claim 9's OS fault detecting routine).
+ *
+ * Wall-clock silence alone says nothing on a busy host: the guest's vCPU
+ * thread may have waited for a host CPU, or for the VMM (its hypercalls
+ * take the monitor's lock, which a takeover holds). So every look at a
+ * guest counts only the time its vCPU thread was neither queued for a CPU
+ * (the host's run delay) nor in the VMM's exit handling. A hung guest (cli;
+ * hlt) sleeps in KVM_RUN and is charged every microsecond: it is still
+ * caught within the bound.
+ *
+ * The host settles a thread's run-queue wait only when the thread gets a
+ * CPU. So when the vCPU thread is runnable at a look, its current wait is
+ * not counted yet: then only the time it was seen on a CPU, less the
+ * VMM's, can be the guest's. */
+#include "watchdog.h"
+
+#include "monitor.h"
+
+/* How long an OS may go without heartbeats while it answers a request: at
+ * CPL0 with interrupts off, on a nested host, that can take a while. */
+#define REQUEST_GRACE_US 1000000
+
+void watchdog_reset(struct guest *g)
+{
+	g->watch = (struct hb_watch){ 0 };
+}
+
+static uint64_t look_period_us(const struct vmfo *m)
+{
+	uint64_t half = m->cfg.heartbeat_ms * 1000 / 2;
+	return half ? half : 5000;
+}
+
+static void sample(struct guest *g, struct hb_watch *s)
+{
+	s->t_us = now_us();
+	s->heartbeats = atomic_load(&g->heartbeats);
+	s->outside_us = vm_outside_us(&g->vm, s->t_us);
+	struct vm_sched sched;
+	vm_sched_sample(&g->vm, &sched);
+	s->delay_us = sched.delay_us;
+	s->on_cpu_us = sched.on_cpu_us;
+	s->runnable = sched.runnable;
+}
+
+/* One look at g; with m->lock held. */
+static void look(struct vmfo *m, struct guest *g)
+{
+	struct hb_watch now_seen, *now = &now_seen;
+	sample(g, now);
+	struct hb_watch *w = &g->watch;
+	uint64_t limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
+	bool answering = g->mb_acked + 1 < g->mb_next_seq && now->t_us - g->mb_posted_us < REQUEST_GRACE_US;
+
+	if (g->state != G_RUNNING || !g->created || !limit) {
+		watchdog_reset(g);
+		return;
+	}
+	uint64_t silent = 0;
+	/* A first look, a heartbeat since, or a request being answered at
+	 * CPL0 with interrupts off (a bounded grace): no silence to count. */
+	if (w->t_us && now->heartbeats == w->heartbeats && !answering) {
+		uint64_t wall = now->t_us - w->t_us;
+		uint64_t outside = now->outside_us - w->outside_us;
+		uint64_t excused = outside + (now->delay_us - w->delay_us);
+		uint64_t had = wall > excused ? wall - excused : 0;
+		uint64_t ran = now->on_cpu_us - w->on_cpu_us;
+		uint64_t ran_in_guest = ran > outside ? ran - outside : 0;
+		if (now->runnable && ran_in_guest < had)
+			had = ran_in_guest;
+		/* If this thread itself was held up (the whole process
+		 * stopped, say), its gap is not the guest's: count at most
+		 * two look periods per look. */
+		uint64_t cap = 2 * look_period_us(m);
+		silent = w->silent_us + (had < cap ? had : cap);
+	}
+	*w = *now;
+	w->silent_us = silent;
+	if (silent > limit)
+		monitor_os_fault(m, g, "heartbeat");
+}
+
+static void *watchdog_main(void *arg)
+{
+	struct vmfo *m = arg;
+
+	pthread_mutex_lock(&m->lock);
+	while (!atomic_load(&m->quit)) {
+		struct timespec deadline;
+		deadline_in_us(&deadline, look_period_us(m));
+		pthread_cond_timedwait(&m->watch_wake, &m->lock, &deadline);
+		for (int i = 0; i < 2 && m->booted; i++)
+			look(m, &m->g[i]);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
+int watchdog_start(struct vmfo *m)
+{
+	int rc = pthread_create(&m->watchdog, NULL, watchdog_main, m);
+	if (rc == 0)
+		m->watchdog_started = true;
+	return rc;
+}
+
+void watchdog_stop(struct vmfo *m)
+{
+	if (!m->watchdog_started)
+		return;
+	pthread_mutex_lock(&m->lock);
+	pthread_cond_broadcast(&m->watch_wake);
+	pthread_mutex_unlock(&m->lock);
+	pthread_join(m->watchdog, NULL);
+	m->watchdog_started = false;
+}
