@@ -1,7 +1,8 @@
 #!/bin/sh
 # soak.sh — a short soak: 24 chained failovers of every kind under ledger
 # load, invariants checked after each; the judge finds nothing lost, no hot
-# app lost, no false or missed detection, and nothing leaked.
+# app lost, no false or missed detection, and nothing leaked. Also
+# scripts/soak's usage errors.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
 file=$(mktemp --suffix=.lua)
@@ -17,4 +18,15 @@ like "$out" '^# soak: apps: db ledger seq [0-9]+ -> [0-9]+, running on vm[01], r
 	"every hot app runs at the end and was resumed"
 like "$out" '^# soak: vmm fds ([0-9]+) -> \1, ' "no fd leaked"
 unlike "$out" '^# soak: (hot app lost|false detection|undetected fault|bad event|stopped early):' "no finding"
+
+# scripts/soak's usage errors come before it builds anything.
+run "$TOP_SRCDIR/scripts/soak" 12x
+is "$rc" 2 "scripts/soak with a bad N: exit 2"
+like "$out" "^soak: N must be a number of failovers, not '12x'$" "and says why"
+run "$TOP_SRCDIR/scripts/soak" 10 --load
+is "$rc" 2 "--load without K: exit 2"
+like "$out" '^soak: --load needs a number of busy loops$' "and says why"
+run "$TOP_SRCDIR/scripts/soak" --loud 3
+is "$rc" 2 "an unknown option: exit 2"
+like "$out" '^usage: scripts/soak \[N\] \[--load K\]' "with the usage"
 done_testing
