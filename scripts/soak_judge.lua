@@ -201,6 +201,12 @@ function J.judge(e)
 					open_move(a, "os " .. ev.vm, round, ev.vm .. "'s failure in round " .. round)
 				end
 			end
+		elseif name == "vmm.no_takeover" and app and ev.reason ~= "os_failed" then
+			-- Not taken over (os_failed: its OS's failover carries it).
+			if hot[app] then
+				lose(app, at .. "not taken over: " .. J.describe(ev))
+			end
+			owner[app] = nil
 		elseif name == "failover.done" then
 			local by = ev.app and "app " .. ev.app or "os " .. tostring(ev.os)
 			for i = #moves, 1, -1 do

@@ -207,6 +207,21 @@ remove(e, 145)
 expect("not resumed", e, { hot_apps_lost = 1 },
 	"hot app lost: batch: round 3: not resumed by failover.done os=vm1 (event 150) after vm1's failure in round 3")
 
+-- A false hang of an app on the standby: nobody takes it over, its storage
+-- goes back to that OS, and later failures of that OS do not carry it.
+e = clean()
+insert(e, { event_seq = 72, ev = "app.fault", app = "web", kind = "hang", level = "unrecoverable" })
+insert(e, { event_seq = 73, ev = "os.app_failure", app = "web", vm = "vm1" })
+insert(e, { event_seq = 74, ev = "vmm.no_takeover", app = "web", reason = "no_standby" })
+remove(e, 140)
+e.samples[2].apps.web = st(0, "free", "stopped")
+e.samples[3].apps.web = st(0, "free", "stopped")
+e.samples[4].apps.web = st(0, "free", "stopped")
+r = expect("no takeover", e, { lost = 10, hot_apps_lost = 1, false_detections = 1 },
+	"hot app lost: web: round 1: not taken over: vmm.no_takeover app=web reason=no_standby (event 74)")
+vmfo.check(#r.lost_apps.web == 4, "no takeover: web is lost for 4 reasons, not one per later failover: "
+	.. table.concat(r.lost_apps.web, " | "))
+
 -- An app failure never followed by a resume.
 e = clean()
 remove(e, 100)
