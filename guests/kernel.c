@@ -305,7 +305,8 @@ static int64_t in_pool(uint64_t gpa)
 
 /* Claim 9, resource engaging routine: take what the VMM attached as this
  * OS's own, and if it came from a failed OS, read that OS's crash record. */
-static int hang_on_attach; /* test mode: fail in the middle of a takeover */
+/* Test mode: fail in the middle of a takeover. */
+static int hang_on_attach, hang_after_activate;
 
 static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
 {
@@ -431,6 +432,10 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 			hang_on_attach = 1;
 			return VMFO_OK;
 		}
+		if (a[0] == VMFO_OS_FAULT_ACTIVATE_HANG) {
+			hang_after_activate = 1;
+			return VMFO_OK;
+		}
 		pf->kind = a[0];
 		pf->gpa = a[1];
 		return VMFO_OK;
@@ -447,6 +452,8 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 		return engage(&runs, a[0]);
 	case VMFO_MB_ACTIVATE:
 		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
+		if (hang_after_activate) /* test mode: fail before the app resumes */
+			pf->kind = VMFO_OS_FAULT_HANG;
 		return app_activate(a[0], a[1], a[2], &runs);
 	case VMFO_MB_HOSTILE:
 		return hostile(a[0], a[1]);

@@ -239,6 +239,8 @@ int64_t app_inject(uint64_t id, uint64_t kind)
 		return -VMFO_ENOENT;
 	if (kind == 0 || kind >= VMFO_APP_FAULT_MAX)
 		return -VMFO_EINVAL;
+	if (t->hdr->inject)
+		return -VMFO_EBUSY; /* one at a time: a second would overwrite the first */
 	t->hdr->inject = (uint32_t)kind; /* the app executes it itself */
 	return VMFO_OK;
 }

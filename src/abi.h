@@ -83,6 +83,7 @@ enum vmfo_hc {
 #define VMFO_EVERSION 3
 #define VMFO_ENOSPC 4  /* no storage to give */
 #define VMFO_ENOENT 5  /* no such app or program */
+#define VMFO_EBUSY 6   /* the last such request has not been carried out yet */
 /* The guest presets status to this: a call the VMM refused outright (its
  * argument was not in the VM's storage) leaves it there. */
 #define VMFO_ENOREPLY 0xffffffffu
@@ -240,6 +241,7 @@ enum vmfo_os_fault {
 	VMFO_OS_FAULT_TRIPLE,    /* an exception with no IDT: KVM_EXIT_SHUTDOWN */
 	VMFO_OS_FAULT_WILD,      /* writes storage it does not own */
 	VMFO_OS_FAULT_ENGAGE_HANG, /* arms: hang when the next attach request comes */
+	VMFO_OS_FAULT_ACTIVATE_HANG, /* arms: answer the next activate request, then hang */
 	VMFO_OS_FAULT_MAX
 };
 

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define START_MS 5000
+#define START_MS 10000
 
 static int check_name(const char *name, struct err *e)
 {
@@ -61,6 +61,7 @@ static const char *status_text(int64_t status)
 	case VMFO_ENOENT: return "no such app or program on that OS";
 	case VMFO_EINVAL: return "the OS refused the request as invalid";
 	case VMFO_EFAULT: return "the VMM refused the OS's report";
+	case VMFO_EBUSY: return "its last fault has not been executed yet";
 	}
 	return "the OS refused the request";
 }
@@ -181,5 +182,12 @@ int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e
 	int k = app_fault_kind(kind);
 	if (k < 0)
 		return err_set(e, "unknown app fault '%s' (crash, hang or error)", kind);
-	return app_request(m, name, VMFO_MB_APP_FAULT, (uint64_t)k, "fault", e);
+	size_t mark = trace_count(&m->trace);
+	if (app_request(m, name, VMFO_MB_APP_FAULT, (uint64_t)k, "fault", e))
+		return -1;
+	/* The OS only passed the fault on: done once the app executed it and
+	 * the OS's fault-level routine saw it. */
+	if (!trace_wait(&m->trace, "app.fault", "app", name, mark, START_MS, NULL))
+		return err_set(e, "'%s' did not execute the %s fault within %d ms", name, kind, START_MS);
+	return 0;
 }

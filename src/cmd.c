@@ -513,8 +513,8 @@ static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 		return fail(c, "'%s' is not a unit number", argv[3]);
 	int k = argc >= 3 ? os_fault_kind(argv[2]) : -1;
 	if ((argc == 3 || (argc == 4 && unit != UINT32_MAX)) && strcmp(argv[1], "os") == 0) {
-		/* engage-hang only makes sense for the standby */
-		if (k < 0 || k == VMFO_OS_FAULT_ENGAGE_HANG)
+		/* engage-hang and activate-hang only make sense for the standby */
+		if (k < 0 || k == VMFO_OS_FAULT_ENGAGE_HANG || k == VMFO_OS_FAULT_ACTIVATE_HANG)
 			return fail(c, "unknown OS fault '%s' (panic, hang, triple or wild)", argv[2]);
 		return monitor_os_fault_inject(c->m, k, (uint32_t)unit, &e) ? fail_err(c, &e) : 0;
 	}
@@ -523,8 +523,8 @@ static int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "standby") == 0) {
 		/* a wild write aims at the standby itself: active OS only */
 		if (k < 0 || k == VMFO_OS_FAULT_WILD)
-			return fail(c, "unknown standby fault '%s' (panic, hang, triple or engage-hang)",
-				    argv[2]);
+			return fail(c, "unknown standby fault '%s' (panic, hang, triple, engage-hang "
+				       "or activate-hang)", argv[2]);
 		return monitor_standby_fault_inject(c->m, k, &e) ? fail_err(c, &e) : 0;
 	}
 	return usage(c, find_command("fault"));
@@ -856,8 +856,9 @@ const struct command commands[] = {
 	  "fault app NAME crash|hang|error   the app executes the fault; error is\n"
 	  "    recoverable and handled by its OS (app.restarted), the others are\n"
 	  "    reported (os.app_failure) and the storage moves if the app is hot.\n"
-	  "fault standby panic|hang|triple|engage-hang   the standby fails (nothing is\n"
-	  "    taken over); engage-hang: it hangs when the next takeover reaches it.\n"
+	  "fault standby panic|hang|triple|engage-hang|activate-hang   the standby fails;\n"
+	  "    engage-hang: it hangs when the next takeover reaches it; activate-hang:\n"
+	  "    it answers the next activate request, then hangs before the app resumes.\n"
 	  "Example: fault app db crash; wait failover.done\n", cmd_fault },
 	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
 	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed:\n"

@@ -788,7 +788,7 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 static const char *const os_fault_names[VMFO_OS_FAULT_MAX] = {
 	[VMFO_OS_FAULT_PANIC] = "panic", [VMFO_OS_FAULT_HANG] = "hang",
 	[VMFO_OS_FAULT_TRIPLE] = "triple", [VMFO_OS_FAULT_WILD] = "wild",
-	[VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang",
+	[VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang", [VMFO_OS_FAULT_ACTIVATE_HANG] = "activate-hang",
 };
 
 int os_fault_kind(const char *name)

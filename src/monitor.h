@@ -157,7 +157,8 @@ void monitor_reset(struct vmfo *m);
  * write goes to unit `target`, or with UINT32_MAX to the standby's kernel
  * unit (or the first unit the active OS does not own). */
 int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct err *e);
-/* enum vmfo_os_fault for a name (panic, hang, triple, wild, engage-hang), or -1. */
+/* enum vmfo_os_fault for a name (panic, hang, triple, wild, engage-hang,
+ * activate-hang), or -1. */
 int os_fault_kind(const char *name);
 /* The same for the standby OS (test of faults at the worst moment). */
 int monitor_standby_fault_inject(struct vmfo *m, int kind, struct err *e);

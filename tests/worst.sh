@@ -65,7 +65,7 @@ vmm.park app=db units=2-5" "the takeover stops at the attach the standby never a
 like "$out" '^both OSes are down: 64 MB remain with vm1$' "both down, and what is left"
 like "$out" '^invariants hold' "invariants hold"
 run "$VMFO" -c 'boot; fault standby melt'
-like "$out" "^error: unknown standby fault 'melt' \(panic, hang, triple or engage-hang\)$" "a bad standby fault is named"
+like "$out" "^error: unknown standby fault 'melt' \(panic, hang, triple, engage-hang or activate-hang\)$" "a bad standby fault is named"
 
 # KVM refusing a memslot (the limit lowered to 3 for the test): the app
 # that needs a fourth is refused before anything changes.
