@@ -4,7 +4,7 @@
  * storage.c.
  *
  * Everything here runs at CPL0, which on nested KVM hosts is emulated and
- * thousands of times slower than CPL3 (KVM-NOTES.md): keep every path short,
+ * thousands of times slower than CPL3 (docs/architecture.md): keep every path short,
  * never loop over memory here; apps do their heavy work in ring 3. */
 #include "os.h"
 

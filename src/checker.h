@@ -1,5 +1,5 @@
 /* checker.h — decide from a recorded event trace whether each claim 1..9 of
- * seed/claims.txt has been demonstrated. Pure functions over an event array:
+ * (docs/claims.md) has been demonstrated. Pure functions over an event array:
  * no global state, no allocation, safe to call from any thread. */
 #ifndef VMFO_CHECKER_H
 #define VMFO_CHECKER_H

@@ -9,7 +9,7 @@
 
 #define C(n) (1u << (n))
 
-/* The vocabulary of DESIGN.md, the claims each event helps to show, and
+/* The event vocabulary, the claims each event helps to show, and
  * what it means in plain words (the console's 'explain on'). */
 static const struct {
 	const char *name;
@@ -35,13 +35,14 @@ static const struct {
 	{ "os.attached", C(9), "the standby's engaging routine has taken the units as its own" },
 	{ "vmm.activate_request", C(6) | C(7) | C(8), "the VMM asks the standby to run the hot-standby app" },
 	{ "vmm.no_takeover", C(8), "not taken over: not a hot-standby job, or no standby left to take it" },
+	{ "vmm.park", C(8), "no OS can take this hot app over yet: the VMM keeps its storage, mapped nowhere, until one can" },
 	{ "os.load", C(2), "the program is read from auxiliary memory, not from main storage" },
 	{ "os.app_alloc", C(6), "the standby gives the app its storage out of what it was handed" },
 	{ "app.resumed", C(2) | C(4), "the app continues from the state its storage holds: nothing lost" },
 	{ "failover.done", 0, "the takeover is complete; ms counts from detection" },
 	{ "vmm.blocked", 0, "a VM touched storage it does not own: the access was refused" },
-	{ "vmm.reprotect", 0, "the failed side rebooted as the new standby, with too little storage again" },
-	{ "vmm.reclaim", 0, "the active OS gave free storage back to the pool: enough for its apps is kept" },
+	{ "vmm.reprotect", 0, "the failed side rebooted as the new standby, with too little storage again (or as the new active OS when none was left)" },
+	{ "vmm.reclaim", 0, "storage went back to the pool: the active OS's surplus, or what a failed OS still held" },
 	{ "vmm.reject", 0, "the VMM refused a malformed or hostile request from a guest; nothing changed" },
 	{ "app.lost", 0, "LOSS: the resumed app is behind what was acknowledged -- a bug, reported loudly" },
 	{ "app.corrupt", 0, "the resumed app's state failed its own verification" },

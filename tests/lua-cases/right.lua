@@ -1,4 +1,4 @@
--- written against DESIGN.md only: a non-hot app and an OS hang
+-- written against the documented event vocabulary only: a non-hot app and an OS hang
 vmfo.boot{active_mb=32, standby_mb=4}
 vmfo.app{name="cache", prog="kv", mb=4, hot=false}
 vmfo.app{name="db", prog="ledger", mb=8, hot=true}

@@ -1,4 +1,4 @@
--- written against DESIGN.md, expecting the wrong thing: must FAIL its checks
+-- written against the documented event vocabulary, expecting the wrong thing: must FAIL its checks
 vmfo.boot{active_mb=64, standby_mb=8}
 vmfo.app{name="db", prog="ledger", mb=8, hot=true}
 vmfo.fault{app="db", kind="crash"}
