@@ -210,8 +210,10 @@ static void draw_table(struct view *v, int y, int h)
 			continue;
 		units_format(&row->units, units, sizeof units);
 		bool app = row->kind == ROW_APP;
+		/* A parked app's storage is mapped nowhere: the VMM holds it. */
+		const char *kind = app && row->vm == NO_VM ? "park" : row_kind_name(row->kind);
 		mvprintw(y + line++, 0, "%-8.8s %-4s %-3s %-12.12s %4" PRIu64 " %-3s %-3s", row->name,
-			 row_kind_name(row->kind), row->vm >= 0 ? (row->vm ? "vm1" : "vm0") : "-", units,
+			 kind, row->vm >= 0 ? (row->vm ? "vm1" : "vm0") : "-", units,
 			 row_bytes(&m->table, row) / MB,
 			 app && row->control >= 0 ? (row->control ? "vm1" : "vm0") : "-",
 			 app && row->takeover >= 0 ? (row->takeover ? "vm1" : "vm0") : "-");
