@@ -133,6 +133,8 @@ static int app_request(struct vmfo *m, const char *name, enum vmfo_mb_cmd cmd, u
 		err_set(e, "no app called '%s' (see 'app list')", name);
 	else if (a->state != A_RUNNING || vm == NO_VM)
 		err_set(e, "'%s' is %s: it cannot %s now", name, app_state_name(a->state), what);
+	else if (m->g[vm].state != G_RUNNING)
+		err_set(e, "'%s' cannot %s now: its OS %s has failed", name, what, m->g[vm].vm.name);
 	else {
 		uint64_t args[2] = { (uint64_t)app_id(m, a), arg };
 		m->mark = trace_count(&m->trace);

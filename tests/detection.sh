@@ -103,6 +103,7 @@ soak=$(mktemp --suffix=.lua)
 run "$VMFO" run "$soak"
 rm -f "$soak"
 is "$rc" 0 "loaded host: 60 chained failovers pass the soak's judge"
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | grep -E 'soak:|check failed|error' | sed 's/^/#   /'
 like "$out" 'lost 0, hot apps lost 0, false detections 0, undetected faults 0' "no false detection, nothing lost"
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 50; fault os panic; wait failover.done 5000; app start cache 4 prog=kv; sleep 100; app list'
 like "$(row "$out" cache | grep kv)" '^cache +kv +vm1 +running +4 +no +[0-9]+ +[0-9]+$' "a kv started after an OS panic runs"

@@ -24,7 +24,7 @@ unlike "$out" 'claim [0-9]: FAIL' "and no claim fails"
 # waits for the takeover and crashes the app where it now runs. Either way
 # the takeover completes and nothing is judged unfairly.
 run "$VMFO" -c 'boot; app start db 8 hot; app start web 4 prog=kv hot; pace 100; fault os panic; fault app web crash; pace 0; wait failover.done 10000; sleep 300; invariants; check; trace 200'
-like "$out" "error: vm0 stopped \(failed\) before answering the app fault request|os.app_failure +vm=vm1 app=web" \
+like "$out" "error: vm0 stopped \(failed\) before answering the app fault request|error: 'web' cannot fault now: its OS vm0 has failed|os.app_failure +vm=vm1 app=web" \
 	"the app fault is refused at once, or happens on vm1"
 like "$out" 'failover.done +os=vm0' "the OS failover completes"
 like "$out" '^invariants hold' "invariants hold"
