@@ -95,6 +95,41 @@ failover.done app=db ms=T" "a moved app that fails again is taken back by the ac
 like "$(row "$out" db | grep ledger)" '^db +ledger +vm0 +running ' "db runs on vm0 again"
 unlike "$out" 'claim [0-9]: FAIL' "and the checker judges both takeovers correct"
 
+# The standby fails while it runs an app it took over: the active OS takes
+# the app back, by an OS takeover of the standby's storage.
+run "$VMFO" -c 'boot; app start db 8 hot; sleep 50; fault app db crash; wait failover.done; sleep 50; fault standby panic; wait failover.done 10000; sleep 50; app list; invariants; check; trace 100'
+is "$(events_from "$out" vmm.os_fault | grep -vE '^(os.load|os.app_alloc|os.report) ')" \
+"vmm.os_fault vm=vm1 cause=panic
+vmm.lookup what=vm1 units=2-5,33-36
+vmm.detach vm=vm1 units=2-5,33-36
+vmm.attach vm=vm0 units=2-5,33-36
+vmm.attach_request vm=vm0 units=2-5,33-36
+os.attached vm=vm0 units=2-5,33-36
+vmm.activate_request vm=vm0 app=db
+app.resumed app=db vm=vm0 seq=N hash=H acked=N
+failover.done os=vm1 ms=T" "a failed standby's app goes back to the active OS"
+like "$(row "$out" db | grep ledger)" '^db +ledger +vm0 +running ' "db runs on vm0"
+like "$out" '^invariants hold' "invariants hold"
+unlike "$out" 'claim [0-9]: FAIL' "no claim fails"
+
+# No standby to take a hot app over (after an OS failover, before
+# reprotect): its storage is parked, then taken over by the new standby.
+run "$VMFO" -c 'boot; app start db 8 hot; sleep 50; fault os panic; wait failover.done; sleep 50; fault app db crash; wait vmm.park; app list; table; invariants; reprotect; wait failover.done 10000; app list; table; invariants; check; trace 100'
+is "$(events_from "$out" os.app_failure | sed -n '1,7p')" \
+"os.app_failure vm=vm1 app=db
+vmm.lookup what=db units=2-5
+vmm.no_takeover app=db reason=no_standby
+vmm.disconnect_request vm=vm1 app=db units=2-5
+os.disconnected vm=vm1 app=db
+vmm.detach vm=vm1 units=2-5
+vmm.park app=db units=2-5" "no standby: disconnected, then parked"
+like "$(row "$out" db | grep ledger | head -n 1)" '^db +ledger +- +parked +8 +yes ' "app list: db parked, on no VM"
+like "$(row "$out" db | grep ' app ' | head -n 1)" '^db +app +- +2-5 +8 +8 +parked ' "table: its row kept, mapped nowhere"
+like "$(events_from "$out" vmm.reprotect | sed -n '2,3p' | tr '\n' ' ')" '^vmm.lookup what=db units=2-5 vmm.attach vm=vm0 units=2-5 $' "the new standby takes the parked storage"
+like "$(row "$out" db | grep ledger | tail -n 1)" '^db +ledger +vm0 +running ' "db runs on the new standby vm0"
+is "$(printf '%s\n' "$out" | grep -c '^invariants hold')" 2 "invariants hold, parked and after"
+unlike "$out" 'app.lost|app.corrupt|failover.error|claim [0-9]: FAIL' "nothing lost, no claim fails"
+
 # A big ledger checks a long log when it resumes: the standby's watchdog
 # must not take that for a hang.
 run "$VMFO" --active-mb 256 --pool-mb 512 -c 'boot; app start db 128 hot; sleep 300; fault app db crash; wait failover.done 10000; app list'
