@@ -71,6 +71,11 @@ like "$s" '^#1AAAA1{27}1111\.+' "view: after the panic vm0's units are marked 1 
 like "$s" '^vm0 failed \(panic\)  0 MB' "view: vm0 failed, holding nothing"
 s=$(until_shown ' 9 PASS')
 like "$s" ' 9 PASS' "view: claim 9 turned PASS with the OS fault (verdicts refresh twice a second)"
+# db crashes again with no standby left: its storage is parked, on screen.
+t send-keys -t v "2"
+s=$(settled 'vmm.park app=db')
+like "$s" '^#1aaaa1{27}1111\.+' "view: parked units in lower case"
+like "$s" '^db +park +- +2-5 ' "view: the table row is parked, on no VM"
 # Resize down to 60x20 and up again: it redraws to fit.
 t resize-window -t v -x 60 -y 20
 s=$(settled '^1 cell')
