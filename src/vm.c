@@ -265,39 +265,54 @@ uint64_t vm_outside_us(struct vm *vm, uint64_t now)
 	}
 }
 
-/* One small /proc file of the vCPU thread's, into buf; 0 on success. */
-static int read_task_file(int tid, const char *name, char *buf, size_t size)
+/* The vCPU thread's scheduler files, opened once and read again with
+ * pread: the watchdog looks 200 times a second. */
+static const char *const sched_file[2] = { "schedstat", "stat" };
+
+static int read_sched_file(struct vm *vm, int which, char *buf, size_t size)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!vm->sched_open) {
+		int tid = atomic_load(&vm->tid);
+		if (!tid)
+			return -1;
+		for (int i = 0; i < 2; i++) {
+			char path[64];
+			snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, sched_file[i]);
+			vm->sched_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		}
+		vm->sched_open = true;
+	}
+	if (vm->sched_fd[which] < 0)
 		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
+	ssize_t n = pread(vm->sched_fd[which], buf, size - 1, 0);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
 	return 0;
 }
 
+static void close_sched_files(struct vm *vm)
+{
+	for (int i = 0; vm->sched_open && i < 2; i++)
+		if (vm->sched_fd[i] >= 0)
+			close(vm->sched_fd[i]);
+	vm->sched_open = false;
+}
+
 void vm_sched_sample(struct vm *vm, struct vm_sched *s)
 {
 	char buf[512];
 	unsigned long long run_ns, delay_ns;
-	int tid = atomic_load(&vm->tid);
 
 	*s = (struct vm_sched){ 0 };
-	if (!tid)
-		return;
-	if (read_task_file(tid, "schedstat", buf, sizeof buf) == 0 &&
+	if (read_sched_file(vm, 0, buf, sizeof buf) == 0 &&
 	    sscanf(buf, "%llu %llu", &run_ns, &delay_ns) == 2) {
 		s->on_cpu_us = run_ns / 1000;
 		s->delay_us = delay_ns / 1000;
 	}
 	/* The state follows the command name, which may hold spaces. */
 	const char *close_paren;
-	if (read_task_file(tid, "stat", buf, sizeof buf) == 0 && (close_paren = strrchr(buf, ')')))
+	if (read_sched_file(vm, 1, buf, sizeof buf) == 0 && (close_paren = strrchr(buf, ')')))
 		s->runnable = close_paren[1] == ' ' && close_paren[2] == 'R';
 }
 
@@ -374,6 +389,8 @@ void vm_destroy(struct vm *vm)
 		close(vm->vcpu_fd);
 	if (vm->fd >= 0)
 		close(vm->fd);
+	close_sched_files(vm);
+	atomic_store(&vm->tid, 0);
 	vm->run = NULL;
 	vm->vcpu_fd = vm->fd = -1;
 	memset(vm->slot, 0, sizeof vm->slot);

@@ -58,6 +58,8 @@ struct vm {
 	_Atomic uint64_t outside_us;
 	_Atomic uint64_t outside_since_us;
 	_Atomic int tid;     /* the vCPU thread's id, for its scheduler stats */
+	bool sched_open;     /* sched_fd are open (vm_sched_sample) */
+	int sched_fd[2];
 	vm_exit_fn on_exit;
 	void *opaque;
 };
@@ -87,7 +89,8 @@ int vm_doorbell(struct vm *vm, uint8_t vector, struct err *e);
 uint64_t vm_outside_us(struct vm *vm, uint64_t now);
 /* What the host's scheduler says of the vCPU thread: time on a CPU and
  * time waiting in the run queue so far (both settled only when it next
- * gets a CPU), and whether it is runnable now. All 0 when unknown. */
+ * gets a CPU), and whether it is runnable now. All 0 when unknown. Not
+ * while the VM is being destroyed. */
 struct vm_sched {
 	uint64_t on_cpu_us, delay_us;
 	bool runnable;

@@ -48,15 +48,15 @@ static void sample(struct guest *g, struct hb_watch *s)
 static void look(struct vmfo *m, struct guest *g)
 {
 	struct hb_watch now_seen, *now = &now_seen;
-	sample(g, now);
 	struct hb_watch *w = &g->watch;
 	uint64_t limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
-	bool answering = g->mb_acked + 1 < g->mb_next_seq && now->t_us - g->mb_posted_us < REQUEST_GRACE_US;
 
 	if (g->state != G_RUNNING || !g->created || !limit) {
 		watchdog_reset(g);
 		return;
 	}
+	sample(g, now); /* a running VM is not being destroyed */
+	bool answering = g->mb_acked + 1 < g->mb_next_seq && now->t_us - g->mb_posted_us < REQUEST_GRACE_US;
 	uint64_t silent = 0;
 	/* A first look, a heartbeat since, or a request being answered at
 	 * CPL0 with interrupts off (a bounded grace): no silence to count. */
