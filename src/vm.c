@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,20 +270,21 @@ uint64_t vm_outside_us(struct vm *vm, uint64_t now)
  * pread: the watchdog looks 200 times a second. */
 static const char *const sched_file[2] = { "schedstat", "stat" };
 
+/* Once the vCPU thread has said who it is (vm_start). A host without
+ * these files leaves them closed: the watchdog then excuses less. */
+static void open_sched_files(struct vm *vm, int tid)
+{
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, sched_file[i]);
+		vm->sched_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	vm->sched_open = true;
+}
+
 static int read_sched_file(struct vm *vm, int which, char *buf, size_t size)
 {
-	if (!vm->sched_open) {
-		int tid = atomic_load(&vm->tid);
-		if (!tid)
-			return -1;
-		for (int i = 0; i < 2; i++) {
-			char path[64];
-			snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, sched_file[i]);
-			vm->sched_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
-		}
-		vm->sched_open = true;
-	}
-	if (vm->sched_fd[which] < 0)
+	if (!vm->sched_open || vm->sched_fd[which] < 0)
 		return -1;
 	ssize_t n = pread(vm->sched_fd[which], buf, size - 1, 0);
 	if (n <= 0)
@@ -352,6 +354,11 @@ int vm_start(struct vm *vm, vm_exit_fn on_exit, void *opaque, struct err *e)
 	if (rc)
 		return err_set(e, "%s: starting the vCPU thread: %s", vm->name, strerror(rc));
 	vm->thread_started = true;
+	/* Its thread id comes first thing; the watchdog reads its files. */
+	int tid;
+	while (!(tid = atomic_load(&vm->tid)))
+		sched_yield();
+	open_sched_files(vm, tid);
 	return 0;
 }
 
