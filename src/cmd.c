@@ -698,6 +698,20 @@ static int cmd_events(struct cmd_ctx *c, int argc, char **argv)
 
 #define SOURCE_DEPTH 8
 
+/* Whether the first n bytes of s hold a command, not a blank or a comment. */
+static bool has_command(const char *s, size_t n)
+{
+	size_t blank = strspn(s, " \t\r\n");
+	return blank < n && s[blank] != '#';
+}
+
+/* After Ctrl-C (or SIGTERM) the rest of a list or file is not run: say how
+ * much was left out, and fail, so that the exit status shows it. */
+static int interrupted(struct cmd_ctx *c, const char *where, int skipped)
+{
+	return fail(c, "%sinterrupted: %d command%s not run", where, skipped, skipped == 1 ? "" : "s");
+}
+
 static int cmd_source(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc != 2)
@@ -711,11 +725,23 @@ static int cmd_source(struct cmd_ctx *c, int argc, char **argv)
 	size_t cap = 0;
 	int rc = 0;
 	c->depth++;
-	for (int n = 1; !c->quit && getline(&line, &cap, f) >= 0; n++)
-		if (cmd_exec(c, line)) {
+	for (int n = 1; !c->quit && getline(&line, &cap, f) >= 0; n++) {
+		bool failed = cmd_exec(c, line) != 0;
+		if (interrupt_pending()) {
+			int skipped = 0;
+			while (getline(&line, &cap, f) >= 0)
+				skipped += has_command(line, strlen(line));
+			char where[320];
+			snprintf(where, sizeof where, "%s:%d: ", argv[1], n);
+			if (failed || skipped)
+				rc = interrupted(c, where, skipped);
+			break;
+		}
+		if (failed) {
 			rc = fail(c, "%s:%d: stopped at the first error", argv[1], n);
 			break;
 		}
+	}
 	c->depth--;
 	free(line);
 	fclose(f);
@@ -884,7 +910,7 @@ const struct command commands[] = {
 	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view },
 	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
 	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
-	  "is named as FILE:LINE. Example: source demo.vmfo\n", cmd_source },
+	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source },
 	{ "time", "time CMD", "run a command and say how long it took",
 	  "Example: time app start db 8 hot\n", cmd_time },
 	{ "pace", "pace MS", "slow each failover step by MS milliseconds (0: full speed)",
@@ -1017,6 +1043,17 @@ int cmd_exec_list(struct cmd_ctx *c, const char *list)
 		p += n;
 		if (*p)
 			p++;
+		if (interrupt_pending()) {
+			int skipped = 0;
+			for (; *p; p += *p != '\0') {
+				n = strcspn(p, ";\n");
+				skipped += has_command(p, n);
+				p += n;
+			}
+			if (skipped)
+				failed += interrupted(c, "", skipped) != 0;
+			break;
+		}
 	}
 	return failed;
 }

@@ -244,6 +244,10 @@ static int run_batch(struct cmd_ctx *c)
 	while (!c->quit && !interrupt_pending() && getline(&line, &cap, stdin) >= 0)
 		failed += cmd_exec(c, line) != 0;
 	free(line);
+	if (interrupt_pending() && !c->quit) {
+		fprintf(c->err, "error: interrupted: the rest of the input was not run\n");
+		failed += !failed;
+	}
 	return failed;
 }
 
