@@ -70,7 +70,11 @@ static int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
 		return fail_err(c, &e);
 	for (int i = 0; i < 2; i++) {
 		struct event ev;
-		if (!trace_wait(&m->trace, "os.ready", "vm", m->g[i].vm.name, m->mark, BOOT_WAIT_MS, &ev))
+		struct event_match w = { "os.ready", NULL, m->g[i].vm.name };
+		int got = trace_await(&m->trace, &w, m->mark, BOOT_WAIT_MS, NULL, NULL, &ev);
+		if (got < 0)
+			return fail(c, "interrupted while waiting for %s to report ready", m->g[i].vm.name);
+		if (!got)
 			return fail(c, "%s did not report ready within %d ms (see 'log %s')",
 				    m->g[i].vm.name, BOOT_WAIT_MS, m->g[i].vm.name);
 		fprintf(c->out, "%s %s OS ready in %.1f ms with %" PRIu64 " MB\n", m->g[i].vm.name,

@@ -215,6 +215,14 @@ static int run_interactive(struct cmd_ctx *c)
 	while (!c->quit) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		int n = poll(&pfd, 1, IDLE_MS);
+		if (terminate_pending()) {
+			/* SIGTERM or SIGHUP: give the terminal back as it was
+			 * before readline took it, then leave like quit. */
+			rl_free_line_state();
+			rl_cleanup_after_signal();
+			fputc('\n', c->out);
+			break;
+		}
 		if (interrupt_pending()) {
 			interrupt_clear();
 			rl_replace_line("", 0);

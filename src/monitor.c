@@ -323,7 +323,7 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	table_init(&m->table, m->pool.nunits, m->pool.unit_bytes);
 	if (cfg->trace_path && trace_open_file(&m->trace, cfg->trace_path, e))
 		return -1;
-	int rc = pthread_create(&m->monitor, NULL, monitor_main, m);
+	int rc = thread_start(&m->monitor, monitor_main, m);
 	if (rc)
 		return err_set(e, "starting the monitor thread: %s", strerror(rc));
 	m->monitor_started = true;

@@ -1,8 +1,10 @@
 #!/bin/sh
-# robust.sh — the vmfo process under signals: SIGINT stops a -c list or a
-# sourced file. Signals are sent by PID to a vmfo running in the background
-# once its output shows it got where it should; nothing here depends on how
-# fast the host is.
+# robust.sh — the vmfo process under signals and failing output: SIGTERM
+# and SIGHUP end it through a clean shutdown (guests stopped, trace written,
+# terminal restored, exit 128+signal); SIGINT stops a -c list or a sourced
+# file but only the current wait at the console. Signals are sent by PID to
+# a vmfo running in the background once its output shows it got where it
+# should; nothing here depends on how fast the host is.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
 
@@ -66,5 +68,120 @@ like "$out" "^error: $tmp/demo.vmfo:1: interrupted: 2 commands not run\$" \
 	"the file stops, naming where and how many of its commands were left"
 like "$out" '^error: interrupted: 1 command not run$' "the list that sourced it stops too"
 unlike "$out" 'panic|vmm: ' "nothing after the interrupted sleep ran"
+
+# ---- SIGTERM and SIGHUP: a clean shutdown ----
+bg "$tmp/term.out" --trace "$tmp/term.jsonl" -c 'boot; app start db 8 hot; sleep 600000; status'
+wait_for "$tmp/term.out" '^db: ledger on vm0'
+kill -TERM "$pid"
+finish
+is "$rc" 143 "SIGTERM: exit 143 (128 + 15)"
+like "$out" '^vmfo: SIGTERM: guests stopped, exiting$' "reached through the clean shutdown, which says so"
+unlike "$out" 'vmm: ' "the rest of the list did not run"
+is "$(tail -c 1 "$tmp/term.jsonl" | od -An -c | tr -d ' ')" '\n' "the trace file ends with a whole line"
+is "$(jq -c . "$tmp/term.jsonl" 2>&1 | grep -c '"ev"')" "$(wc -l <"$tmp/term.jsonl")" \
+	"every line of the trace is whole JSON"
+like "$(cat "$tmp/term.jsonl")" '"ev":"app.started"' "and the trace holds the events up to the signal"
+
+bg "$tmp/hup.out" -c 'boot; wait failover.done 600000; status'
+wait_for "$tmp/hup.out" "$booted"
+kill -HUP "$pid"
+finish
+is "$rc" 129 "SIGHUP: exit 129 (128 + 1)"
+like "$out" '^error: interrupted while waiting for failover.done$' "a wait ends at once"
+like "$out" '^vmfo: SIGHUP: guests stopped, exiting$' "and vmfo shuts down cleanly"
+
+# Batch input blocked in read(): the signal must reach the reading thread.
+mkfifo "$tmp/in"
+"$VMFO" <"$tmp/in" >"$tmp/batch.out" 2>&1 &
+pid=$!
+pids="$pids $pid"
+f="$tmp/batch.out"
+exec 5>"$tmp/in"
+echo boot >&5
+wait_for "$f" "$booted"
+kill -TERM "$pid"
+finish
+exec 5>&-
+is "$rc" 143 "SIGTERM while batch input waits for a line: exit 143"
+like "$out" '^vmfo: SIGTERM: guests stopped, exiting$' "through the clean shutdown"
+
+# A Lua scenario stops at its next safe point.
+printf 'vmfo.app{name="db", mb=8}\nprint("started")\nvmfo.sleep(600000)\n' >"$tmp/sleepy.lua"
+bg "$tmp/lua.out" run "$tmp/sleepy.lua"
+wait_for "$tmp/lua.out" '^# started$'
+kill -TERM "$pid"
+finish
+is "$rc" 143 "SIGTERM during vmfo run: exit 143"
+like "$out" "^#   error: $tmp/sleepy.lua:3: interrupted\$" "the scenario is stopped where it was"
+like "$out" "^not ok 1 - $tmp/sleepy.lua" "and does not pass"
+
+printf 'print("looping")\nlocal n = 0\nwhile true do n = n + 1 end\n' >"$tmp/busy.lua"
+bg "$tmp/busy.out" run "$tmp/busy.lua"
+wait_for "$tmp/busy.out" '^# looping$'
+kill -TERM "$pid"
+finish
+is "$rc" 143 "SIGTERM during a busy Lua loop: exit 143"
+like "$out" "^#   error: $tmp/busy.lua:3: interrupted\$" "the loop is stopped by the instruction hook"
+
+# ---- the interactive console, in tmux ----
+if ! command -v tmux >/dev/null 2>&1; then
+	for n in 1 2 3 4 5 6; do
+		tap_n=$((tap_n + 1))
+		echo "ok $tap_n # SKIP tmux is not installed"
+	done
+	done_testing
+	exit
+fi
+t() { tmux -L "$sock" "$@"; }
+screen() { t capture-pane -t r -p -S -200; }
+until_shown() { # at most 60 s
+	i=0
+	while [ $i -lt 600 ]; do
+		s=$(screen)
+		if printf '%s\n' "$s" | grep -Eq -- "$1"; then printf '%s\n' "$s"; return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	printf '%s\n' "$s"
+	return 1
+}
+# The shell around vmfo ignores SIGINT (Ctrl-C is for vmfo) and, once vmfo
+# has ended, says how and whether the terminal's settings are as before.
+cat >"$tmp/console.sh" <<EOF
+trap '' INT
+before=\$(stty -g)
+VMFO_HISTFILE= TERM=xterm '$VMFO' --no-color
+echo "exit=\$?"
+[ "\$(stty -g)" = "\$before" ] && echo "tty=restored" || echo "tty=changed"
+exec sleep 600
+EOF
+t new-session -d -s r -x 100 -y 40 "sh $tmp/console.sh"
+until_shown '^vmfo>' >/dev/null
+t send-keys -t r "boot" Enter
+until_shown 'os.ready +vm=vm1' >/dev/null
+t send-keys -t r "sleep 600000" Enter
+until_shown '^vmfo> sleep 600000' >/dev/null
+# Ctrl-C may reach vmfo before it has read the line; press it again until
+# the sleep is seen to end.
+i=0
+while [ $i -lt 60 ] && ! screen | grep -q 'error: interrupted$'; do
+	t send-keys -t r C-c
+	sleep 1
+	i=$((i + 1))
+done
+s=$(screen)
+like "$s" 'error: interrupted$' "console: Ctrl-C ends the sleep"
+t send-keys -t r "status" Enter
+s=$(until_shown '^vmm: ')
+like "$s" '^vm0 +active +running' "console: and vmfo goes on"
+t send-keys -t r "stat"
+until_shown '^vmfo> stat$' >/dev/null
+vpid=$(pgrep -P "$(t display -p -t r '#{pane_pid}')" -x vmfo)
+if [ -n "$vpid" ]; then kill -TERM "$vpid"; fi
+s=$(until_shown '^tty=')
+like "$s" '^vmfo: SIGTERM: guests stopped, exiting$' "console: SIGTERM at the prompt shuts down cleanly"
+like "$s" '^exit=143$' "console: exit 143"
+like "$s" '^tty=restored$' "console: the terminal's settings are restored"
+is "$(printf '%s\n' "$s" | grep -c '^vmm: ')" 1 "console: the half-typed line is not run"
 
 done_testing
