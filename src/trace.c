@@ -79,29 +79,105 @@ void trace_init(struct trace *t)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&t->grew, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&t->queued, NULL);
 	t->next_seq = 1;
 }
 
 void trace_destroy(struct trace *t)
 {
-	if (t->jsonl)
-		fclose(t->jsonl);
+	trace_close_file(t);
 	free(t->ev);
+	free(t->out);
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->grew);
+	pthread_cond_destroy(&t->queued);
+}
+
+/* The writer thread: takes the whole queue under the lock, leaving it its
+ * previous batch's buffer to fill, and writes it with no lock held, so
+ * that emitting never waits for the file. */
+static void *writer_main(void *arg)
+{
+	struct trace *t = arg;
+	struct event *batch = NULL;
+	size_t cap = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		while (!t->out_n && !t->writer_stop)
+			pthread_cond_wait(&t->queued, &t->lock);
+		if (!t->out_n)
+			break; /* told to stop, and everything is written */
+		struct event *full = t->out;
+		size_t n = t->out_n, full_cap = t->out_cap;
+		t->out = batch;
+		t->out_cap = cap;
+		t->out_n = 0;
+		batch = full;
+		cap = full_cap;
+		pthread_mutex_unlock(&t->lock);
+		for (size_t i = 0; i < n; i++)
+			event_write_json(&batch[i], t->jsonl);
+		fflush(t->jsonl); /* a reader following the file sees each batch */
+		pthread_mutex_lock(&t->lock);
+	}
+	pthread_mutex_unlock(&t->lock);
+	free(batch);
+	return NULL;
 }
 
 int trace_open_file(struct trace *t, const char *path, struct err *e)
 {
+	trace_close_file(t);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return err_set(e, "cannot write trace file '%s': %s", path, strerror(errno));
-	pthread_mutex_lock(&t->lock);
-	if (t->jsonl)
-		fclose(t->jsonl);
 	t->jsonl = f;
+	t->writer_stop = false;
+	int rc = thread_start(&t->writer, writer_main, t);
+	if (rc) {
+		fclose(f);
+		t->jsonl = NULL;
+		return err_set(e, "starting the trace writer thread: %s", strerror(rc));
+	}
+	t->writer_started = true;
+	pthread_mutex_lock(&t->lock);
+	t->to_file = true;
 	pthread_mutex_unlock(&t->lock);
 	return 0;
+}
+
+void trace_close_file(struct trace *t)
+{
+	if (!t->writer_started)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->to_file = false;
+	t->writer_stop = true;
+	pthread_cond_signal(&t->queued);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->writer, NULL);
+	t->writer_started = false;
+	fclose(t->jsonl);
+	t->jsonl = NULL;
+}
+
+/* With t->lock held: queue ev for the writer thread. */
+static void queue_for_file(struct trace *t, const struct event *ev)
+{
+	if (t->out_n == t->out_cap) {
+		size_t cap = t->out_cap ? t->out_cap * 2 : 64;
+		struct event *grown = realloc(t->out, cap * sizeof *grown);
+		if (!grown) {
+			fprintf(stderr, "vmfo: out of memory queueing event %s for the trace file\n",
+				ev->name);
+			return;
+		}
+		t->out = grown;
+		t->out_cap = cap;
+	}
+	t->out[t->out_n++] = *ev;
+	pthread_cond_signal(&t->queued);
 }
 
 void trace_emit(struct trace *t, const char *name, ...)
@@ -139,10 +215,8 @@ void trace_emit(struct trace *t, const char *name, ...)
 	}
 	ev.seq = t->next_seq++;
 	t->ev[t->n++] = ev;
-	if (t->jsonl) {
-		event_write_json(&ev, t->jsonl);
-		fflush(t->jsonl);
-	}
+	if (t->to_file)
+		queue_for_file(t, &ev);
 	pthread_cond_broadcast(&t->grew);
 	pthread_mutex_unlock(&t->lock);
 }

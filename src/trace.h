@@ -36,12 +36,27 @@ struct trace {
 	struct event *ev;
 	size_t n, cap;
 	uint64_t next_seq;
-	FILE *jsonl; /* --trace FILE: every event as it is emitted */
+	/* --trace FILE: every event, in order, written by the writer thread.
+	 * trace_emit() only queues it: callers hold m->lock, and a reader that
+	 * stops reading (a FIFO) must not hold up the VMM. */
+	FILE *jsonl;
+	bool to_file;         /* emitted events are queued for the file */
+	bool writer_stop;     /* the writer ends once the queue is empty */
+	bool writer_started;
+	pthread_t writer;
+	pthread_cond_t queued; /* the queue grew, or the writer must stop */
+	struct event *out;    /* emitted, not yet taken by the writer */
+	size_t out_n, out_cap;
 };
 
 void trace_init(struct trace *t);
+/* Closes the file (as trace_close_file) and frees the events. */
 void trace_destroy(struct trace *t);
+/* Start writing every event emitted from now on to path as JSON lines. */
 int trace_open_file(struct trace *t, const char *path, struct err *e);
+/* Stop queueing events for the file, wait until the writer has written
+ * every queued one, and close it. Waits for a reader that does not read. */
+void trace_close_file(struct trace *t);
 /* Record an event: name, then key/value string pairs, then NULL. Call it
  * only after the thing the event names has happened. */
 void trace_emit(struct trace *t, const char *name, ...) __attribute__((sentinel));
