@@ -969,6 +969,17 @@ static bool sandboxed(struct cmd_ctx *c, int argc, char **argv)
 	return true;
 }
 
+/* A --trace file that has just failed to be written: say so once, where
+ * the user is looking, not only at exit. Scripts leave it to main(). */
+static void tell_trace_error(struct cmd_ctx *c)
+{
+	struct err e;
+	if (!c->in_script && trace_file_error_news(&c->m->trace, &e)) {
+		fprintf(c->err, "vmfo: %s\n", e.msg);
+		fflush(c->err);
+	}
+}
+
 int cmd_exec(struct cmd_ctx *c, const char *line)
 {
 	char buf[1024];
@@ -1006,6 +1017,7 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 		return -1;
 	int rc = cmd->fn(c, argc, argv);
 	fflush(c->out);
+	tell_trace_error(c);
 	return rc;
 }
 

@@ -36,7 +36,8 @@ static void print_usage(FILE *f)
 		"  --miss N          heartbeats lost before an OS hang is declared (default 3)\n"
 		"  --app-watchdog-ms N  an app's own run time without progress before its OS\n"
 		"                    declares it hung (default 0: three timer ticks)\n"
-		"  --trace FILE      write every event to FILE as JSON lines\n"
+		"  --trace FILE      write every event to FILE as JSON lines (a write error\n"
+		"                    is reported and makes the exit status 1)\n"
 		"  --pace MS         slow each failover step by MS (default 0)\n"
 		"  --no-color        no colour in output\n"
 		"  --view            open the live view at once (boots the pair first)\n"
@@ -68,6 +69,20 @@ static void install_signal_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
+}
+
+/* monitor_destroy(), then the exit status: a trace file that could not be
+ * written in full fails a run that would otherwise pass. */
+static int tear_down(struct vmfo *m, int rc)
+{
+	struct err e;
+	if (monitor_destroy(m, &e)) {
+		if (e.msg[0])
+			fprintf(stderr, "vmfo: %s\n", e.msg);
+		if (rc == EXIT_OK)
+			rc = EXIT_CHECK;
+	}
+	return rc;
 }
 
 /* The exit status after tear-down: 128 + the signal's number when SIGTERM
@@ -197,19 +212,16 @@ int main(int argc, char **argv)
 	bool kvm_failed;
 	if (monitor_init(&m, &cfg, &kvm_failed, &e)) {
 		fprintf(stderr, "vmfo: %s\n", e.msg);
-		monitor_destroy(&m);
-		return exit_status(kvm_failed ? EXIT_ENV : EXIT_USAGE);
+		return exit_status(tear_down(&m, kvm_failed ? EXIT_ENV : EXIT_USAGE));
 	}
 
 	if (bench_mode) {
 		int rc = bench_run(&m, &bench, stdout);
-		monitor_destroy(&m);
-		return exit_status(rc);
+		return exit_status(tear_down(&m, rc));
 	}
 	if (run_mode) {
 		int rc = script_run_files(&m, argv + optind + 1, argc - optind - 1, stdout);
-		monitor_destroy(&m);
-		return exit_status(rc);
+		return exit_status(tear_down(&m, rc));
 	}
 	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
 	/* Colour only for a person at a terminal who has not asked for none. */
@@ -219,6 +231,5 @@ int main(int argc, char **argv)
 		failed += cmd_exec_list(&ctx, "boot; view");
 	failed += commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
 	script_free(ctx.lua);
-	monitor_destroy(&m);
-	return exit_status(failed ? EXIT_CHECK : EXIT_OK);
+	return exit_status(tear_down(&m, failed ? EXIT_CHECK : EXIT_OK));
 }

@@ -85,7 +85,8 @@ void trace_init(struct trace *t)
 
 void trace_destroy(struct trace *t)
 {
-	trace_close_file(t);
+	trace_close_file(t, NULL);
+	free(t->path);
 	free(t->ev);
 	free(t->out);
 	pthread_mutex_destroy(&t->lock);
@@ -93,9 +94,26 @@ void trace_destroy(struct trace *t)
 	pthread_cond_destroy(&t->queued);
 }
 
+/* Write n events and flush; 0, or the errno of the first failure. */
+static int write_batch(FILE *f, const struct event *ev, size_t n)
+{
+	errno = 0;
+	for (size_t i = 0; i < n; i++) {
+		event_write_json(&ev[i], f);
+		if (ferror(f))
+			return errno ? errno : EIO;
+	}
+	/* Flushed at every batch: a reader following the file sees it. */
+	if (fflush(f) == EOF)
+		return errno ? errno : EIO;
+	return 0;
+}
+
 /* The writer thread: takes the whole queue under the lock, leaving it its
  * previous batch's buffer to fill, and writes it with no lock held, so
- * that emitting never waits for the file. */
+ * that emitting never waits for the file. After a write error it goes on
+ * taking the queue, so that it does not grow, but writes no more: a file
+ * with a hole in it would look whole to whoever reads it. */
 static void *writer_main(void *arg)
 {
 	struct trace *t = arg;
@@ -115,11 +133,12 @@ static void *writer_main(void *arg)
 		t->out_n = 0;
 		batch = full;
 		cap = full_cap;
+		bool failed = t->file_errno != 0;
 		pthread_mutex_unlock(&t->lock);
-		for (size_t i = 0; i < n; i++)
-			event_write_json(&batch[i], t->jsonl);
-		fflush(t->jsonl); /* a reader following the file sees each batch */
+		int err = failed ? 0 : write_batch(t->jsonl, batch, n);
 		pthread_mutex_lock(&t->lock);
+		if (err)
+			t->file_errno = err;
 	}
 	pthread_mutex_unlock(&t->lock);
 	free(batch);
@@ -128,11 +147,19 @@ static void *writer_main(void *arg)
 
 int trace_open_file(struct trace *t, const char *path, struct err *e)
 {
-	trace_close_file(t);
+	trace_close_file(t, NULL);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return err_set(e, "cannot write trace file '%s': %s", path, strerror(errno));
+	free(t->path);
+	t->path = strdup(path);
+	if (!t->path) {
+		fclose(f);
+		return err_set(e, "out of memory opening trace file '%s'", path);
+	}
 	t->jsonl = f;
+	t->file_errno = 0;
+	t->error_told = false;
 	t->writer_stop = false;
 	int rc = thread_start(&t->writer, writer_main, t);
 	if (rc) {
@@ -147,10 +174,10 @@ int trace_open_file(struct trace *t, const char *path, struct err *e)
 	return 0;
 }
 
-void trace_close_file(struct trace *t)
+int trace_close_file(struct trace *t, struct err *e)
 {
 	if (!t->writer_started)
-		return;
+		return trace_file_error(t, e);
 	pthread_mutex_lock(&t->lock);
 	t->to_file = false;
 	t->writer_stop = true;
@@ -158,8 +185,42 @@ void trace_close_file(struct trace *t)
 	pthread_mutex_unlock(&t->lock);
 	pthread_join(t->writer, NULL);
 	t->writer_started = false;
-	fclose(t->jsonl);
+	errno = 0;
+	int closed = fclose(t->jsonl);
+	int err = errno ? errno : EIO;
 	t->jsonl = NULL;
+	pthread_mutex_lock(&t->lock);
+	if (closed == EOF && !t->file_errno)
+		t->file_errno = err;
+	pthread_mutex_unlock(&t->lock);
+	return trace_file_error(t, e);
+}
+
+/* With t->lock held. */
+static int file_error_locked(struct trace *t, struct err *e)
+{
+	if (!t->file_errno)
+		return 0;
+	return err_set(e, "writing the trace to %s: %s", t->path ? t->path : "its file",
+		       strerror(t->file_errno));
+}
+
+int trace_file_error(struct trace *t, struct err *e)
+{
+	pthread_mutex_lock(&t->lock);
+	int rc = file_error_locked(t, e);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+bool trace_file_error_news(struct trace *t, struct err *e)
+{
+	pthread_mutex_lock(&t->lock);
+	bool news = !t->error_told && file_error_locked(t, e) != 0;
+	if (news)
+		t->error_told = true;
+	pthread_mutex_unlock(&t->lock);
+	return news;
 }
 
 /* With t->lock held: queue ev for the writer thread. */
@@ -169,8 +230,9 @@ static void queue_for_file(struct trace *t, const struct event *ev)
 		size_t cap = t->out_cap ? t->out_cap * 2 : 64;
 		struct event *grown = realloc(t->out, cap * sizeof *grown);
 		if (!grown) {
-			fprintf(stderr, "vmfo: out of memory queueing event %s for the trace file\n",
-				ev->name);
+			/* The file would miss it: that is a write error. */
+			if (!t->file_errno)
+				t->file_errno = ENOMEM;
 			return;
 		}
 		t->out = grown;

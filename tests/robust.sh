@@ -2,9 +2,11 @@
 # robust.sh — the vmfo process under signals and failing output: SIGTERM
 # and SIGHUP end it through a clean shutdown (guests stopped, trace written,
 # terminal restored, exit 128+signal); SIGINT stops a -c list or a sourced
-# file but only the current wait at the console. Signals are sent by PID to
-# a vmfo running in the background once its output shows it got where it
-# should; nothing here depends on how fast the host is.
+# file but only the current wait at the console; a trace file that cannot
+# be written fails the run, and one whose reader stalls holds up nothing.
+# Signals are sent by PID to a vmfo running in the background once its
+# output shows it got where it should; nothing here depends on how fast the
+# host is.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
 
@@ -123,6 +125,20 @@ finish
 is "$rc" 143 "SIGTERM during a busy Lua loop: exit 143"
 like "$out" "^#   error: $tmp/busy.lua:3: interrupted\$" "the loop is stopped by the instruction hook"
 
+# ---- a trace file that cannot be written fails the run ----
+full='^vmfo: writing the trace to /dev/full: No space left on device$'
+run "$VMFO" --trace /dev/full -c 'boot'
+is "$rc" 1 "--trace /dev/full: exit 1"
+like "$out" "$full" "the write error is named"
+is "$(printf '%s\n' "$out" | grep -c 'writing the trace')" 1 "once"
+run "$VMFO" --trace /dev/full -c 'boot; sleep 200; status; sleep 200; status'
+is "$rc" 1 "--trace /dev/full with several commands: exit 1"
+is "$(printf '%s\n' "$out" | grep -c 'writing the trace')" 1 "the error is told once, as soon as it is noticed"
+like "$out" '^vmm: ' "and the commands still run"
+run "$VMFO" --trace /dev/full run "$TOP_SRCDIR/tests/lua-cases/right.lua"
+is "$rc" 1 "a passing scenario with an unwritable trace: exit 1"
+like "$out" "$full" "the write error is named"
+
 # ---- a trace reader that stalls holds up nobody ----
 # The reader fills the FIFO's pipe and then reads nothing until told: the
 # first line vmfo writes to the trace blocks. The failover and every command
@@ -160,7 +176,7 @@ fi
 
 # ---- the interactive console, in tmux ----
 if ! command -v tmux >/dev/null 2>&1; then
-	for n in 1 2 3 4 5 6; do
+	for n in 1 2 3 4 5 6 7; do
 		tap_n=$((tap_n + 1))
 		echo "ok $tap_n # SKIP tmux is not installed"
 	done
@@ -185,7 +201,7 @@ until_shown() { # at most 60 s
 cat >"$tmp/console.sh" <<EOF
 trap '' INT
 before=\$(stty -g)
-VMFO_HISTFILE= TERM=xterm '$VMFO' --no-color
+VMFO_HISTFILE= TERM=xterm '$VMFO' --no-color --trace /dev/full
 echo "exit=\$?"
 [ "\$(stty -g)" = "\$before" ] && echo "tty=restored" || echo "tty=changed"
 exec sleep 600
@@ -209,6 +225,7 @@ like "$s" 'error: interrupted$' "console: Ctrl-C ends the sleep"
 t send-keys -t r "status" Enter
 s=$(until_shown '^vmm: ')
 like "$s" '^vm0 +active +running' "console: and vmfo goes on"
+is "$(printf '%s\n' "$s" | grep -c "$full")" 1 "console: the trace's write error was shown once"
 t send-keys -t r "stat"
 until_shown '^vmfo> stat$' >/dev/null
 vpid=$(pgrep -P "$(t display -p -t r '#{pane_pid}')" -x vmfo)

@@ -34,7 +34,7 @@ static void file_in_order(void)
 		pthread_create(&th[i], NULL, emitter, &t);
 	for (int i = 0; i < EMITTERS; i++)
 		pthread_join(th[i], NULL);
-	trace_close_file(&t);
+	ok(trace_close_file(&t, &e) == 0, "closed without an error");
 	trace_emit(&t, "os.ready", "vm", "vm0", NULL); /* not queued: the file is closed */
 	FILE *f = fopen(path, "r");
 	char line[512];
@@ -48,6 +48,29 @@ static void file_in_order(void)
 	if (f)
 		fclose(f);
 	unlink(path);
+	trace_destroy(&t);
+}
+
+/* A file that cannot be written: the error is kept, told once, and
+ * returned again when the file is closed. */
+static void file_full(void)
+{
+	struct trace t;
+	struct err e = { "" };
+	trace_init(&t);
+	if (trace_open_file(&t, "/dev/full", &e)) {
+		printf("ok %d # SKIP /dev/full: %s\n", ++tap_n, e.msg);
+		trace_destroy(&t);
+		return;
+	}
+	ok(trace_file_error(&t, &e) == 0, "no error before anything is written");
+	trace_emit(&t, "os.ready", "vm", "vm0", NULL);
+	int rc = trace_close_file(&t, &e);
+	is_str(rc ? e.msg : "", "writing the trace to /dev/full: No space left on device",
+	       "the write error is reported when the file is closed");
+	ok(trace_file_error_news(&t, &e), "and is news once");
+	ok(!trace_file_error_news(&t, &e), "but not twice");
+	ok(trace_file_error(&t, &e) == -1, "while it stays an error");
 	trace_destroy(&t);
 }
 
@@ -116,5 +139,6 @@ int main(void)
 	ok(trace_get(&t, 0, &ev) && ev.seq == 1, "sequence restarts at 1");
 	trace_destroy(&t);
 	file_in_order();
+	file_full();
 	return done_testing();
 }
