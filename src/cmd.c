@@ -788,6 +788,19 @@ static struct script *console_lua(struct cmd_ctx *c)
 	return c->lua;
 }
 
+/* The console's Lua state keeps its globals from one command to the next;
+ * once they fill it to the cap, nothing more could run in it (not even
+ * 't = nil'): start afresh, and say so. */
+static void console_lua_check_memory(struct cmd_ctx *c, enum script_result r)
+{
+	if (r != SCRIPT_ERROR || !script_memory_full(c->lua))
+		return;
+	script_free(c->lua);
+	c->lua = NULL;
+	fprintf(c->err, "note: the Lua state was full; it has been started afresh, without "
+			"its globals\n");
+}
+
 static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc != 2)
@@ -796,6 +809,7 @@ static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 	if (!s)
 		return fail(c, "out of memory starting Lua");
 	enum script_result r = script_run_file(s, argv[1]);
+	console_lua_check_memory(c, r);
 	if (r == SCRIPT_PASS) {
 		fprintf(c->out, "ok - %s\n", argv[1]);
 		return 0;
@@ -812,6 +826,7 @@ static int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
 	if (!s)
 		return fail(c, "out of memory starting Lua");
 	enum script_result r = script_run_string(s, argv[1]);
+	console_lua_check_memory(c, r);
 	/* A Lua error has been printed, with its "error:" line, already. */
 	return r == SCRIPT_PASS ? 0 : r == SCRIPT_CHECK_FAILED ? fail(c, "a check failed") : -1;
 }

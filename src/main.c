@@ -39,6 +39,7 @@ static void print_usage(FILE *f)
 		"  --trace FILE      write every event to FILE as JSON lines (a write error\n"
 		"                    is reported and makes the exit status 1)\n"
 		"  --pace MS         slow each failover step by MS (default 0)\n"
+		"  --lua-mem-mb N    memory one Lua state may use (default 256)\n"
 		"  --no-color        no colour in output\n"
 		"  --view            open the live view at once (boots the pair first)\n"
 		"  -c CMDS           run the ;-separated commands and exit\n"
@@ -119,6 +120,7 @@ int main(int argc, char **argv)
 		{ "miss", 1, 1000, &cfg.miss },
 		{ "app-watchdog-ms", 0, 60000, &cfg.app_watchdog_ms },
 		{ "pace", 0, 60000, &cfg.pace_ms },
+		{ "lua-mem-mb", 1, 65536, &cfg.lua_mem_mb },
 	};
 	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_VIEW, OPT_NUMBER };
 	struct option longopts[ARRAY_SIZE(numbers) + 6];

@@ -17,7 +17,7 @@ void config_defaults(struct config *c)
 {
 	*c = (struct config){
 		.pool_mb = 256, .unit_kb = 2048, .active_mb = 64, .standby_mb = 8,
-		.heartbeat_ms = 10, .miss = 3,
+		.heartbeat_ms = 10, .miss = 3, .lua_mem_mb = 256,
 	};
 }
 

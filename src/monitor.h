@@ -27,6 +27,7 @@ struct config {
 	uint64_t app_watchdog_ms; /* an app's own run time without progress before
 				   * its OS declares it hung; 0: 3 timer ticks */
 	uint64_t pace_ms;
+	uint64_t lua_mem_mb;   /* what one Lua state may allocate */
 	const char *trace_path;
 	bool no_color;
 };

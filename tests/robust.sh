@@ -174,6 +174,33 @@ else
 	done
 fi
 
+# ---- the Lua memory cap ----
+L="$TOP_SRCDIR/tests/lua-cases"
+run "$VMFO" run "$L/memory.lua"
+is "$rc" 2 "a string past the Lua memory cap is a script error: exit 2"
+like "$out" '^# refused and recovered$' "caught with pcall, the refusals leave the script able to go on"
+unlike "$out" 'check failed' "every check in memory.lua passed"
+like "$out" '^#   error: not enough memory$' "uncaught, it is Lua's 'not enough memory'"
+like "$out" '^#   \(the Lua memory cap, 256 MiB, was reached: see --lua-mem-mb\)$' "the cap is named"
+# The peak resident size, read while vmfo sleeps after the refusal.
+bg "$tmp/mem.out" --lua-mem-mb 16 -c 'lua #string.rep("x", 4 << 20); lua #string.rep("x", 1 << 30); sleep 600000'
+wait_for "$tmp/mem.out" 'memory cap|^1073741824$'
+peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$pid/status")
+kill -TERM "$pid"
+finish
+like "$out" '^4194304$' "--lua-mem-mb 16: 4 MiB strings are fine"
+like "$out" '^\(the Lua memory cap, 16 MiB, was reached: see --lua-mem-mb\)$' "a 1 GiB one is not"
+ok "$([ -n "$peak" ] && [ "$peak" -lt 262144 ]; echo $?)" "vmfo never grew near 1 GiB (peak ${peak:-?} kB resident)"
+run "$VMFO" --lua-mem-mb 16 -c 'lua t = {} for i = 1, 1e9 do t[i] = ("x"):rep(100) .. i end; lua 6 * 7'
+like "$out" '^note: the Lua state was full; it has been started afresh, without its globals$' \
+	"the console's Lua state, filled by its globals, is started afresh"
+like "$out" '^42$' "and runs the next line"
+run "$VMFO" -c 'lua setmetatable({}, {__tostring = function() error("no") end}); lua 1'
+like "$out" '^error: \(lua\):1: no$' "a __tostring that raises while a value is printed is an error"
+like "$out" '^1$' "not a crash"
+run "$VMFO" --lua-mem-mb 0 -c ''
+is "$rc" 2 "--lua-mem-mb 0: a usage error"
+
 # ---- the interactive console, in tmux ----
 if ! command -v tmux >/dev/null 2>&1; then
 	for n in 1 2 3 4 5 6 7; do
