@@ -73,7 +73,8 @@ static int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
 		struct event_match w = { "os.ready", NULL, m->g[i].vm.name };
 		int got = trace_await(&m->trace, &w, m->mark, BOOT_WAIT_MS, NULL, NULL, &ev);
 		if (got < 0)
-			return fail(c, "interrupted while waiting for %s to report ready", m->g[i].vm.name);
+			return fail(c, "interrupted while waiting for %s to report ready",
+				    m->g[i].vm.name);
 		if (!got)
 			return fail(c, "%s did not report ready within %d ms (see 'log %s')",
 				    m->g[i].vm.name, BOOT_WAIT_MS, m->g[i].vm.name);
@@ -713,7 +714,8 @@ static bool has_command(const char *s, size_t n)
  * much was left out, and fail, so that the exit status shows it. */
 static int interrupted(struct cmd_ctx *c, const char *where, int skipped)
 {
-	return fail(c, "%sinterrupted: %d command%s not run", where, skipped, skipped == 1 ? "" : "s");
+	return fail(c, "%sinterrupted: %d command%s not run", where, skipped,
+		    skipped == 1 ? "" : "s");
 }
 
 static int cmd_source(struct cmd_ctx *c, int argc, char **argv)

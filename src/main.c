@@ -94,7 +94,8 @@ static int exit_status(int rc)
 	int sig = terminate_pending();
 	if (!sig)
 		return rc;
-	fprintf(stderr, "vmfo: %s: guests stopped, exiting\n", sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+	fprintf(stderr, "vmfo: %s: guests stopped, exiting\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGHUP");
 	return 128 + sig;
 }
 

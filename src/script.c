@@ -804,8 +804,8 @@ static enum script_result finish(struct script *s, int rc)
 			p += n + (p[n] == '\n');
 		}
 		if (s->mem_refused)
-			fprintf(f, "%s(the Lua memory cap, %zu MiB, was reached: see --lua-mem-mb)\n",
-				s->tap ? "#   " : "", s->mem_limit / MB);
+			fprintf(f, "%s(the Lua memory cap, %zu MiB, was reached: "
+				"see --lua-mem-mb)\n", s->tap ? "#   " : "", s->mem_limit / MB);
 		lua_pop(s->L, 1);
 		fflush(f);
 		return SCRIPT_ERROR;
