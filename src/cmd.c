@@ -70,7 +70,12 @@ static int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
 		return fail_err(c, &e);
 	for (int i = 0; i < 2; i++) {
 		struct event ev;
-		if (!trace_wait(&m->trace, "os.ready", "vm", m->g[i].vm.name, m->mark, BOOT_WAIT_MS, &ev))
+		struct event_match w = { "os.ready", NULL, m->g[i].vm.name };
+		int got = trace_await(&m->trace, &w, m->mark, BOOT_WAIT_MS, NULL, NULL, &ev);
+		if (got < 0)
+			return fail(c, "interrupted while waiting for %s to report ready",
+				    m->g[i].vm.name);
+		if (!got)
 			return fail(c, "%s did not report ready within %d ms (see 'log %s')",
 				    m->g[i].vm.name, BOOT_WAIT_MS, m->g[i].vm.name);
 		fprintf(c->out, "%s %s OS ready in %.1f ms with %" PRIu64 " MB\n", m->g[i].vm.name,
@@ -698,6 +703,21 @@ static int cmd_events(struct cmd_ctx *c, int argc, char **argv)
 
 #define SOURCE_DEPTH 8
 
+/* Whether the first n bytes of s hold a command, not a blank or a comment. */
+static bool has_command(const char *s, size_t n)
+{
+	size_t blank = strspn(s, " \t\r\n");
+	return blank < n && s[blank] != '#';
+}
+
+/* After Ctrl-C (or SIGTERM) the rest of a list or file is not run: say how
+ * much was left out, and fail, so that the exit status shows it. */
+static int interrupted(struct cmd_ctx *c, const char *where, int skipped)
+{
+	return fail(c, "%sinterrupted: %d command%s not run", where, skipped,
+		    skipped == 1 ? "" : "s");
+}
+
 static int cmd_source(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc != 2)
@@ -711,11 +731,23 @@ static int cmd_source(struct cmd_ctx *c, int argc, char **argv)
 	size_t cap = 0;
 	int rc = 0;
 	c->depth++;
-	for (int n = 1; !c->quit && getline(&line, &cap, f) >= 0; n++)
-		if (cmd_exec(c, line)) {
+	for (int n = 1; !c->quit && getline(&line, &cap, f) >= 0; n++) {
+		bool failed = cmd_exec(c, line) != 0;
+		if (interrupt_pending()) {
+			int skipped = 0;
+			while (getline(&line, &cap, f) >= 0)
+				skipped += has_command(line, strlen(line));
+			char where[320];
+			snprintf(where, sizeof where, "%s:%d: ", argv[1], n);
+			if (failed || skipped)
+				rc = interrupted(c, where, skipped);
+			break;
+		}
+		if (failed) {
 			rc = fail(c, "%s:%d: stopped at the first error", argv[1], n);
 			break;
 		}
+	}
 	c->depth--;
 	free(line);
 	fclose(f);
@@ -758,6 +790,19 @@ static struct script *console_lua(struct cmd_ctx *c)
 	return c->lua;
 }
 
+/* The console's Lua state keeps its globals from one command to the next;
+ * once they fill it to the cap, nothing more could run in it (not even
+ * 't = nil'): start afresh, and say so. */
+static void console_lua_check_memory(struct cmd_ctx *c, enum script_result r)
+{
+	if (r != SCRIPT_ERROR || !script_memory_full(c->lua))
+		return;
+	script_free(c->lua);
+	c->lua = NULL;
+	fprintf(c->err, "note: the Lua state was full; it has been started afresh, without "
+			"its globals\n");
+}
+
 static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc != 2)
@@ -766,6 +811,7 @@ static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 	if (!s)
 		return fail(c, "out of memory starting Lua");
 	enum script_result r = script_run_file(s, argv[1]);
+	console_lua_check_memory(c, r);
 	if (r == SCRIPT_PASS) {
 		fprintf(c->out, "ok - %s\n", argv[1]);
 		return 0;
@@ -782,6 +828,7 @@ static int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
 	if (!s)
 		return fail(c, "out of memory starting Lua");
 	enum script_result r = script_run_string(s, argv[1]);
+	console_lua_check_memory(c, r);
 	/* A Lua error has been printed, with its "error:" line, already. */
 	return r == SCRIPT_PASS ? 0 : r == SCRIPT_CHECK_FAILED ? fail(c, "a check failed") : -1;
 }
@@ -884,7 +931,7 @@ const struct command commands[] = {
 	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view },
 	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
 	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
-	  "is named as FILE:LINE. Example: source demo.vmfo\n", cmd_source },
+	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source },
 	{ "time", "time CMD", "run a command and say how long it took",
 	  "Example: time app start db 8 hot\n", cmd_time },
 	{ "pace", "pace MS", "slow each failover step by MS milliseconds (0: full speed)",
@@ -939,6 +986,17 @@ static bool sandboxed(struct cmd_ctx *c, int argc, char **argv)
 	return true;
 }
 
+/* A --trace file that has just failed to be written: say so once, where
+ * the user is looking, not only at exit. Scripts leave it to main(). */
+static void tell_trace_error(struct cmd_ctx *c)
+{
+	struct err e;
+	if (!c->in_script && trace_file_error_news(&c->m->trace, &e)) {
+		fprintf(c->err, "vmfo: %s\n", e.msg);
+		fflush(c->err);
+	}
+}
+
 int cmd_exec(struct cmd_ctx *c, const char *line)
 {
 	char buf[1024];
@@ -976,6 +1034,7 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 		return -1;
 	int rc = cmd->fn(c, argc, argv);
 	fflush(c->out);
+	tell_trace_error(c);
 	return rc;
 }
 
@@ -1017,6 +1076,17 @@ int cmd_exec_list(struct cmd_ctx *c, const char *list)
 		p += n;
 		if (*p)
 			p++;
+		if (interrupt_pending()) {
+			int skipped = 0;
+			for (; *p; p += *p != '\0') {
+				n = strcspn(p, ";\n");
+				skipped += has_command(p, n);
+				p += n;
+			}
+			if (skipped)
+				failed += interrupted(c, "", skipped) != 0;
+			break;
+		}
 	}
 	return failed;
 }

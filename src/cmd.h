@@ -37,7 +37,9 @@ struct command {
  * or -1 after printing one "error: ..." line; nothing changed on error. */
 int cmd_exec(struct cmd_ctx *c, const char *line);
 /* Run "cmd; cmd; ..." (as for vmfo -c); every command runs even after one
- * fails, unless it was 'quit'. Returns the number that failed. */
+ * fails, unless it was 'quit'. After Ctrl-C (or SIGTERM, SIGHUP) the rest
+ * is not run: one error line says how many commands were left out, and
+ * that counts as a failure. Returns the number that failed. */
 int cmd_exec_list(struct cmd_ctx *c, const char *list);
 
 /* Run one command as a script or the view does (in_script: nothing that

@@ -149,9 +149,11 @@ static const char *history_path(char *buf, size_t size)
 static void print_live_if_new(void)
 {
 	struct event ev;
+	struct err e;
 	char next[160];
 	monitor_step_waiting(console->m, next, sizeof next);
-	bool news = trace_get(&console->m->trace, console->printed, &ev) ||
+	bool trace_failed = trace_file_error_news(&console->m->trace, &e);
+	bool news = trace_failed || trace_get(&console->m->trace, console->printed, &ev) ||
 		    console->printed > trace_count(&console->m->trace) ||
 		    strcmp(next, console->announced) != 0;
 	if (!news)
@@ -162,6 +164,8 @@ static void print_live_if_new(void)
 	rl_replace_line("", 0);
 	rl_redisplay();
 	cmd_print_new(console);
+	if (trace_failed)
+		fprintf(console->err, "vmfo: %s\n", e.msg);
 	rl_set_prompt(PROMPT);
 	rl_replace_line(saved, 0);
 	rl_point = point;
@@ -215,6 +219,14 @@ static int run_interactive(struct cmd_ctx *c)
 	while (!c->quit) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		int n = poll(&pfd, 1, IDLE_MS);
+		if (terminate_pending()) {
+			/* SIGTERM or SIGHUP: give the terminal back as it was
+			 * before readline took it, then leave like quit. */
+			rl_free_line_state();
+			rl_cleanup_after_signal();
+			fputc('\n', c->out);
+			break;
+		}
 		if (interrupt_pending()) {
 			interrupt_clear();
 			rl_replace_line("", 0);
@@ -244,6 +256,10 @@ static int run_batch(struct cmd_ctx *c)
 	while (!c->quit && !interrupt_pending() && getline(&line, &cap, stdin) >= 0)
 		failed += cmd_exec(c, line) != 0;
 	free(line);
+	if (interrupt_pending() && !c->quit) {
+		fprintf(c->err, "error: interrupted: the rest of the input was not run\n");
+		failed += !failed;
+	}
 	return failed;
 }
 

@@ -36,20 +36,67 @@ static void print_usage(FILE *f)
 		"  --miss N          heartbeats lost before an OS hang is declared (default 3)\n"
 		"  --app-watchdog-ms N  an app's own run time without progress before its OS\n"
 		"                    declares it hung (default 0: three timer ticks)\n"
-		"  --trace FILE      write every event to FILE as JSON lines\n"
+		"  --trace FILE      write every event to FILE as JSON lines (a write error\n"
+		"                    is reported and makes the exit status 1)\n"
 		"  --pace MS         slow each failover step by MS (default 0)\n"
+		"  --lua-mem-mb N    memory one Lua state may use (default 256)\n"
 		"  --no-color        no colour in output\n"
 		"  --view            open the live view at once (boots the pair first)\n"
 		"  -c CMDS           run the ;-separated commands and exit\n"
 		"\n"
 		"exit status: 0 success, 1 a command or check failed, 2 usage or script error,\n"
-		"             3 no usable /dev/kvm\n");
+		"             3 no usable /dev/kvm, 129 or 143 ended by SIGHUP or SIGTERM\n");
 }
 
-static void on_sigint(int sig)
+/* Only flags: everything else happens where the main thread notices them. */
+static void on_signal(int sig)
 {
-	(void)sig;
-	interrupt_raise();
+	if (sig == SIGINT)
+		interrupt_raise();
+	else
+		terminate_raise(sig);
+}
+
+/* SIGINT stops a wait, a sleep, a script or a command list, not vmfo;
+ * SIGTERM and SIGHUP unwind everything and end vmfo through the same
+ * tear-down as quit. No SA_RESTART: the console's poll() and read() must
+ * return to look at the flags. */
+static void install_signal_handlers(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* monitor_destroy(), then the exit status: a trace file that could not be
+ * written in full fails a run that would otherwise pass. */
+static int tear_down(struct vmfo *m, int rc)
+{
+	struct err e;
+	if (monitor_destroy(m, &e)) {
+		if (e.msg[0])
+			fprintf(stderr, "vmfo: %s\n", e.msg);
+		if (rc == EXIT_OK)
+			rc = EXIT_CHECK;
+	}
+	return rc;
+}
+
+/* The exit status after tear-down: 128 + the signal's number when SIGTERM
+ * or SIGHUP ended the run, as a shell reports a process killed by it, but
+ * reached with the guests stopped and the trace written out. */
+static int exit_status(int rc)
+{
+	int sig = terminate_pending();
+	if (!sig)
+		return rc;
+	fprintf(stderr, "vmfo: %s: guests stopped, exiting\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+	return 128 + sig;
 }
 
 struct number_option {
@@ -74,6 +121,7 @@ int main(int argc, char **argv)
 		{ "miss", 1, 1000, &cfg.miss },
 		{ "app-watchdog-ms", 0, 60000, &cfg.app_watchdog_ms },
 		{ "pace", 0, 60000, &cfg.pace_ms },
+		{ "lua-mem-mb", 1, 65536, &cfg.lua_mem_mb },
 	};
 	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_VIEW, OPT_NUMBER };
 	struct option longopts[ARRAY_SIZE(numbers) + 6];
@@ -161,29 +209,22 @@ int main(int argc, char **argv)
 
 	vm_install_kick_handler();
 	signal(SIGPIPE, SIG_IGN);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint; /* Ctrl-C stops a wait or a script, not vmfo */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
+	install_signal_handlers();
 
 	static struct vmfo m;
 	bool kvm_failed;
 	if (monitor_init(&m, &cfg, &kvm_failed, &e)) {
 		fprintf(stderr, "vmfo: %s\n", e.msg);
-		monitor_destroy(&m);
-		return kvm_failed ? EXIT_ENV : EXIT_USAGE;
+		return exit_status(tear_down(&m, kvm_failed ? EXIT_ENV : EXIT_USAGE));
 	}
 
 	if (bench_mode) {
 		int rc = bench_run(&m, &bench, stdout);
-		monitor_destroy(&m);
-		return rc;
+		return exit_status(tear_down(&m, rc));
 	}
 	if (run_mode) {
 		int rc = script_run_files(&m, argv + optind + 1, argc - optind - 1, stdout);
-		monitor_destroy(&m);
-		return rc;
+		return exit_status(tear_down(&m, rc));
 	}
 	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
 	/* Colour only for a person at a terminal who has not asked for none. */
@@ -193,6 +234,5 @@ int main(int argc, char **argv)
 		failed += cmd_exec_list(&ctx, "boot; view");
 	failed += commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
 	script_free(ctx.lua);
-	monitor_destroy(&m);
-	return failed ? EXIT_CHECK : EXIT_OK;
+	return exit_status(tear_down(&m, failed ? EXIT_CHECK : EXIT_OK));
 }

@@ -17,7 +17,7 @@ void config_defaults(struct config *c)
 {
 	*c = (struct config){
 		.pool_mb = 256, .unit_kb = 2048, .active_mb = 64, .standby_mb = 8,
-		.heartbeat_ms = 10, .miss = 3,
+		.heartbeat_ms = 10, .miss = 3, .lua_mem_mb = 256,
 	};
 }
 
@@ -323,7 +323,7 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	table_init(&m->table, m->pool.nunits, m->pool.unit_bytes);
 	if (cfg->trace_path && trace_open_file(&m->trace, cfg->trace_path, e))
 		return -1;
-	int rc = pthread_create(&m->monitor, NULL, monitor_main, m);
+	int rc = thread_start(&m->monitor, monitor_main, m);
 	if (rc)
 		return err_set(e, "starting the monitor thread: %s", strerror(rc));
 	m->monitor_started = true;
@@ -333,7 +333,7 @@ int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, str
 	return 0;
 }
 
-void monitor_destroy(struct vmfo *m)
+int monitor_destroy(struct vmfo *m, struct err *e)
 {
 	pthread_mutex_lock(&m->lock);
 	atomic_store(&m->quit, true);
@@ -347,6 +347,13 @@ void monitor_destroy(struct vmfo *m)
 	monitor_reset(m);
 	pool_destroy(&m->pool);
 	kvm_host_close(&m->kvm);
+	/* Nothing emits events any more: the file gets every last one. */
+	int rc = trace_close_file(&m->trace, e);
+	if (rc) {
+		struct err told;
+		if (!trace_file_error_news(&m->trace, &told))
+			e->msg[0] = '\0';
+	}
 	trace_destroy(&m->trace);
 	pthread_cond_destroy(&m->acked);
 	pthread_cond_destroy(&m->wake);
@@ -354,6 +361,7 @@ void monitor_destroy(struct vmfo *m)
 	pthread_cond_destroy(&m->stepped);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->ctl);
+	return rc;
 }
 
 /* Unit number of a memslot's first unit. */

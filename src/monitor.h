@@ -27,6 +27,7 @@ struct config {
 	uint64_t app_watchdog_ms; /* an app's own run time without progress before
 				   * its OS declares it hung; 0: 3 timer ticks */
 	uint64_t pace_ms;
+	uint64_t lua_mem_mb;   /* what one Lua state may allocate */
 	const char *trace_path;
 	bool no_color;
 };
@@ -143,7 +144,11 @@ struct vmfo {
 /* Open /dev/kvm and map the pool; -1 means the environment is unusable
  * (the caller exits 3 when the message is about KVM). */
 int monitor_init(struct vmfo *m, const struct config *cfg, bool *kvm_failed, struct err *e);
-void monitor_destroy(struct vmfo *m);
+/* Stop the monitor thread and the guests, write out and close the trace
+ * file, free everything. -1 if the trace file could not be written in
+ * full: e says why, or is empty when a front end has shown it already
+ * (trace_file_error_news). */
+int monitor_destroy(struct vmfo *m, struct err *e);
 
 /* Claim 1's starting point: the VMM takes its own unit, gives the active OS
  * sufficient storage (active_mb) and the standby insufficient storage

@@ -1,8 +1,8 @@
 /* script.c — Lua 5.4 scenarios. The `vmfo` library acts through the command
  * layer (cmd_exec), so a script can do nothing the console cannot; it only
  * reads state directly (table, owners, trace). Scripts are sandboxed: no
- * io, no os beyond clocks, no require, no binary chunks, and an instruction
- * limit; Ctrl-C stops them at the next safe point. */
+ * io, no os beyond clocks, no require, no binary chunks, an instruction
+ * limit and a memory cap; Ctrl-C stops them at the next safe point. */
 #include "script.h"
 
 #include <inttypes.h>
@@ -28,6 +28,9 @@ struct script {
 	bool stopped;         /* the limit or Ctrl-C struck: no pcall may go on */
 	int failed_checks;
 	uint64_t instructions;
+	size_t mem_used;      /* bytes the state holds, counted by its allocator */
+	size_t mem_limit;     /* --lua-mem-mb */
+	bool mem_refused;     /* the cap refused an allocation in this run */
 };
 
 static struct script *script_of(lua_State *L)
@@ -688,23 +691,71 @@ static void hook(lua_State *L, lua_Debug *ar)
 				       : "instruction limit reached (300 million): an endless loop?");
 }
 
+/* Lua's allocator, with a cap: an allocation that would take the state past
+ * mem_limit is refused, and Lua raises "not enough memory" in the script
+ * (after a full collection and a second try). Shrinking always succeeds. */
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct script *s = ud;
+	size_t old = ptr ? osize : 0; /* without ptr, osize names a type */
+	if (nsize == 0) {
+		free(ptr);
+		s->mem_used -= old;
+		return NULL;
+	}
+	if (nsize > old && nsize - old > s->mem_limit - s->mem_used) {
+		s->mem_refused = true;
+		return NULL;
+	}
+	void *p = realloc(ptr, nsize);
+	if (p)
+		s->mem_used = s->mem_used - old + nsize;
+	return p;
+}
+
+/* Every call into Lua is protected (see run()), so this is a bug. */
+static int panic(lua_State *L)
+{
+	const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+	fprintf(stderr, "vmfo: unprotected Lua error: %s\n", msg);
+	return 0; /* Lua aborts */
+}
+
+static int open_sandbox_protected(lua_State *L)
+{
+	open_sandbox(L);
+	return 0;
+}
+
 struct script *script_new(struct vmfo *m, FILE *out, FILE *err)
 {
 	struct script *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
-	s->L = luaL_newstate();
+	s->mem_limit = m->cfg0.lua_mem_mb * MB;
+	s->L = lua_newstate(capped_alloc, s);
 	if (!s->L) {
 		free(s);
 		return NULL;
 	}
+	lua_atpanic(s->L, panic);
 	s->m = m;
 	s->out = out;
 	s->err = err;
 	*(struct script **)lua_getextraspace(s->L) = s;
-	open_sandbox(s->L);
+	lua_pushcfunction(s->L, open_sandbox_protected);
+	if (lua_pcall(s->L, 0, 0, 0) != LUA_OK) {
+		script_free(s); /* out of memory under a tiny cap */
+		return NULL;
+	}
 	lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	return s;
+}
+
+bool script_memory_full(struct script *s)
+{
+	lua_gc(s->L, LUA_GCCOLLECT);
+	return s->mem_limit - s->mem_used < MB;
 }
 
 void script_free(struct script *s)
@@ -736,15 +787,14 @@ static enum script_result finish(struct script *s, int rc)
 		/* The script caught the error and ended; it still did not pass. */
 		fprintf(s->tap ? s->out : s->err, "%serror: stopped (instruction limit or Ctrl-C)\n",
 			s->tap ? "#   " : "");
-		rc = LUA_ERRRUN;
-		lua_pushliteral(s->L, "");
-		lua_pop(s->L, 1);
 		s->stopped = false;
 		return SCRIPT_ERROR;
 	}
 	s->stopped = false;
 	if (rc != LUA_OK) {
-		const char *msg = lua_tostring(s->L, -1);
+		/* Only a string is read: converting anything else would
+		 * allocate, outside protected mode. */
+		const char *msg = lua_type(s->L, -1) == LUA_TSTRING ? lua_tostring(s->L, -1) : NULL;
 		FILE *f = s->tap ? s->out : s->err;
 		/* Each line of the message and traceback, as TAP diagnostics
 		 * under vmfo run, as an error line and its context elsewhere. */
@@ -753,6 +803,9 @@ static enum script_result finish(struct script *s, int rc)
 			fprintf(f, "%s%s%.*s\n", s->tap ? "#   " : "", p == msg ? "error: " : "", (int)n, p);
 			p += n + (p[n] == '\n');
 		}
+		if (s->mem_refused)
+			fprintf(f, "%s(the Lua memory cap, %zu MiB, was reached: "
+				"see --lua-mem-mb)\n", s->tap ? "#   " : "", s->mem_limit / MB);
 		lua_pop(s->L, 1);
 		fflush(f);
 		return SCRIPT_ERROR;
@@ -760,56 +813,79 @@ static enum script_result finish(struct script *s, int rc)
 	return s->failed_checks ? SCRIPT_CHECK_FAILED : SCRIPT_PASS;
 }
 
-static int call(struct script *s, int nresults)
+/* What to run: a file, or a line of code whose values are printed. */
+struct chunk {
+	const char *path;
+	const char *code;
+};
+
+/* A run, all in protected mode: loading allocates, and printing a value
+ * may run out of memory or call a __tostring that raises; outside
+ * protected mode either would abort vmfo. A load error is raised as it
+ * is; a runtime error with its traceback. */
+static int run_protected(lua_State *L)
 {
-	lua_pushcfunction(s->L, traceback);
-	lua_insert(s->L, -2);
-	int base = lua_gettop(s->L) - 1;
-	int rc = lua_pcall(s->L, 0, nresults, base);
-	lua_remove(s->L, base);
-	return rc;
+	struct script *s = script_of(L);
+	const struct chunk *k = lua_touserdata(L, 1);
+	lua_settop(L, 0);
+	int rc;
+	if (k->path) {
+		rc = luaL_loadfilex(L, k->path, "t");
+	} else {
+		/* An expression prints its value, as in Lua's own REPL. */
+		lua_pushfstring(L, "return %s", k->code);
+		rc = luaL_loadbufferx(L, lua_tostring(L, 1), lua_rawlen(L, 1), "=(lua)", "t");
+		if (rc != LUA_OK) {
+			lua_settop(L, 0);
+			rc = luaL_loadbufferx(L, k->code, strlen(k->code), "=(lua)", "t");
+		} else {
+			lua_remove(L, 1);
+		}
+	}
+	if (rc != LUA_OK)
+		return lua_error(L);
+	lua_pushcfunction(L, traceback);
+	lua_insert(L, 1);
+	if (lua_pcall(L, 0, k->path ? 0 : LUA_MULTRET, 1) != LUA_OK)
+		return lua_error(L);
+	int n = lua_gettop(L);
+	for (int i = 2; i <= n; i++) {
+		const char *v = luaL_tolstring(L, i, NULL);
+		fputs(i > 2 ? "\t" : "", s->out);
+		fputs(v, s->out);
+		lua_pop(L, 1);
+	}
+	if (n > 1)
+		fputc('\n', s->out);
+	fflush(s->out);
+	return 0;
 }
 
-enum script_result script_run_file(struct script *s, const char *path)
-{
-	s->failed_checks = 0;
-	s->instructions = 0;
-	s->stopped = false;
-	int rc = luaL_loadfilex(s->L, path, "t");
-	if (rc == LUA_OK)
-		rc = call(s, 0);
-	return finish(s, rc);
-}
-
-enum script_result script_run_string(struct script *s, const char *code)
+static enum script_result run(struct script *s, const struct chunk *k)
 {
 	lua_State *L = s->L;
 	int top = lua_gettop(L);
 	s->failed_checks = 0;
 	s->instructions = 0;
 	s->stopped = false;
-	/* An expression prints its value, as in Lua's own REPL. */
-	lua_pushfstring(L, "return %s", code);
-	int rc = luaL_loadbufferx(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=(lua)", "t");
-	lua_remove(L, -2);
-	if (rc != LUA_OK) {
-		lua_pop(L, 1);
-		rc = luaL_loadbufferx(L, code, strlen(code), "=(lua)", "t");
-	}
-	if (rc == LUA_OK)
-		rc = call(s, LUA_MULTRET);
-	if (rc != LUA_OK)
-		return finish(s, rc);
-	for (int i = top + 1; i <= lua_gettop(L); i++) {
-		fputs(i > top + 1 ? "\t" : "", s->out);
-		fputs(luaL_tolstring(L, i, NULL), s->out);
-		lua_pop(L, 1);
-	}
-	if (lua_gettop(L) > top)
-		fputc('\n', s->out);
-	fflush(s->out);
+	s->mem_refused = false;
+	lua_pushcfunction(L, run_protected);
+	lua_pushlightuserdata(L, (void *)k);
+	enum script_result r = finish(s, lua_pcall(L, 1, 0, 0));
 	lua_settop(L, top);
-	return finish(s, rc);
+	return r;
+}
+
+enum script_result script_run_file(struct script *s, const char *path)
+{
+	struct chunk k = { path, NULL };
+	return run(s, &k);
+}
+
+enum script_result script_run_string(struct script *s, const char *code)
+{
+	struct chunk k = { NULL, code };
+	return run(s, &k);
 }
 
 int script_run_files(struct vmfo *m, char **files, int n, FILE *out)

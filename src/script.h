@@ -3,6 +3,7 @@
 #ifndef VMFO_SCRIPT_H
 #define VMFO_SCRIPT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cmd.h"
@@ -12,7 +13,8 @@ enum script_result { SCRIPT_PASS = 0, SCRIPT_CHECK_FAILED = 1, SCRIPT_ERROR = 2 
 struct script;
 
 /* A Lua state with the vmfo library in a sandbox; output goes to out,
- * errors to err. */
+ * errors to err. It may allocate at most --lua-mem-mb (m->cfg0): past that
+ * the script gets Lua's "not enough memory" error. NULL if out of memory. */
 struct script *script_new(struct vmfo *m, FILE *out, FILE *err);
 void script_free(struct script *s);
 /* Run a scenario file; failed checks and errors are reported on out, each
@@ -23,6 +25,10 @@ enum script_result script_run_string(struct script *s, const char *code);
 /* Called from a SIGINT handler: stop the running script at the next
  * safe point. Does nothing else. */
 void script_interrupt(void);
+/* After a full collection, whether the state is still within 1 MiB of its
+ * memory cap (--lua-mem-mb): its globals hold it, and it can hardly run
+ * anything more. */
+bool script_memory_full(struct script *s);
 
 /* vmfo run FILE...: each on a fresh pair. Returns the exit status
  * (0 all passed, 1 a check failed, 2 a script error). */

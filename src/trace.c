@@ -79,29 +79,167 @@ void trace_init(struct trace *t)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&t->grew, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&t->queued, NULL);
 	t->next_seq = 1;
 }
 
 void trace_destroy(struct trace *t)
 {
-	if (t->jsonl)
-		fclose(t->jsonl);
+	trace_close_file(t, NULL);
+	free(t->path);
 	free(t->ev);
+	free(t->out);
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->grew);
+	pthread_cond_destroy(&t->queued);
+}
+
+/* Write n events and flush; 0, or the errno of the first failure. */
+static int write_batch(FILE *f, const struct event *ev, size_t n)
+{
+	errno = 0;
+	for (size_t i = 0; i < n; i++) {
+		event_write_json(&ev[i], f);
+		if (ferror(f))
+			return errno ? errno : EIO;
+	}
+	/* Flushed at every batch: a reader following the file sees it. */
+	if (fflush(f) == EOF)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+/* The writer thread: takes the whole queue under the lock, leaving it its
+ * previous batch's buffer to fill, and writes it with no lock held, so
+ * that emitting never waits for the file. After a write error it goes on
+ * taking the queue, so that it does not grow, but writes no more: a file
+ * with a hole in it would look whole to whoever reads it. */
+static void *writer_main(void *arg)
+{
+	struct trace *t = arg;
+	struct event *batch = NULL;
+	size_t cap = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		while (!t->out_n && !t->writer_stop)
+			pthread_cond_wait(&t->queued, &t->lock);
+		if (!t->out_n)
+			break; /* told to stop, and everything is written */
+		struct event *full = t->out;
+		size_t n = t->out_n, full_cap = t->out_cap;
+		t->out = batch;
+		t->out_cap = cap;
+		t->out_n = 0;
+		batch = full;
+		cap = full_cap;
+		bool failed = t->file_errno != 0;
+		pthread_mutex_unlock(&t->lock);
+		int err = failed ? 0 : write_batch(t->jsonl, batch, n);
+		pthread_mutex_lock(&t->lock);
+		if (err)
+			t->file_errno = err;
+	}
+	pthread_mutex_unlock(&t->lock);
+	free(batch);
+	return NULL;
 }
 
 int trace_open_file(struct trace *t, const char *path, struct err *e)
 {
+	trace_close_file(t, NULL);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return err_set(e, "cannot write trace file '%s': %s", path, strerror(errno));
-	pthread_mutex_lock(&t->lock);
-	if (t->jsonl)
-		fclose(t->jsonl);
+	free(t->path);
+	t->path = strdup(path);
+	if (!t->path) {
+		fclose(f);
+		return err_set(e, "out of memory opening trace file '%s'", path);
+	}
 	t->jsonl = f;
+	t->file_errno = 0;
+	t->error_told = false;
+	t->writer_stop = false;
+	int rc = thread_start(&t->writer, writer_main, t);
+	if (rc) {
+		fclose(f);
+		t->jsonl = NULL;
+		return err_set(e, "starting the trace writer thread: %s", strerror(rc));
+	}
+	t->writer_started = true;
+	pthread_mutex_lock(&t->lock);
+	t->to_file = true;
 	pthread_mutex_unlock(&t->lock);
 	return 0;
+}
+
+int trace_close_file(struct trace *t, struct err *e)
+{
+	if (!t->writer_started)
+		return trace_file_error(t, e);
+	pthread_mutex_lock(&t->lock);
+	t->to_file = false;
+	t->writer_stop = true;
+	pthread_cond_signal(&t->queued);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->writer, NULL);
+	t->writer_started = false;
+	errno = 0;
+	int closed = fclose(t->jsonl);
+	int err = errno ? errno : EIO;
+	t->jsonl = NULL;
+	pthread_mutex_lock(&t->lock);
+	if (closed == EOF && !t->file_errno)
+		t->file_errno = err;
+	pthread_mutex_unlock(&t->lock);
+	return trace_file_error(t, e);
+}
+
+/* With t->lock held. */
+static int file_error_locked(struct trace *t, struct err *e)
+{
+	if (!t->file_errno)
+		return 0;
+	return err_set(e, "writing the trace to %s: %s", t->path ? t->path : "its file",
+		       strerror(t->file_errno));
+}
+
+int trace_file_error(struct trace *t, struct err *e)
+{
+	pthread_mutex_lock(&t->lock);
+	int rc = file_error_locked(t, e);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+bool trace_file_error_news(struct trace *t, struct err *e)
+{
+	pthread_mutex_lock(&t->lock);
+	bool news = !t->error_told && file_error_locked(t, e) != 0;
+	if (news)
+		t->error_told = true;
+	pthread_mutex_unlock(&t->lock);
+	return news;
+}
+
+/* With t->lock held: queue ev for the writer thread. */
+static void queue_for_file(struct trace *t, const struct event *ev)
+{
+	if (t->out_n == t->out_cap) {
+		size_t cap = t->out_cap ? t->out_cap * 2 : 64;
+		struct event *grown = realloc(t->out, cap * sizeof *grown);
+		if (!grown) {
+			/* The file would miss it: that is a write error. */
+			if (!t->file_errno)
+				t->file_errno = ENOMEM;
+			return;
+		}
+		t->out = grown;
+		t->out_cap = cap;
+	}
+	t->out[t->out_n++] = *ev;
+	pthread_cond_signal(&t->queued);
 }
 
 void trace_emit(struct trace *t, const char *name, ...)
@@ -139,10 +277,8 @@ void trace_emit(struct trace *t, const char *name, ...)
 	}
 	ev.seq = t->next_seq++;
 	t->ev[t->n++] = ev;
-	if (t->jsonl) {
-		event_write_json(&ev, t->jsonl);
-		fflush(t->jsonl);
-	}
+	if (t->to_file)
+		queue_for_file(t, &ev);
 	pthread_cond_broadcast(&t->grew);
 	pthread_mutex_unlock(&t->lock);
 }

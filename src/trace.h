@@ -36,12 +36,38 @@ struct trace {
 	struct event *ev;
 	size_t n, cap;
 	uint64_t next_seq;
-	FILE *jsonl; /* --trace FILE: every event as it is emitted */
+	/* --trace FILE: every event, in order, written by the writer thread.
+	 * trace_emit() only queues it: callers hold m->lock, and a reader that
+	 * stops reading (a FIFO) must not hold up the VMM. */
+	FILE *jsonl;
+	bool to_file;         /* emitted events are queued for the file */
+	bool writer_stop;     /* the writer ends once the queue is empty */
+	bool writer_started;
+	pthread_t writer;
+	pthread_cond_t queued; /* the queue grew, or the writer must stop */
+	struct event *out;    /* emitted, not yet taken by the writer */
+	size_t out_n, out_cap;
+	char *path;           /* the file's name, for messages */
+	int file_errno;       /* the first error writing the file, or 0 */
+	bool error_told;      /* trace_file_error_news() has returned it */
 };
 
 void trace_init(struct trace *t);
+/* Closes the file (as trace_close_file) and frees the events. */
 void trace_destroy(struct trace *t);
+/* Start writing every event emitted from now on to path as JSON lines. */
 int trace_open_file(struct trace *t, const char *path, struct err *e);
+/* Stop queueing events for the file, wait until the writer has written
+ * every queued one, and close it. Waits for a reader that does not read.
+ * -1 if any write to the file failed (as trace_file_error). */
+int trace_close_file(struct trace *t, struct err *e);
+/* -1 with e filled ("writing the trace to FILE: No space left on device")
+ * once writing the file has failed: it has stopped then, and the run must
+ * not pass for complete. 0 while all is well. */
+int trace_file_error(struct trace *t, struct err *e);
+/* The same, but only once: true the first time it is asked after the file
+ * failed, for a front end that shows it as soon as it notices. */
+bool trace_file_error_news(struct trace *t, struct err *e);
 /* Record an event: name, then key/value string pairs, then NULL. Call it
  * only after the thing the event names has happened. */
 void trace_emit(struct trace *t, const char *name, ...) __attribute__((sentinel));

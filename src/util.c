@@ -81,7 +81,7 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, terminating;
 
 void interrupt_raise(void)
 {
@@ -90,12 +90,38 @@ void interrupt_raise(void)
 
 int interrupt_pending(void)
 {
-	return interrupted;
+	return interrupted || terminating;
 }
 
 void interrupt_clear(void)
 {
 	interrupted = 0;
+}
+
+void terminate_raise(int sig)
+{
+	terminating = sig;
+}
+
+int terminate_pending(void)
+{
+	return terminating;
+}
+
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	/* The new thread inherits the mask in force when it is created. */
+	int rc = pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (rc)
+		return rc;
+	rc = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 void strlcpy0(char *dst, const char *src, size_t size)

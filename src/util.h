@@ -2,6 +2,7 @@
 #ifndef VMFO_UTIL_H
 #define VMFO_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,17 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 void interrupt_raise(void);
 int interrupt_pending(void);
 void interrupt_clear(void);
+/* SIGTERM and SIGHUP: the handler records the signal, which also counts as
+ * an interrupt that interrupt_clear() does not clear, so that everything
+ * unwinds to main() and vmfo shuts down cleanly. terminate_pending() is
+ * the signal's number, or 0. */
+void terminate_raise(int sig);
+int terminate_pending(void);
+
+/* pthread_create() for the VMM's own threads, with SIGINT, SIGTERM and
+ * SIGHUP blocked in the new thread: those are for the main thread, whose
+ * poll(), read() or sleep they must interrupt. */
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /* Copy with truncation, always NUL-terminated. */
 void strlcpy0(char *dst, const char *src, size_t size);

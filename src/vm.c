@@ -350,7 +350,7 @@ int vm_start(struct vm *vm, vm_exit_fn on_exit, void *opaque, struct err *e)
 	atomic_store(&vm->stop, false);
 	atomic_store(&vm->halted, false);
 	atomic_store(&vm->outside_since_us, now_us()); /* not in the guest yet */
-	int rc = pthread_create(&vm->thread, NULL, vcpu_thread, vm);
+	int rc = thread_start(&vm->thread, vcpu_thread, vm);
 	if (rc)
 		return err_set(e, "%s: starting the vCPU thread: %s", vm->name, strerror(rc));
 	vm->thread_started = true;

@@ -99,7 +99,7 @@ static void *watchdog_main(void *arg)
 
 int watchdog_start(struct vmfo *m)
 {
-	int rc = pthread_create(&m->watchdog, NULL, watchdog_main, m);
+	int rc = thread_start(&m->watchdog, watchdog_main, m);
 	if (rc == 0)
 		m->watchdog_started = true;
 	return rc;

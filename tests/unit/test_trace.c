@@ -3,6 +3,76 @@
 #include "trace.h"
 
 #include <stdlib.h>
+#include <unistd.h>
+
+#define EMITTERS 4
+#define EACH 2000
+
+static void *emitter(void *arg)
+{
+	for (int i = 0; i < EACH; i++)
+		trace_emit(arg, "vmm.grant", "vm", "vm0", NULL);
+	return NULL;
+}
+
+/* The writer thread: events from several threads reach the file whole and
+ * in the trace's order, all of them by the time the file is closed. */
+static void file_in_order(void)
+{
+	struct trace t;
+	struct err e;
+	char path[] = "/tmp/vmfo-test-trace-XXXXXX";
+	int fd = mkstemp(path);
+	ok(fd >= 0, "a temporary file");
+	if (fd < 0)
+		return;
+	close(fd);
+	trace_init(&t);
+	ok(trace_open_file(&t, path, &e) == 0, "trace file opened");
+	pthread_t th[EMITTERS];
+	for (int i = 0; i < EMITTERS; i++)
+		pthread_create(&th[i], NULL, emitter, &t);
+	for (int i = 0; i < EMITTERS; i++)
+		pthread_join(th[i], NULL);
+	ok(trace_close_file(&t, &e) == 0, "closed without an error");
+	trace_emit(&t, "os.ready", "vm", "vm0", NULL); /* not queued: the file is closed */
+	FILE *f = fopen(path, "r");
+	char line[512];
+	unsigned long long want = 1, seq = 0;
+	bool in_order = true;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "{\"t_us\":%*u,\"seq\":%llu,", &seq) != 1 || seq != want++)
+			in_order = false;
+	ok(in_order && want == EMITTERS * EACH + 1, "%d events in the file, in order (to %llu)",
+	   EMITTERS * EACH, want - 1);
+	if (f)
+		fclose(f);
+	unlink(path);
+	trace_destroy(&t);
+}
+
+/* A file that cannot be written: the error is kept, told once, and
+ * returned again when the file is closed. */
+static void file_full(void)
+{
+	struct trace t;
+	struct err e = { "" };
+	trace_init(&t);
+	if (trace_open_file(&t, "/dev/full", &e)) {
+		printf("ok %d # SKIP /dev/full: %s\n", ++tap_n, e.msg);
+		trace_destroy(&t);
+		return;
+	}
+	ok(trace_file_error(&t, &e) == 0, "no error before anything is written");
+	trace_emit(&t, "os.ready", "vm", "vm0", NULL);
+	int rc = trace_close_file(&t, &e);
+	is_str(rc ? e.msg : "", "writing the trace to /dev/full: No space left on device",
+	       "the write error is reported when the file is closed");
+	ok(trace_file_error_news(&t, &e), "and is news once");
+	ok(!trace_file_error_news(&t, &e), "but not twice");
+	ok(trace_file_error(&t, &e) == -1, "while it stays an error");
+	trace_destroy(&t);
+}
 
 int main(void)
 {
@@ -68,5 +138,7 @@ int main(void)
 	trace_emit(&t, "os.ready", "vm", "vm0", NULL);
 	ok(trace_get(&t, 0, &ev) && ev.seq == 1, "sequence restarts at 1");
 	trace_destroy(&t);
+	file_in_order();
+	file_full();
 	return done_testing();
 }
