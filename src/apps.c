@@ -188,8 +188,11 @@ int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e
 	if (app_request(m, name, VMFO_MB_APP_FAULT, (uint64_t)k, "fault", e))
 		return -1;
 	/* The OS only passed the fault on: done once the app executed it and
-	 * the OS's fault-level routine saw it. */
-	if (!trace_wait(&m->trace, "app.fault", "app", name, mark, START_MS, NULL))
+	 * the OS's fault-level routine has dealt with it (claim 9): restarted
+	 * the app, or reported its failure to the VMM, which then queued the
+	 * takeover. A verdict taken after this sees the whole routine. */
+	const char *outcome = k == VMFO_APP_FAULT_ERROR ? "app.restarted" : "os.app_failure";
+	if (!trace_wait(&m->trace, outcome, "app", name, mark, START_MS, NULL))
 		return err_set(e, "'%s' did not execute the %s fault within %d ms", name, kind, START_MS);
 	return 0;
 }

@@ -933,9 +933,9 @@ int monitor_reprotect(struct vmfo *m, struct err *e)
 		vm_destroy(&failed->vm);
 		pthread_mutex_lock(&m->lock);
 		m->mark = trace_count(&m->trace);
-		for (int i = 0; i < 2; i++)
-			if (m->g[i].state == G_FAILED)
-				reclaim_leftovers(m, &m->g[i]);
+		/* Only the VM just destroyed: the other, if it failed too,
+		 * still maps its storage until it is reprotected in turn. */
+		reclaim_leftovers(m, failed);
 		enum vmfo_role role = act ? VMFO_ROLE_STANDBY : VMFO_ROLE_ACTIVE;
 		uint64_t mb = act ? m->cfg.standby_mb : m->cfg.active_mb;
 		if (act)

@@ -46,6 +46,14 @@ like "$out" '^both OSes are down: 64 MB remain with vm1$' "both down: status say
 like "$out" '^parked: 8 MB of hot apps wait for an OS to take them$' "and that db's storage is parked"
 like "$out" '^error: no active OS is running to fault$' "and faulting further is refused"
 
+# The standby fails, then the active OS: db is parked. reprotect boots one
+# failed VM as the new active OS (it takes db over) while the other still
+# holds its storage, then the other as the standby: invariants hold at
+# every step, nothing maps storage the table gives to another VM.
+run "$VMFO" -c 'boot; app start db 8 hot; sleep 30; fault standby triple; sleep 30; fault os panic; wait vmm.park; reprotect; wait failover.done 10000; invariants; reprotect; invariants; app list'
+is "$(printf '%s\n' "$out" | grep -c '^invariants hold')" 2 "two failed VMs reprotected in turn: invariants hold after each"
+like "$(row "$out" db | grep ledger)" '^db +ledger +vm0 +running ' "db runs on the new active OS"
+
 # The pool cannot grant what it has not: refused, nothing changes.
 run "$VMFO" --pool-mb 128 -c 'boot; app start db 40; app grow db 80; table; invariants'
 like "$out" "^error: 'db' needs 80 MB: vm0 has 22 MB free and the pool 54 MB unused$" "a grow past the pool is refused"
