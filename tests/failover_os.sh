@@ -80,7 +80,7 @@ like "$out" '^    0  #1aaaa1' "map: parked units in lower case"
 like "$(row "$out" db | grep ledger | head -n 1)" '^db +ledger +- +parked +8 yes ' "app list: db parked"
 like "$(row "$out" cache | grep kv | head -n 1)" '^cache +kv +- +stopped ' "app list: the non-hot cache stopped"
 like "$out" '^vm0 rebooted as the new active$' "reprotect with both down boots a new active OS"
-is "$(events_from "$out" vmm.reprotect | head -n 14)" \
+is "$(events_from "$out" vmm.reprotect | head -n 15)" \
 "vmm.reprotect vm=vm0
 vmm.lookup what=db units=2-5
 vmm.attach vm=vm0 units=2-5
@@ -92,7 +92,8 @@ os.app_alloc vm=vm0 app=db units=2-5
 os.report vm=vm0 app=db units=2-5
 app.resumed app=db vm=vm0 seq=N hash=H acked=N
 failover.done app=db ms=T
-vmm.alloc vm=vm1 units=38-41 mb=8
+vmm.reclaim vm=vm1 units=1,6-36
+vmm.alloc vm=vm1 units=6-9 mb=8
 os.ready vm=vm1 role=standby
 vmm.reprotect vm=vm1" "which takes the parked db over: attach, engage, activate, resumed"
 like "$out" '^vm1 rebooted as the new standby$' "a second reprotect brings the standby back"
