@@ -44,6 +44,24 @@ static void sample(struct guest *g, struct hb_watch *s)
 	s->runnable = sched.runnable;
 }
 
+/* The guest time between two looks: wall time less what the VMM and the
+ * host's run queue took; while the vCPU thread is runnable, only what it
+ * was seen running in the guest can count. Also what of it the guest spent
+ * running (at CPL0 or CPL3) rather than halted. */
+static uint64_t guest_time(const struct hb_watch *was, const struct hb_watch *now,
+			   uint64_t *running)
+{
+	uint64_t wall = now->t_us - was->t_us;
+	uint64_t outside = now->outside_us - was->outside_us;
+	uint64_t excused = outside + (now->delay_us - was->delay_us);
+	uint64_t had = wall > excused ? wall - excused : 0;
+	uint64_t ran = now->on_cpu_us - was->on_cpu_us;
+	*running = ran > outside ? ran - outside : 0;
+	if (now->runnable && *running < had)
+		had = *running;
+	return had;
+}
+
 /* One look at g; with m->lock held. */
 static void look(struct vmfo *m, struct guest *g)
 {
@@ -56,19 +74,17 @@ static void look(struct vmfo *m, struct guest *g)
 		return;
 	}
 	sample(g, now); /* a running VM is not being destroyed */
-	bool answering = g->mb_acked + 1 < g->mb_next_seq && now->t_us - g->mb_posted_us < REQUEST_GRACE_US;
 	uint64_t silent = 0;
-	/* A first look, a heartbeat since, or a request being answered at
-	 * CPL0 with interrupts off (a bounded grace): no silence to count. */
-	if (w->t_us && now->heartbeats == w->heartbeats && !answering) {
-		uint64_t wall = now->t_us - w->t_us;
-		uint64_t outside = now->outside_us - w->outside_us;
-		uint64_t excused = outside + (now->delay_us - w->delay_us);
-		uint64_t had = wall > excused ? wall - excused : 0;
-		uint64_t ran = now->on_cpu_us - w->on_cpu_us;
-		uint64_t ran_in_guest = ran > outside ? ran - outside : 0;
-		if (now->runnable && ran_in_guest < had)
-			had = ran_in_guest;
+	/* A first look, or a heartbeat since: no silence to count. */
+	if (w->t_us && now->heartbeats == w->heartbeats) {
+		uint64_t running, had = guest_time(w, now, &running);
+		/* An OS answering a request works at CPL0 with interrupts off
+		 * and sends no heartbeat meanwhile: for a bounded grace, only
+		 * the time it lay halted counts (a halted OS answers nothing). */
+		bool answering = g->mb_acked + 1 < g->mb_next_seq &&
+				 now->t_us - g->mb_posted_us < REQUEST_GRACE_US;
+		if (answering)
+			had = had > running ? had - running : 0;
 		/* If this thread itself was held up (the whole process
 		 * stopped, say), its gap is not the guest's: count at most
 		 * two look periods per look. */
