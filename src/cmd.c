@@ -4,6 +4,7 @@
 #include "apps.h"
 #include "checker.h"
 #include "script.h"
+#include "tracefile.h"
 #include "view.h"
 
 #include <errno.h>
@@ -347,7 +348,11 @@ static int trace_save(struct cmd_ctx *c, const char *path)
 	if (!f)
 		return fail(c, "cannot write '%s': %s", path, strerror(errno));
 	for (size_t i = 0; trace_get(&c->m->trace, i, &ev); i++)
-		event_write_json(&ev, f);
+		if (event_write_json(&ev, f)) {
+			int err = errno;
+			fclose(f);
+			return fail(c, "writing '%s': %s", path, strerror(err));
+		}
 	if (fclose(f))
 		return fail(c, "writing '%s': %s", path, strerror(errno));
 	return 0;
