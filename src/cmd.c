@@ -963,6 +963,7 @@ const struct command commands[] = {
 	  "One line per claim: 'claim N: PASS', 'claim N: FAIL <the missing or\n"
 	  "out-of-order step>', or 'claim N: NOT SHOWN (<what has not happened yet>)'.\n"
 	  "Fails (an error line, exit status 1 in -c mode) if any claim FAILs.\n"
+	  "'vmfo check FILE' judges a trace saved with --trace or 'trace save' alike.\n"
 	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check },
 	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
 	  "Example: boot; invariants\n", cmd_invariants },
