@@ -4,6 +4,7 @@
 #include "apps.h"
 #include "checker.h"
 #include "script.h"
+#include "tracefile.h"
 #include "view.h"
 
 #include <errno.h>
@@ -347,7 +348,11 @@ static int trace_save(struct cmd_ctx *c, const char *path)
 	if (!f)
 		return fail(c, "cannot write '%s': %s", path, strerror(errno));
 	for (size_t i = 0; trace_get(&c->m->trace, i, &ev); i++)
-		event_write_json(&ev, f);
+		if (event_write_json(&ev, f)) {
+			int err = errno;
+			fclose(f);
+			return fail(c, "writing '%s': %s", path, strerror(err));
+		}
 	if (fclose(f))
 		return fail(c, "writing '%s': %s", path, strerror(errno));
 	return 0;
@@ -595,6 +600,23 @@ static int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+int cmd_check_events(struct cmd_ctx *c, const struct event *ev, size_t n, int only)
+{
+	int failed = 0;
+	for (int claim = 1; claim <= 9; claim++) {
+		char why[512], line[640];
+		if (only && claim != only)
+			continue;
+		enum verdict v = check_claim(ev, n, claim, why, sizeof why);
+		check_format(claim, v, why, line, sizeof line);
+		fprintf(c->out, "%s\n", line);
+		failed += v == CLAIM_FAIL;
+	}
+	fflush(c->out); /* the verdicts before the error line that sums them up */
+	/* A claim that is not shown yet is no error; one that failed is. */
+	return failed ? fail(c, "%d claim%s failed", failed, failed > 1 ? "s" : "") : 0;
+}
+
 /* Claims 1-9, decided from the trace recorded so far. */
 static int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 {
@@ -609,19 +631,9 @@ static int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 	struct event *ev = trace_snapshot(&c->m->trace, &n);
 	if (!ev)
 		return fail(c, "out of memory copying the trace");
-	int failed = 0;
-	for (int claim = 1; claim <= 9; claim++) {
-		char why[512], line[640];
-		if (only && (uint64_t)claim != only)
-			continue;
-		enum verdict v = check_claim(ev, n, claim, why, sizeof why);
-		check_format(claim, v, why, line, sizeof line);
-		fprintf(c->out, "%s\n", line);
-		failed += v == CLAIM_FAIL;
-	}
+	int rc = cmd_check_events(c, ev, n, (int)only);
 	free(ev);
-	/* A claim that is not shown yet is no error; one that failed is. */
-	return failed ? fail(c, "%d claim%s failed", failed, failed > 1 ? "s" : "") : 0;
+	return rc;
 }
 
 static int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
@@ -951,6 +963,7 @@ const struct command commands[] = {
 	  "One line per claim: 'claim N: PASS', 'claim N: FAIL <the missing or\n"
 	  "out-of-order step>', or 'claim N: NOT SHOWN (<what has not happened yet>)'.\n"
 	  "Fails (an error line, exit status 1 in -c mode) if any claim FAILs.\n"
+	  "'vmfo check FILE' judges a trace saved with --trace or 'trace save' alike.\n"
 	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check },
 	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
 	  "Example: boot; invariants\n", cmd_invariants },

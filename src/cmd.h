@@ -51,6 +51,13 @@ int cmd_capture(struct vmfo *m, const char *line, char **out, char **err);
  * failover step waiting in step mode. Returns whether it printed. */
 bool cmd_print_new(struct cmd_ctx *c);
 
+/* Judge claims 1-9 (only claim `only` when it is not 0) from ev[0..n) and
+ * print one verdict line each, as 'check' does for the live trace and
+ * 'vmfo check FILE' for a saved one. Uses only c->out and c->err. 0 when
+ * no claim FAILed (NOT SHOWN is no error), else -1 after one error line
+ * "error: N claims failed". */
+int cmd_check_events(struct cmd_ctx *c, const struct event *ev, size_t n, int only);
+
 /* The table, NULL-terminated, for help and completion. */
 extern const struct command commands[];
 

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "monitor.h"
 #include "script.h"
+#include "tracefile.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
@@ -22,6 +23,8 @@ static void print_usage(FILE *f)
 		"       vmfo [OPTIONS] -c 'CMD; CMD'   run commands, then exit\n"
 		"       vmfo [OPTIONS] run FILE.lua... run Lua scenarios, each on a fresh pair\n"
 		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N]   benchmarks\n"
+		"       vmfo check FILE.jsonl [--claim N]   judge claims 1-9 from a saved trace\n"
+		"                                           (needs no /dev/kvm)\n"
 		"       vmfo --help | --version\n"
 		"\n"
 		"A virtual machine monitor that runs an active and a standby OS under KVM and,\n"
@@ -97,6 +100,60 @@ static int exit_status(int rc)
 	fprintf(stderr, "vmfo: %s: guests stopped, exiting\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGHUP");
 	return 128 + sig;
+}
+
+#define CHECK_USAGE "usage: vmfo check FILE.jsonl [--claim N]"
+
+/* vmfo check FILE [--claim N]: the console's 'check' on a trace saved by
+ * --trace or 'trace save'. It only reads the file, so it runs before the
+ * monitor exists and never opens /dev/kvm: a trace recorded on one machine
+ * can be judged on any other. */
+static int check_file(int argc, char **argv, const char *live_option)
+{
+	const char *path = NULL;
+	uint64_t only = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--claim") == 0 && !only) {
+			if (i + 1 == argc || parse_u64(argv[i + 1], 1, 9, &only)) {
+				fprintf(stderr, "vmfo: check: --claim %s%s%s: expected a claim number "
+						"from 1 to 9\n", i + 1 < argc ? "'" : "",
+					i + 1 < argc ? argv[i + 1] : "without a number",
+					i + 1 < argc ? "'" : "");
+				return EXIT_USAGE;
+			}
+			i++;
+		} else if (!path && argv[i][0] != '-') {
+			path = argv[i];
+		} else {
+			fprintf(stderr, "vmfo: check: unexpected argument '%s' (" CHECK_USAGE ")\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		fprintf(stderr, "vmfo: check needs the trace file to judge (" CHECK_USAGE ")\n");
+		return EXIT_USAGE;
+	}
+	if (live_option) {
+		fprintf(stderr, "vmfo: check FILE judges a saved trace; %s does not go with it\n",
+			live_option);
+		return EXIT_USAGE;
+	}
+	struct err e;
+	size_t n;
+	struct event *ev = trace_read_jsonl(path, &n, &e);
+	if (!ev) {
+		fprintf(stderr, "vmfo: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	struct cmd_ctx ctx = { .m = NULL, .out = stdout, .err = stderr };
+	int rc = cmd_check_events(&ctx, ev, n, (int)only);
+	free(ev);
+	if (fflush(stdout) == EOF) {
+		perror("vmfo: writing the verdicts");
+		return EXIT_CHECK;
+	}
+	return rc ? EXIT_CHECK : EXIT_OK;
 }
 
 struct number_option {
@@ -175,6 +232,11 @@ int main(int argc, char **argv)
 			}
 		}
 		}
+	}
+	if (optind < argc && strcmp(argv[optind], "check") == 0) {
+		const char *live = commands_arg ? "-c" : view_first ? "--view"
+				 : cfg.trace_path ? "--trace" : NULL;
+		return check_file(argc - optind, argv + optind, live);
 	}
 	bool run_mode = optind < argc && strcmp(argv[optind], "run") == 0;
 	bool bench_mode = optind < argc && strcmp(argv[optind], "bench") == 0;

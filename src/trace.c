@@ -1,5 +1,6 @@
 /* trace.c — recording events, waiting for them, and writing them out. */
 #include "trace.h"
+#include "tracefile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -98,11 +99,9 @@ void trace_destroy(struct trace *t)
 static int write_batch(FILE *f, const struct event *ev, size_t n)
 {
 	errno = 0;
-	for (size_t i = 0; i < n; i++) {
-		event_write_json(&ev[i], f);
-		if (ferror(f))
+	for (size_t i = 0; i < n; i++)
+		if (event_write_json(&ev[i], f) || ferror(f))
 			return errno ? errno : EIO;
-	}
 	/* Flushed at every batch: a reader following the file sees it. */
 	if (fflush(f) == EOF)
 		return errno ? errno : EIO;
@@ -441,50 +440,4 @@ void event_format(const struct event *ev, char *buf, size_t size)
 		claims_text(ev->claims, cl, sizeof cl);
 		snprintf(buf + len, size - len, "  [claim %s]", cl);
 	}
-}
-
-static void write_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static bool is_top_level_key(const char *key)
-{
-	static const char *const keys[] = { "t_us", "seq", "ev", "claims" };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (strcmp(key, keys[i]) == 0)
-			return true;
-	return false;
-}
-
-void event_write_json(const struct event *ev, FILE *f)
-{
-	char cl[32];
-	claims_text(ev->claims, cl, sizeof cl);
-	fprintf(f, "{\"t_us\":%llu,\"seq\":%llu,\"ev\":", (unsigned long long)ev->t_us,
-		(unsigned long long)ev->seq);
-	write_json_string(f, ev->name);
-	fprintf(f, ",\"claims\":[%s]", cl);
-	for (int i = 0; i < ev->nfields; i++) {
-		fputc(',', f);
-		/* A field may not reuse a top-level key (app.resumed has a seq
-		 * of its own): it is written as app_seq then. */
-		if (is_top_level_key(ev->field[i].key))
-			fprintf(f, "\"app_%s\"", ev->field[i].key);
-		else
-			write_json_string(f, ev->field[i].key);
-		fputc(':', f);
-		write_json_string(f, ev->field[i].val);
-	}
-	fputs("}\n", f);
 }

@@ -101,7 +101,6 @@ struct event *trace_snapshot(struct trace *t, size_t *n);
 const char *event_field(const struct event *ev, const char *key);
 /* One readable line: "  12  +1.234567 s  os.ready vm=vm0 role=active  [claims 1]" */
 void event_format(const struct event *ev, char *buf, size_t size);
-void event_write_json(const struct event *ev, FILE *f);
 /* The claims an event name serves, as a bit set (bit n: claim n). */
 uint32_t event_claims(const char *name);
 /* The i-th name of the event vocabulary, or NULL past the end. */

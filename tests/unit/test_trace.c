@@ -1,6 +1,7 @@
 /* test_trace.c — recording, waiting with a filter, JSON and text forms. */
 #include "tap.h"
 #include "trace.h"
+#include "tracefile.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -107,12 +108,12 @@ int main(void)
 	   "JSON line: %.*s", (int)len - 1, buf);
 	free(buf);
 
-	trace_emit(&t, "vmm.blocked", "vm", "vm0", "gpa", "a\"b\\c\n", NULL);
+	trace_emit(&t, "vmm.blocked", "vm", "vm0", "gpa", "a\"b\\c\n\xe9", NULL);
 	f = open_memstream(&buf, &len);
 	trace_get(&t, 3, &ev);
 	event_write_json(&ev, f);
 	fclose(f);
-	ok(strstr(buf, "\"gpa\":\"a\\\"b\\\\c\\u000a\"") != NULL, "strings escaped: %s", buf);
+	ok(strstr(buf, "\"gpa\":\"a\\\"b\\\\c\\n\\u00E9\"") != NULL, "strings escaped: %s", buf);
 	free(buf);
 
 	trace_emit(&t, "app.resumed", "app", "db", "vm", "vm1", "seq", "42", "hash", "ab", NULL);
