@@ -3,7 +3,6 @@
 #include "pool.h"
 #include "tap.h"
 
-#define MB (1ull << 20)
 
 static const char *fmt(const struct units *u)
 {

@@ -3,7 +3,6 @@
 #include "table.h"
 #include "tap.h"
 
-#define MB (1ull << 20)
 
 static int add(struct table *t, struct pool *p, const char *name, enum row_kind k, int vm,
 	       uint32_t n)
