@@ -68,6 +68,15 @@ app.restarted app=db vm=vm0" "error: the fault-level routine restarts it locally
 unlike "$out" 'os.app_failure|vmm.detach' "no failure reported, no storage moved"
 like "$(row "$out" db)" '^db +ledger +vm0 +running ' "db still runs on vm0"
 
+# Twenty recoverable faults in a row: each one is carried out (a second is
+# never written over a first still pending) before its command returns.
+cmds='boot; app start db 8 hot; sleep 50'
+for _ in $(seq 20); do cmds="$cmds; fault app db error"; done
+run "$VMFO" -c "$cmds; sleep 100; trace 200"
+is "$rc" 0 "twenty fault app db error commands succeed"
+is "$(events "$out" | grep -c '^app.fault app=db kind=error level=recoverable')" 20 "twenty faults executed"
+is "$(events "$out" | grep -c '^app.restarted app=db')" 20 "and twenty restarts"
+
 # A hang: the OS's app watchdog notices, and it is taken over.
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 100; fault app db hang; wait failover.done; trace 100'
 like "$(events_from "$out" app.fault | head -n 2)" "app.fault app=db kind=hang level=unrecoverable
