@@ -30,7 +30,7 @@ static void emit_units(struct vmfo *m, const char *ev, const char *vm, const str
 {
 	char text[512];
 	units_format(u, text, sizeof text);
-	trace_emit(&m->trace, ev, "vm", vm, "units", text, NULL);
+	trace_emit(&m->trace, ev, "vm", vm, "units", text, "fo", m->fo_cur, NULL);
 }
 
 /* Classroom pacing, before each step: in step mode wait until the console
@@ -65,7 +65,7 @@ static void abandon(struct vmfo *m, struct guest *g, const char *what, const str
 	char line[VMFO_CONSOLE_MAX];
 	int n = snprintf(line, sizeof line, "[vmm] failover stopped at %s: %s", what, e->msg);
 	log_append(&g->log, line, n > 0 ? (size_t)n : 0);
-	trace_emit(&m->trace, "failover.error", "step", what, "why", e->msg, NULL);
+	trace_emit(&m->trace, "failover.error", "step", what, "why", e->msg, "fo", m->fo_cur, NULL);
 }
 
 /* A request to the OS taking over failed: because that OS failed (its
@@ -172,7 +172,8 @@ static enum outcome activate(struct vmfo *m, struct guest *s, struct app *a, str
 	int64_t seq = guest_post(m, s, VMFO_MB_ACTIVATE, args, 3, &m->table.row[a->row].units, e);
 	if (seq < 0)
 		return request_failed(s);
-	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
+	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, "fo",
+		   m->fo_cur, NULL);
 	if (guest_await(m, s, seq, REQUEST_MS, &status, e))
 		return request_failed(s);
 	if (status != VMFO_OK) {
@@ -202,7 +203,7 @@ static int park(struct vmfo *m, struct guest *from, struct app *a, struct err *e
 	a->state = A_PARKED;
 	char text[256];
 	units_format(&row->units, text, sizeof text);
-	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, NULL);
+	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, "fo", m->fo_cur, NULL);
 	return 0;
 }
 
@@ -210,7 +211,7 @@ static void done(struct vmfo *m, const char *key, const char *name, uint64_t sin
 {
 	char ms[32];
 	snprintf(ms, sizeof ms, "%.3f", (double)(now_us() - since_us) / 1000.0);
-	trace_emit(&m->trace, "failover.done", key, name, "ms", ms, NULL);
+	trace_emit(&m->trace, "failover.done", key, name, "ms", ms, "fo", m->fo_cur, NULL);
 }
 
 /* The end of an app's takeover by s (its rows and slots already there):
@@ -262,10 +263,12 @@ void failover_app(struct vmfo *m, int id)
 	}
 	struct guest *act = &m->g[row->vm];
 	uint64_t since = a->failed_us;
+	fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
 	if (act->state != G_RUNNING) {
 		/* Its OS failed before this could start: the OS failover
 		 * takes the app along (claims 1, 7). */
-		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed", NULL);
+		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed",
+			   "fo", m->fo_cur, NULL);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
@@ -274,11 +277,11 @@ void failover_app(struct vmfo *m, int id)
 	struct units u = row->units;
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", a->name);
-	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
+	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
 	struct guest *s = a->hot ? takeover_os(m, row) : NULL;
 	if (!s)
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
-			   !a->hot ? "not_hot" : "no_standby", NULL);
+			   !a->hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
 	/* Claim 9, the OS's resource disconnection routine. A hot app's
 	 * units leave its OS: to the standby, or parked. */
@@ -287,20 +290,22 @@ void failover_app(struct vmfo *m, int id)
 	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
-			   "units", text, NULL);
+			   "units", text, "fo", m->fo_cur, NULL);
 	if (seq < 0 || guest_await(m, act, seq, REQUEST_MS, &status, &e) ||
 	    (status != VMFO_OK && err_set(&e, "%s refused (status %lld)", act->vm.name,
 					  (long long)status))) {
 		/* The OS itself failed meanwhile: its own failover (queued
 		 * behind this one) carries the app with everything else. */
 		if (act->state == G_FAILED)
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed", NULL);
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
+				   "os_failed", "fo", m->fo_cur, NULL);
 		else
 			abandon(m, act, "disconnect", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
-	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, NULL);
+	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
+		   m->fo_cur, NULL);
 	if (!a->hot) {
 		release_to_os(m, act, a);
 	} else if (!s) {
@@ -332,7 +337,8 @@ static int apps_on(struct vmfo *m, int vm, int *ids)
 static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
 {
 	struct err e;
-	trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", NULL);
+	trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", "fo",
+		   m->fo_cur, NULL);
 	for (int i = 0; i < n; i++) {
 		struct app *a = &m->app[ids[i]];
 		a->failed_us = f->fault_us; /* its takeover counts from there */
@@ -368,6 +374,9 @@ void failover_os(struct vmfo *m, int vm)
 	struct guest *s = &m->g[1 - vm];
 	int moved[MAX_APPS];
 	int nmoved = apps_on(m, vm, moved);
+	fo_text(f->fo, m->fo_cur, sizeof m->fo_cur);
+	for (int i = 0; i < nmoved; i++)
+		m->app[moved[i]].fo = f->fo; /* they move with this takeover now */
 	if (s->state != G_RUNNING) {
 		park_all(m, f, moved, nmoved);
 		pthread_mutex_unlock(&m->lock);
@@ -377,7 +386,7 @@ void failover_os(struct vmfo *m, int vm)
 	table_units_of_vm(&m->table, vm, &u);
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
-	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, NULL);
+	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur, NULL);
 
 	/* The table first: the failed OS's own storage joins the survivor's,
 	 * and every app row now lives on and is controlled by the survivor. */
@@ -414,7 +423,8 @@ void failover_os(struct vmfo *m, int vm)
 	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
 		struct app *a = &m->app[moved[i]];
 		if (!a->hot) {
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot", NULL);
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
+				   "fo", m->fo_cur, NULL);
 			release_to_os(m, s, a);
 			continue;
 		}
@@ -453,9 +463,11 @@ void failover_unpark(struct vmfo *m)
 			continue;
 		struct row *row = &m->table.row[a->row];
 		struct units u = row->units;
+		/* The takeover its failure started goes on: same id. */
+		fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
 		units_format(&u, text, sizeof text);
 		pace(m, "look %s up in the resource management table (claim 3)", a->name);
-		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
+		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
 		row->vm = row->control = s->vm.index;
 		if (attach(m, s, &u, &e)) {
 			row->vm = row->control = NO_VM;
