@@ -177,6 +177,7 @@ struct app_rec {
 	int vm;      /* where it runs now; -1 unknown */
 	bool hot;    /* from its latest app.started */
 	bool alive;  /* started, restarted or resumed, and not failed since */
+	bool moving; /* hot, failed, and its takeover not ended yet */
 	long report; /* index of its latest os.report; -1 none */
 };
 
@@ -222,7 +223,7 @@ static struct app_rec *world_app(struct world *w, const char *name, bool create)
 	struct app_rec *r = &w->app[w->napps++];
 	strlcpy0(r->name, name, sizeof r->name);
 	r->vm = -1;
-	r->hot = r->alive = false;
+	r->hot = r->alive = r->moving = false;
 	r->report = -1;
 	return r;
 }
@@ -259,12 +260,17 @@ static void app_step(struct world *w, const struct event *e, size_t i)
 		r->vm = vm_index(event_field(e, "vm"));
 		r->hot = has(e, "hot", "yes");
 		r->alive = true;
+		r->moving = false;
 	} else if (is(e, "app.resumed") || is(e, "app.restarted")) {
 		if (event_field(e, "vm"))
 			r->vm = vm_index(event_field(e, "vm"));
 		r->alive = true;
+		r->moving = false;
+	} else if (is_app_failure(e)) {
+		r->alive = false;
+		r->moving = r->hot;
 	} else {
-		r->alive = false; /* os.app_failure, app.lost, app.corrupt */
+		r->alive = r->moving = false; /* app.lost, app.corrupt, refused */
 	}
 }
 
@@ -297,7 +303,7 @@ static void world_step(struct world *w, const struct event *ev, size_t i)
 		w->standby[v] = has(e, "role", "standby");
 	} else if (is(e, "os.report") || is(e, "app.started") || is(e, "app.resumed") ||
 		   is(e, "app.restarted") || is_app_failure(e) || is(e, "app.lost") ||
-		   is(e, "app.corrupt")) {
+		   is(e, "app.corrupt") || (is(e, "vmm.no_takeover") && has(e, "reason", "not_hot"))) {
 		app_step(w, e, i);
 	}
 }
@@ -306,6 +312,18 @@ static void world_step(struct world *w, const struct event *ev, size_t i)
 static bool app_storage(const struct event *ev, const struct app_rec *r, struct units *u)
 {
 	return r && r->report >= 0 && ev_units(&ev[r->report], u);
+}
+
+/* Whether app r's storage is in vm: it runs there, or a takeover is moving
+ * it and its reported storage is mapped there now. An OS failure takes
+ * both kinds along (failover_os moves every app row on the VM). */
+static bool on_vm(const struct event *ev, const struct world *w, const struct app_rec *r, int vm)
+{
+	struct units u;
+
+	if (r->alive)
+		return r->vm == vm;
+	return r->moving && app_storage(ev, r, &u) && units_count(&u) && inside(&u, &w->owned[vm]);
 }
 
 /* Whether vm's OS was running just before event j, as the trace shows it:
@@ -362,10 +380,20 @@ static long tk_seek(const struct event *ev, const struct takeover *t, size_t fro
 }
 
 /* A later failure report ended t early: the moving app failed again, or
- * the OS taking over failed. Its own takeover carries on from there. */
+ * the OS taking over failed. Its own takeover carries on from there. Not
+ * so if t completed (failover.done), or if the report came only after
+ * another takeover had begun (takeovers run one at a time, so t had ended
+ * by then). */
 static bool cut_short(const struct event *ev, size_t n, const struct takeover *t, size_t prev)
 {
+	for (size_t j = t->trig + 1; j < t->end; j++)
+		if (in_tk(t, &ev[j]) && is(&ev[j], "failover.done"))
+			return false;
 	for (size_t j = prev + 1; j < n; j++) {
+		const char *fo = event_field(&ev[j], "fo");
+		if (t->fo && fo && strcmp(fo, t->fo) && !is_trigger(&ev[j]) &&
+		    !is(&ev[j], "vmm.no_takeover"))
+			return false;
 		if (!is_trigger(&ev[j]) || (t->fo && has(&ev[j], "fo", t->fo)))
 			continue;
 		if (t->app && is_app_failure(&ev[j]) && has(&ev[j], "app", t->app))
@@ -469,16 +497,25 @@ static int near_key(const struct step *s, const struct event *e)
  * step), near miss (wrong VM), cut short or still parked (CUT), or
  * missing. */
 static enum verdict find_step(const struct event *ev, size_t n, const struct takeover *t,
-			      size_t prev, const struct step *s, size_t *at, char *why, size_t len)
+			      size_t prev, const struct step *s, size_t *at, int k, char *why,
+			      size_t len)
 {
 	char d[DESC], p[DESC];
 	long j = seek(ev, prev + 1, t->end, s);
 
 	if (j >= 0) {
-		*at = (size_t)j;
+		at[k] = (size_t)j;
 		return CLAIM_PASS;
 	}
-	j = seek(ev, t->trig + 1, prev, s);
+	/* Out of order: found before the previous step, and not as an earlier
+	 * step itself (a parked app is looked up twice). */
+	for (j = seek(ev, t->trig + 1, prev, s); j >= 0; j = seek(ev, (size_t)j + 1, prev, s)) {
+		bool used = false;
+		for (int u = 0; u < k; u++)
+			used |= at[u] == (size_t)j;
+		if (!used)
+			break;
+	}
 	if (j >= 0)
 		return say(CLAIM_FAIL, why, len, "%s: %s came before %s", t->who,
 			   describe(&ev[j], d, sizeof d), describe(&ev[prev], p, sizeof p));
@@ -522,7 +559,7 @@ static enum verdict run_steps(const struct event *ev, size_t n, const struct tak
 	for (int k = 0; k < nst; k++) {
 		struct step s = st[k];
 		s.fo = t->fo;
-		enum verdict v = find_step(ev, n, t, prev, &s, &at[k], why, len);
+		enum verdict v = find_step(ev, n, t, prev, &s, at, k, why, len);
 		if (v == CLAIM_PASS)
 			v = check_units(&ev[at[k]], &s, t->who, why, len);
 		if (v != CLAIM_PASS)
@@ -707,7 +744,7 @@ static bool holds_app_storage(const struct event *ev, const struct world *w, int
 
 	for (int a = 0; a < w->napps; a++) {
 		const struct app_rec *r = &w->app[a];
-		if (r->alive && r->vm == vm && app_storage(ev, r, &u) && units_count(&u) &&
+		if (on_vm(ev, w, r, vm) && app_storage(ev, r, &u) && units_count(&u) &&
 		    inside(&u, &w->owned[vm]))
 			return true;
 	}
@@ -1180,7 +1217,7 @@ static enum verdict activate_hot_apps(const struct event *ev, size_t n, const st
 	*last = attach;
 	for (int k = 0; k < w->napps; k++) {
 		const struct app_rec *r = &w->app[k];
-		if (!r->alive || r->vm != a || !r->hot)
+		if (!on_vm(ev, w, r, a) || !r->hot)
 			continue;
 		const struct step st[4] = {
 			{ .name = "vmm.activate_request", .key = { "vm", "app" }, .val = { S, r->name } },
@@ -1257,7 +1294,7 @@ static enum verdict check_activation(const struct event *ev, size_t n, size_t i,
 	char d[DESC], f[DESC];
 
 	/* The app failing again, or the OS taking over failing, cuts it short. */
-	tk_init(&t, ev, n, i, X, X, is_os_fault(&ev[i]) ? other_vm(A) : NULL);
+	tk_init(&t, ev, n, i, X, X, other_vm(A));
 	long ja = tk_seek(ev, &t, i + 1, "vmm.activate_request", "app", X);
 	long jn = tk_seek(ev, &t, i + 1, "vmm.no_takeover", "app", X);
 	describe(&ev[i], f, sizeof f);
@@ -1295,8 +1332,7 @@ static enum verdict check_failed_apps(const struct event *ev, size_t n, const st
 	int a = vm_index(event_field(&ev[i], "vm"));
 	for (int k = 0; k < w->napps; k++) {
 		const struct app_rec *r = &w->app[k];
-		if (r->alive && r->vm == a &&
-		    check_activation(ev, n, i, r->name, r->hot, count, why, len))
+		if (on_vm(ev, w, r, a) && check_activation(ev, n, i, r->name, r->hot, count, why, len))
 			return CLAIM_FAIL;
 	}
 	return CLAIM_PASS;
@@ -1377,7 +1413,8 @@ static bool request_tk(const struct event *ev, size_t n, size_t i, const char *w
 
 	if (trig < 0)
 		return false;
-	tk_init(t, ev, n, (size_t)trig, who, NULL, NULL);
+	/* An OS that fails before it answers owes no answer. */
+	tk_init(t, ev, n, (size_t)trig, who, NULL, field(&ev[i], "vm"));
 	t->trig = i; /* search from the request on */
 	return true;
 }
