@@ -185,6 +185,7 @@ struct world {
 	struct units owned[NVMS]; /* mapped in each VM; parked units in none */
 	bool up[NVMS];            /* os.ready and no vmm.os_fault since */
 	bool standby[NVMS];       /* its latest role, as os.ready and takeovers set it */
+	bool ran_apps[NVMS];      /* it held apps when it last failed */
 	struct app_rec app[MAX_APPS];
 	int napps;
 };
@@ -193,7 +194,7 @@ static void world_init(struct world *w)
 {
 	for (int v = 0; v < NVMS; v++) {
 		units_clear(&w->owned[v]);
-		w->up[v] = w->standby[v] = false;
+		w->up[v] = w->standby[v] = w->ran_apps[v] = false;
 	}
 	w->napps = 0;
 }
@@ -276,10 +277,13 @@ static void app_step(struct world *w, const struct event *e, size_t i)
 
 /* An OS failure ends every app it ran (a hot one lives on via app.resumed);
  * a failed active OS's survivor becomes the active OS. */
+static bool holds_apps(const struct world *w, int vm);
+
 static void os_down(struct world *w, int vm)
 {
 	if (vm < 0)
 		return;
+	w->ran_apps[vm] = holds_apps(w, vm);
 	w->up[vm] = false;
 	if (!w->standby[vm])
 		w->standby[1 - vm] = false;
@@ -324,6 +328,15 @@ static bool on_vm(const struct event *ev, const struct world *w, const struct ap
 	if (r->alive)
 		return r->vm == vm;
 	return r->moving && app_storage(ev, r, &u) && units_count(&u) && inside(&u, &w->owned[vm]);
+}
+
+/* Whether vm holds an app that runs, or one a takeover is moving there. */
+static bool holds_apps(const struct world *w, int vm)
+{
+	for (int a = 0; a < w->napps; a++)
+		if ((w->app[a].alive || w->app[a].moving) && w->app[a].vm == vm)
+			return true;
+	return false;
 }
 
 /* Whether vm's OS was running just before event j, as the trace shows it:
@@ -622,12 +635,8 @@ static bool reason_holds(const struct event *ev, const struct world *w, size_t j
 		return !up_at(ev, j, 1 - v);
 	if (has(e, "reason", "os_failed"))
 		return !up_at(ev, j, v);
-	if (has(e, "reason", "standby_failed")) {
-		for (int a = 0; a < w->napps; a++)
-			if (w->app[a].alive && w->app[a].vm == v)
-				return false;
-		return w->standby[v];
-	}
+	if (has(e, "reason", "standby_failed")) /* judged at its fault, or after it */
+		return w->standby[v] && !(w->up[v] ? holds_apps(w, v) : w->ran_apps[v]);
 	return false;
 }
 
