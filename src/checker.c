@@ -739,7 +739,8 @@ static enum verdict check_boot(const struct event *ev, size_t n, char *why, size
 		return CLAIM_FAIL;
 	if (smb >= amb)
 		return say(CLAIM_FAIL, why, len,
-			   "standby %s was given %llu MB at boot (event %llu), not less than the active's %llu (event %llu)",
+			   "standby %s was given %llu MB at boot (event %llu), "
+			   "not less than the active's %llu (event %llu)",
 			   S, (unsigned long long)smb, (unsigned long long)ev[sa].seq,
 			   (unsigned long long)amb, (unsigned long long)ev[aa].seq);
 	return pass(why, len);

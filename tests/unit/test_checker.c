@@ -288,14 +288,16 @@ static void test_not_shown(void)
 	boot(&t);
 	for (int c = 1; c <= 9; c++)
 		expect(&t, c, CLAIM_NOT_SHOWN, reason[c], "boot only");
-	expect(&t, 9, CLAIM_NOT_SHOWN, "no OS fault detected and its resources reported yet", "boot only names each routine");
+	expect(&t, 9, CLAIM_NOT_SHOWN, "no OS fault detected and its resources reported yet",
+	       "boot only names each routine");
 
 	/* up to the OS panic: app failovers shown, OS ones not */
 	t = full;
 	truncate_at(&t, find(&t, "vmm.os_fault", NULL, NULL));
 	expect(&t, 1, CLAIM_NOT_SHOWN, "no OS failure yet", "app failures only");
 	expect(&t, 7, CLAIM_NOT_SHOWN, "no OS failure with a hot app yet", "app failures only");
-	expect(&t, 9, CLAIM_NOT_SHOWN, "no OS fault detected and its resources reported yet", "app failures only");
+	expect(&t, 9, CLAIM_NOT_SHOWN, "no OS fault detected and its resources reported yet",
+	       "app failures only");
 	expect(&t, 4, CLAIM_PASS, "", "app failures only");
 	expect(&t, 8, CLAIM_PASS, "", "app failures only");
 
@@ -506,7 +508,7 @@ static void test_claim6(void)
 
 	t = full;
 	set(&t, find(&t, "os.report", "app", "db"), "vm", "vm1");
-	expect_fail(6, "db: its latest os.report is from vm1, not vm0, before os.app_failure vm=vm0 app=db",
+	expect_fail(6, "db: its latest os.report is from vm1, not vm0, before os.app_failure vm=vm0",
 		    "first OS never reported the app");
 }
 
@@ -530,7 +532,8 @@ static void test_claim7(void)
 	t = full;
 	i = find(&t, "vmm.activate_request", "app", "web");
 	swap(&t, i, find(&t, "os.app_alloc", "app", "web"));
-	expect_fail(7, "came before vmm.activate_request vm=vm1 app=web", "allocated before activation was requested");
+	expect_fail(7, "came before vmm.activate_request vm=vm1 app=web",
+		    "allocated before activation was requested");
 }
 
 static void test_claim8(void)
@@ -559,7 +562,8 @@ static void test_claim8(void)
 
 	t = full;
 	set(&t, find(&t, "app.started", "app", "cache"), "hot", "yes");
-	expect_fail(8, "app=cache reason=not_hot (event 22), but the trace shows otherwise (it was started hot)", "hot app treated as not hot");
+	expect_fail(8, "app=cache reason=not_hot (event 22), but the trace shows otherwise",
+		    "hot app treated as not hot");
 }
 
 static void test_claim9(void)
