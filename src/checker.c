@@ -417,13 +417,15 @@ static bool cut_short(const struct event *ev, size_t n, const struct takeover *t
 	return false;
 }
 
-/* Parked storage that no OS has taken yet: nothing of t follows the park. */
+/* Parked storage that no OS has taken yet: nothing of t about the app
+ * follows the park (an OS failure parks several apps in a row). */
 static bool still_parked(const struct event *ev, const struct takeover *t, size_t prev)
 {
 	if (!is(&ev[prev], "vmm.park"))
 		return false;
 	for (size_t j = prev + 1; j < t->end; j++)
-		if (in_tk(t, &ev[j]))
+		if (in_tk(t, &ev[j]) && t->app &&
+		    (has(&ev[j], "app", t->app) || has(&ev[j], "what", t->app)))
 			return false;
 	return true;
 }
@@ -459,13 +461,18 @@ struct step {
 	bool subset;                   /* ...lie inside them rather than equal them */
 	const char *whose;             /* for the message: "vm0 held" */
 	const char *fo;                /* the takeover it must belong to; NULL: any */
+	bool by_units;                 /* the units pick the event (one of several) */
 };
 
 static bool step_fields(const struct step *s, const struct event *e)
 {
+	struct units u;
+
 	for (int k = 0; k < 2; k++)
 		if (s->key[k] && !has(e, s->key[k], s->val[k]))
 			return false;
+	if (s->by_units && s->units && !(ev_units(e, &u) && units_equal(&u, s->units)))
+		return false;
 	return !s->fo || has(e, "fo", s->fo);
 }
 
@@ -650,8 +657,8 @@ static enum route route_of(const struct event *ev, size_t n, const struct world 
 
 	if (j < 0 || !reason_holds(ev, w, (size_t)j, &vm))
 		return TAKEN;
-	if (is_app_failure(&ev[i]) && has(&ev[j], "reason", "no_standby"))
-		return PARKED;
+	if (has(&ev[j], "reason", "no_standby"))
+		return PARKED; /* the app, or a failed OS's hot apps */
 	return NONE;
 }
 
@@ -784,6 +791,8 @@ static enum verdict check_os_move(const struct event *ev, size_t n, const struct
 
 	if (os_tk(ev, n, i, &t, &a, why, len))
 		return CLAIM_FAIL;
+	if (route_of(ev, n, w, i) == PARKED)
+		return CLAIM_PASS; /* no OS took A's storage: its hot apps' is parked (claim 7) */
 	const struct units *held = &w->owned[a];
 	snprintf(whose, sizeof whose, "%s held", vm_names[a]);
 	const struct step st[2] = {
@@ -919,6 +928,8 @@ static enum verdict check_os_lookup(const struct event *ev, size_t n, const stru
 
 	if (failed_vm(&ev[i], &a, why, len))
 		return CLAIM_FAIL;
+	if (route_of(ev, n, w, i) == PARKED)
+		return CLAIM_PASS; /* nothing is looked up for A: no OS could take it */
 	tk_init(&t, ev, n, i, vm_names[a], NULL, vm_names[1 - a]);
 	snprintf(whose, sizeof whose, "%s held", vm_names[a]);
 	const struct step st[2] = {
@@ -1247,6 +1258,52 @@ static enum verdict activate_hot_apps(const struct event *ev, size_t n, const st
 	return CLAIM_PASS;
 }
 
+/* Claim 7 with no OS left to take over: each hot app's storage leaves the
+ * failed VM and is parked; once an OS is ready it is looked up, attached
+ * there, and the app activated and resumed. A park not taken yet is not
+ * counted. count: failures whose every hot app was taken. */
+static enum verdict park_hot_apps(const struct event *ev, size_t n, const struct takeover *t,
+				  const struct world *w, int a, int *count, char *why, size_t len)
+{
+	char whose[EV_VAL_MAX + 16];
+	struct units U;
+	size_t at[8];
+	int hot = 0, taken = 0;
+
+	for (int k = 0; k < w->napps; k++) {
+		const struct app_rec *r = &w->app[k];
+		if (!on_vm(ev, w, r, a) || !r->hot || !app_storage(ev, r, &U))
+			continue;
+		struct takeover ta = *t;
+		ta.app = r->name;
+		ta.who = r->name;
+		long park = tk_seek(ev, t, t->trig + 1, "vmm.park", "app", r->name);
+		long att = park < 0 ? -1 : tk_seek(ev, t, (size_t)park + 1, "vmm.attach", NULL, NULL);
+		const char *S = att < 0 ? vm_names[1 - a] : field(&ev[att], "vm"), *X = r->name;
+		snprintf(whose, sizeof whose, "%s's storage is", X);
+		const struct step st[8] = {
+			{ .name = "vmm.detach", .key = { "vm" }, .val = { vm_names[a] }, .units = &U,
+			  .whose = whose, .by_units = true },
+			{ .name = "vmm.park", .key = { "app" }, .val = { X }, .units = &U, .whose = whose },
+			{ .name = "vmm.lookup", .key = { "what" }, .val = { X }, .units = &U,
+			  .whose = whose },
+			{ .name = "vmm.attach", .key = { "vm" }, .val = { S }, .units = &U, .whose = whose },
+			{ .name = "vmm.activate_request", .key = { "vm", "app" }, .val = { S, X } },
+			{ .name = "os.app_alloc", .key = { "vm", "app" }, .val = { S, X } },
+			{ .name = "app.resumed", .key = { "app", "vm" }, .val = { X, S } },
+			{ .name = "failover.done", .key = { "app" }, .val = { X } },
+		};
+		++hot;
+		enum verdict v = run_steps(ev, n, &ta, t->trig, st, 8, at, why, len);
+		if (v != CLAIM_PASS && v != CUT)
+			return v;
+		taken += v == CLAIM_PASS;
+	}
+	if (hot && taken == hot)
+		++*count;
+	return CLAIM_PASS;
+}
+
 /* Claim 7: on the first OS's failure the VMM allocates its storage to the
  * second OS (detach, then attach) and requests activation of its hot apps,
  * which resume there; failover.done os=A closes it. count: failures with
@@ -1260,6 +1317,8 @@ static enum verdict check_os_takeover(const struct event *ev, size_t n, const st
 
 	if (os_tk(ev, n, i, &t, &a, why, len))
 		return CLAIM_FAIL;
+	if (route_of(ev, n, w, i) == PARKED)
+		return park_hot_apps(ev, n, &t, w, a, count, why, len);
 	const struct step st[2] = {
 		{ .name = "vmm.detach", .key = { "vm" }, .val = { vm_names[a] } },
 		{ .name = "vmm.attach", .key = { "vm" }, .val = { vm_names[1 - a] } },
@@ -1329,6 +1388,17 @@ static enum verdict check_activation(const struct event *ev, size_t n, size_t i,
 	return CLAIM_PASS;
 }
 
+/* Whether app X was parked in the takeover of the failure at i and no OS
+ * has taken it yet. */
+static bool parked_yet(const struct event *ev, size_t n, size_t i, const char *X)
+{
+	struct takeover t;
+
+	tk_init(&t, ev, n, i, X, X, NULL);
+	long p = tk_seek(ev, &t, i + 1, "vmm.park", "app", X);
+	return p >= 0 && still_parked(ev, &t, (size_t)p);
+}
+
 /* Claim 8: the apps a failure takes down are the one named by an
  * os.app_failure, or every app running on an OS that failed. An app never
  * started (so never declared hot) counts as not hot. */
@@ -1340,8 +1410,13 @@ static enum verdict check_failed_apps(const struct event *ev, size_t n, const st
 		return check_activation(ev, n, i, field(&ev[i], "app"), r && r->hot, count, why, len);
 	}
 	int a = vm_index(event_field(&ev[i], "vm"));
+	bool parked = route_of(ev, n, w, i) == PARKED;
 	for (int k = 0; k < w->napps; k++) {
 		const struct app_rec *r = &w->app[k];
+		/* With no OS left, a non-hot app's storage stays with the
+		 * failed VM unsaid, and a hot app waits parked (claim 7). */
+		if (parked && (!r->hot || parked_yet(ev, n, i, r->name)))
+			continue;
 		if (on_vm(ev, w, r, a) && check_activation(ev, n, i, r->name, r->hot, count, why, len))
 			return CLAIM_FAIL;
 	}
