@@ -602,6 +602,18 @@ enum route {
 	NONE,   /* nothing to take over: the claims' steps are not owed */
 };
 
+/* Without takeover ids: where an app's takeover surely ends, its next
+ * failure or its resumption. */
+static size_t app_window_end(const struct event *ev, size_t n, size_t i, const char *app)
+{
+	size_t j = i + 1;
+
+	while (j < n && !event_matches(&ev[j], "os.app_failure", "app", app) &&
+	       !event_matches(&ev[j], "app.resumed", "app", app))
+		j++;
+	return j;
+}
+
 /* The vmm.no_takeover of the failure at i that changes its route, if any:
  * about the failed VM (an OS fault), or the failed app. */
 static long refusal(const struct event *ev, size_t n, size_t i)
@@ -613,11 +625,7 @@ static long refusal(const struct event *ev, size_t n, size_t i)
 	if (is_os_fault(&ev[i]))
 		return tk_seek(ev, &t, i + 1, "vmm.no_takeover", "vm", field(&ev[i], "vm"));
 	if (!t.fo) /* the OS may fail mid-takeover: look up to the app's next failure */
-		for (t.end = i + 1; t.end < n && !event_matches(&ev[t.end], "os.app_failure", "app",
-								app) &&
-				    !event_matches(&ev[t.end], "app.resumed", "app", app);
-		     t.end++)
-			;
+		t.end = app_window_end(ev, n, i, app);
 	for (long j = tk_seek(ev, &t, i + 1, "vmm.no_takeover", "app", app); j >= 0;
 	     j = tk_seek(ev, &t, (size_t)j + 1, "vmm.no_takeover", "app", app))
 		if (!has(&ev[j], "reason", "not_hot"))

@@ -104,6 +104,36 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 	return DONE;
 }
 
+/* The units in a and not in b. */
+static void units_minus(const struct units *a, const struct units *b, struct units *out)
+{
+	units_clear(out);
+	for (uint32_t i = 0; i < a->nruns; i++)
+		for (uint32_t k = 0; k < a->run[i].count; k++)
+			if (!units_contains(b, a->run[i].first + k))
+				units_add_run(out, a->run[i].first + k, 1);
+}
+
+/* Make g's memslots follow the table, and emit ev with the units whose
+ * memslots really changed: what g no longer maps (detach) or newly maps
+ * (attach), as KVM maps it now. That is the VMM's own evidence of the
+ * move, which the checker compares with the table's lookup (claims 1, 4). */
+static int move_slots(struct vmfo *m, struct guest *g, const char *ev, bool gone,
+		      struct err *e)
+{
+	struct units before, after, changed;
+	mapped_units(m, g, &before);
+	if (sync_slots(m, g, e))
+		return -1;
+	mapped_units(m, g, &after);
+	if (gone)
+		units_minus(&before, &after, &changed);
+	else
+		units_minus(&after, &before, &changed);
+	emit_units(m, ev, g->vm.name, &changed);
+	return 0;
+}
+
 /* Take storage away from `from` (stopped, or no longer using it): the
  * table has already moved the rows; the slots follow it. */
 static int detach(struct vmfo *m, struct guest *from, const struct units *u, struct err *e)
@@ -111,19 +141,13 @@ static int detach(struct vmfo *m, struct guest *from, const struct units *u, str
 	char text[256];
 	units_format(u, text, sizeof text);
 	pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, from->vm.name);
-	if (sync_slots(m, from, e))
-		return -1;
-	emit_units(m, "vmm.detach", from->vm.name, u);
-	return 0;
+	return move_slots(m, from, "vmm.detach", true, e);
 }
 
-static int attach(struct vmfo *m, struct guest *s, const struct units *u, struct err *e)
+static int attach(struct vmfo *m, struct guest *s, struct err *e)
 {
 	pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)", s->vm.name);
-	if (sync_slots(m, s, e))
-		return -1;
-	emit_units(m, "vmm.attach", s->vm.name, u);
-	return 0;
+	return move_slots(m, s, "vmm.attach", false, e);
 }
 
 /* Wait, with m->lock held, until a's takeover on s ends one way or the
@@ -314,7 +338,7 @@ void failover_app(struct vmfo *m, int id)
 	} else {
 		/* Claims 4 and 6: only this app's storage moves. */
 		row->vm = row->control = s->vm.index;
-		if (detach(m, act, &u, &e) || attach(m, s, &u, &e))
+		if (detach(m, act, &u, &e) || attach(m, s, &e))
 			abandon(m, s, "app takeover", &e);
 		else
 			finish_app_takeover(m, s, a, since);
@@ -401,7 +425,7 @@ void failover_os(struct vmfo *m, int vm)
 		row->vm = row->control = s->vm.index;
 		row->takeover = NO_VM;
 	}
-	if (detach(m, f, &u, &e) || attach(m, s, &u, &e)) {
+	if (detach(m, f, &u, &e) || attach(m, s, &e)) {
 		abandon(m, s, "OS takeover", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
@@ -469,7 +493,7 @@ void failover_unpark(struct vmfo *m)
 		pace(m, "look %s up in the resource management table (claim 3)", a->name);
 		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
 		row->vm = row->control = s->vm.index;
-		if (attach(m, s, &u, &e)) {
+		if (attach(m, s, &e)) {
 			row->vm = row->control = NO_VM;
 			abandon(m, s, "unpark", &e);
 			continue;

@@ -433,6 +433,16 @@ static int slots_needed(const struct vmfo *m, const struct guest *g, const struc
 	return n;
 }
 
+void mapped_units(const struct vmfo *m, const struct guest *g, struct units *u)
+{
+	units_clear(u);
+	for (int s = 0; s < VM_MAX_SLOTS; s++) {
+		const struct vm_slot *sl = &g->vm.slot[s];
+		if (sl->used)
+			units_add_run(u, slot_unit(m, sl), (uint32_t)(sl->size / m->pool.unit_bytes));
+	}
+}
+
 /* Make g's memslots match the table: delete the slots whose units left g or
  * that now straddle two rows, then add a slot for every run of units g holds
  * and has not mapped. Deleting a slot the guest still uses would make it

@@ -215,6 +215,8 @@ uint64_t monitor_new_fo(struct vmfo *m);
 const char *fo_text(uint64_t fo, char *buf, size_t size);
 /* Make g's memslots match the table (see monitor.c for when it is safe). */
 int sync_slots(struct vmfo *m, struct guest *g, struct err *e);
+/* The units g's memslots map now, whatever the table says. */
+void mapped_units(const struct vmfo *m, const struct guest *g, struct units *u);
 /* Post a mailbox request (runs may be NULL) and ring g's doorbell; returns
  * the request's number, or -1. With m->lock held. */
 int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
