@@ -30,7 +30,7 @@ static void emit_units(struct vmfo *m, const char *ev, const char *vm, const str
 {
 	char text[512];
 	units_format(u, text, sizeof text);
-	trace_emit(&m->trace, ev, "vm", vm, "units", text, NULL);
+	trace_emit(&m->trace, ev, "vm", vm, "units", text, "fo", m->fo_cur, NULL);
 }
 
 /* Classroom pacing, before each step: in step mode wait until the console
@@ -65,7 +65,7 @@ static void abandon(struct vmfo *m, struct guest *g, const char *what, const str
 	char line[VMFO_CONSOLE_MAX];
 	int n = snprintf(line, sizeof line, "[vmm] failover stopped at %s: %s", what, e->msg);
 	log_append(&g->log, line, n > 0 ? (size_t)n : 0);
-	trace_emit(&m->trace, "failover.error", "step", what, "why", e->msg, NULL);
+	trace_emit(&m->trace, "failover.error", "step", what, "why", e->msg, "fo", m->fo_cur, NULL);
 }
 
 /* A request to the OS taking over failed: because that OS failed (its
@@ -104,6 +104,36 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 	return DONE;
 }
 
+/* The units in a and not in b. */
+static void units_minus(const struct units *a, const struct units *b, struct units *out)
+{
+	units_clear(out);
+	for (uint32_t i = 0; i < a->nruns; i++)
+		for (uint32_t k = 0; k < a->run[i].count; k++)
+			if (!units_contains(b, a->run[i].first + k))
+				units_add_run(out, a->run[i].first + k, 1);
+}
+
+/* Make g's memslots follow the table, and emit ev with the units whose
+ * memslots really changed: what g no longer maps (detach) or newly maps
+ * (attach), as KVM maps it now. That is the VMM's own evidence of the
+ * move, which the checker compares with the table's lookup (claims 1, 4). */
+static int move_slots(struct vmfo *m, struct guest *g, const char *ev, bool gone,
+		      struct err *e)
+{
+	struct units before, after, changed;
+	mapped_units(m, g, &before);
+	if (sync_slots(m, g, e))
+		return -1;
+	mapped_units(m, g, &after);
+	if (gone)
+		units_minus(&before, &after, &changed);
+	else
+		units_minus(&after, &before, &changed);
+	emit_units(m, ev, g->vm.name, &changed);
+	return 0;
+}
+
 /* Take storage away from `from` (stopped, or no longer using it): the
  * table has already moved the rows; the slots follow it. */
 static int detach(struct vmfo *m, struct guest *from, const struct units *u, struct err *e)
@@ -111,19 +141,13 @@ static int detach(struct vmfo *m, struct guest *from, const struct units *u, str
 	char text[256];
 	units_format(u, text, sizeof text);
 	pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, from->vm.name);
-	if (sync_slots(m, from, e))
-		return -1;
-	emit_units(m, "vmm.detach", from->vm.name, u);
-	return 0;
+	return move_slots(m, from, "vmm.detach", true, e);
 }
 
-static int attach(struct vmfo *m, struct guest *s, const struct units *u, struct err *e)
+static int attach(struct vmfo *m, struct guest *s, struct err *e)
 {
 	pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)", s->vm.name);
-	if (sync_slots(m, s, e))
-		return -1;
-	emit_units(m, "vmm.attach", s->vm.name, u);
-	return 0;
+	return move_slots(m, s, "vmm.attach", false, e);
 }
 
 /* Wait, with m->lock held, until a's takeover on s ends one way or the
@@ -172,7 +196,8 @@ static enum outcome activate(struct vmfo *m, struct guest *s, struct app *a, str
 	int64_t seq = guest_post(m, s, VMFO_MB_ACTIVATE, args, 3, &m->table.row[a->row].units, e);
 	if (seq < 0)
 		return request_failed(s);
-	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, NULL);
+	trace_emit(&m->trace, "vmm.activate_request", "vm", s->vm.name, "app", a->name, "fo",
+		   m->fo_cur, NULL);
 	if (guest_await(m, s, seq, REQUEST_MS, &status, e))
 		return request_failed(s);
 	if (status != VMFO_OK) {
@@ -202,7 +227,7 @@ static int park(struct vmfo *m, struct guest *from, struct app *a, struct err *e
 	a->state = A_PARKED;
 	char text[256];
 	units_format(&row->units, text, sizeof text);
-	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, NULL);
+	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, "fo", m->fo_cur, NULL);
 	return 0;
 }
 
@@ -210,7 +235,7 @@ static void done(struct vmfo *m, const char *key, const char *name, uint64_t sin
 {
 	char ms[32];
 	snprintf(ms, sizeof ms, "%.3f", (double)(now_us() - since_us) / 1000.0);
-	trace_emit(&m->trace, "failover.done", key, name, "ms", ms, NULL);
+	trace_emit(&m->trace, "failover.done", key, name, "ms", ms, "fo", m->fo_cur, NULL);
 }
 
 /* The end of an app's takeover by s (its rows and slots already there):
@@ -262,10 +287,12 @@ void failover_app(struct vmfo *m, int id)
 	}
 	struct guest *act = &m->g[row->vm];
 	uint64_t since = a->failed_us;
+	fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
 	if (act->state != G_RUNNING) {
 		/* Its OS failed before this could start: the OS failover
 		 * takes the app along (claims 1, 7). */
-		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed", NULL);
+		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed",
+			   "fo", m->fo_cur, NULL);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
@@ -274,11 +301,11 @@ void failover_app(struct vmfo *m, int id)
 	struct units u = row->units;
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", a->name);
-	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
+	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
 	struct guest *s = a->hot ? takeover_os(m, row) : NULL;
 	if (!s)
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
-			   !a->hot ? "not_hot" : "no_standby", NULL);
+			   !a->hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
 	/* Claim 9, the OS's resource disconnection routine. A hot app's
 	 * units leave its OS: to the standby, or parked. */
@@ -287,20 +314,22 @@ void failover_app(struct vmfo *m, int id)
 	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
-			   "units", text, NULL);
+			   "units", text, "fo", m->fo_cur, NULL);
 	if (seq < 0 || guest_await(m, act, seq, REQUEST_MS, &status, &e) ||
 	    (status != VMFO_OK && err_set(&e, "%s refused (status %lld)", act->vm.name,
 					  (long long)status))) {
 		/* The OS itself failed meanwhile: its own failover (queued
 		 * behind this one) carries the app with everything else. */
 		if (act->state == G_FAILED)
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed", NULL);
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
+				   "os_failed", "fo", m->fo_cur, NULL);
 		else
 			abandon(m, act, "disconnect", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
-	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, NULL);
+	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
+		   m->fo_cur, NULL);
 	if (!a->hot) {
 		release_to_os(m, act, a);
 	} else if (!s) {
@@ -309,7 +338,7 @@ void failover_app(struct vmfo *m, int id)
 	} else {
 		/* Claims 4 and 6: only this app's storage moves. */
 		row->vm = row->control = s->vm.index;
-		if (detach(m, act, &u, &e) || attach(m, s, &u, &e))
+		if (detach(m, act, &u, &e) || attach(m, s, &e))
 			abandon(m, s, "app takeover", &e);
 		else
 			finish_app_takeover(m, s, a, since);
@@ -332,7 +361,8 @@ static int apps_on(struct vmfo *m, int vm, int *ids)
 static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
 {
 	struct err e;
-	trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", NULL);
+	trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", "fo",
+		   m->fo_cur, NULL);
 	for (int i = 0; i < n; i++) {
 		struct app *a = &m->app[ids[i]];
 		a->failed_us = f->fault_us; /* its takeover counts from there */
@@ -368,6 +398,9 @@ void failover_os(struct vmfo *m, int vm)
 	struct guest *s = &m->g[1 - vm];
 	int moved[MAX_APPS];
 	int nmoved = apps_on(m, vm, moved);
+	fo_text(f->fo, m->fo_cur, sizeof m->fo_cur);
+	for (int i = 0; i < nmoved; i++)
+		m->app[moved[i]].fo = f->fo; /* they move with this takeover now */
 	if (s->state != G_RUNNING) {
 		park_all(m, f, moved, nmoved);
 		pthread_mutex_unlock(&m->lock);
@@ -377,7 +410,7 @@ void failover_os(struct vmfo *m, int vm)
 	table_units_of_vm(&m->table, vm, &u);
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
-	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, NULL);
+	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur, NULL);
 
 	/* The table first: the failed OS's own storage joins the survivor's,
 	 * and every app row now lives on and is controlled by the survivor. */
@@ -392,7 +425,7 @@ void failover_os(struct vmfo *m, int vm)
 		row->vm = row->control = s->vm.index;
 		row->takeover = NO_VM;
 	}
-	if (detach(m, f, &u, &e) || attach(m, s, &u, &e)) {
+	if (detach(m, f, &u, &e) || attach(m, s, &e)) {
 		abandon(m, s, "OS takeover", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
@@ -414,7 +447,8 @@ void failover_os(struct vmfo *m, int vm)
 	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
 		struct app *a = &m->app[moved[i]];
 		if (!a->hot) {
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot", NULL);
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
+				   "fo", m->fo_cur, NULL);
 			release_to_os(m, s, a);
 			continue;
 		}
@@ -453,11 +487,13 @@ void failover_unpark(struct vmfo *m)
 			continue;
 		struct row *row = &m->table.row[a->row];
 		struct units u = row->units;
+		/* The takeover its failure started goes on: same id. */
+		fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
 		units_format(&u, text, sizeof text);
 		pace(m, "look %s up in the resource management table (claim 3)", a->name);
-		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, NULL);
+		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
 		row->vm = row->control = s->vm.index;
-		if (attach(m, s, &u, &e)) {
+		if (attach(m, s, &e)) {
 			row->vm = row->control = NO_VM;
 			abandon(m, s, "unpark", &e);
 			continue;

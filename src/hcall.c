@@ -127,6 +127,13 @@ static uint32_t hc_ack(struct vmfo *m, struct guest *g, void *arg)
 	return VMFO_OK;
 }
 
+/* An event about an app that a takeover is moving carries that takeover's
+ * id (fo=N): a NULL key, which ends the field list, for any other app. */
+static const char *moving_key(const struct app *a)
+{
+	return a->state == A_MOVING ? "fo" : NULL;
+}
+
 /* Claim 5: the OS says which units an app uses. They come out of the OS's
  * own free storage into the app's row, as whole memslots of their own. We
  * are on g's vCPU thread, so splitting g's slots cannot race the guest. */
@@ -186,7 +193,9 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 		return refuse_why(g, VMFO_EFAULT, "report: no memslot left for the app's storage");
 	}
 	units_format(&want, text, sizeof text);
-	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text, NULL);
+	char fo[24];
+	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text,
+		   moving_key(a), fo_text(a->fo, fo, sizeof fo), NULL);
 	return VMFO_OK;
 }
 
@@ -236,11 +245,13 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 	const struct vmfo_hc_app_event *ev = arg;
 	struct app *a = guest_app(m, g, ev->app_id);
 	struct units u;
-	char seq[24], hash[24], mb[24], text[256];
+	char seq[24], hash[24], mb[24], text[256], fo[24];
 	const char *vm = g->vm.name;
 
 	if (!a)
 		return refuse_why(g, VMFO_ENOENT, "app event: no such app on this OS");
+	const char *fo_key = moving_key(a); /* before the state changes below */
+	fo_text(a->fo, fo, sizeof fo);
 	snprintf(seq, sizeof seq, "%" PRIu64, ev->seq);
 	snprintf(hash, sizeof hash, "%016" PRIx64, ev->hash);
 	switch (ev->what) {
@@ -253,13 +264,15 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 			   "hot", a->hot ? "yes" : "no", "mb", mb, NULL);
 		return VMFO_OK;
 	case VMFO_APP_LOADED:
-		trace_emit(&m->trace, "os.load", "vm", vm, "app", a->name, "src", "aux", NULL);
+		trace_emit(&m->trace, "os.load", "vm", vm, "app", a->name, "src", "aux", fo_key, fo,
+			   NULL);
 		return VMFO_OK;
 	case VMFO_APP_ALLOCATED:
 		if (runs_to_units(&ev->runs, &u) || a->row < 0 || !units_equal(&u, &m->table.row[a->row].units))
 			return VMFO_EINVAL;
 		units_format(&u, text, sizeof text);
-		trace_emit(&m->trace, "os.app_alloc", "vm", vm, "app", a->name, "units", text, NULL);
+		trace_emit(&m->trace, "os.app_alloc", "vm", vm, "app", a->name, "units", text, fo_key,
+			   fo, NULL);
 		return VMFO_OK;
 	case VMFO_APP_RESUMED:
 		if (a->state != A_MOVING || a->row < 0)
@@ -270,7 +283,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 			a->state = A_FAILED;
 			pthread_cond_broadcast(&m->acked);
 			trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
-				   NULL);
+				   "fo", fo, NULL);
 			return VMFO_OK;
 		}
 		a->state = A_RUNNING;
@@ -278,7 +291,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 		char acked[24];
 		snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
 		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
-			   "acked", acked, NULL);
+			   "acked", acked, "fo", fo, NULL);
 		return VMFO_OK;
 	case VMFO_APP_RESTARTED:
 		trace_emit(&m->trace, "app.restarted", "app", a->name, "vm", vm, NULL);
@@ -293,7 +306,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 	case VMFO_APP_CORRUPT:
 		a->state = A_FAILED;
 		pthread_cond_broadcast(&m->acked);
-		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, NULL);
+		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, fo_key, fo, NULL);
 		return VMFO_OK;
 	}
 	return refuse_why(g, VMFO_EINVAL, "app event: unknown or out of place");
@@ -310,8 +323,11 @@ static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
 		return refuse_why(g, VMFO_ENOENT, "app failure: no such running app on this OS");
 	a->state = A_FAILED;
 	a->failed_us = now_us();
+	a->fo = monitor_new_fo(m); /* a takeover of its own, even mid-takeover */
 	pthread_cond_broadcast(&m->acked); /* a takeover waiting for it stops */
-	trace_emit(&m->trace, "os.app_failure", "vm", g->vm.name, "app", a->name, NULL);
+	char fo[24];
+	trace_emit(&m->trace, "os.app_failure", "vm", g->vm.name, "app", a->name, "fo",
+		   fo_text(a->fo, fo, sizeof fo), NULL);
 	monitor_queue(m, WORK_APP_FAILOVER, app_id(m, a));
 	return VMFO_OK;
 }

@@ -178,7 +178,10 @@ void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause)
 	strlcpy0(g->fail_cause, cause, sizeof g->fail_cause);
 	/* Whoever waits for this OS's answer need not wait any longer. */
 	pthread_cond_broadcast(&m->acked);
-	trace_emit(&m->trace, "vmm.os_fault", "vm", g->vm.name, "cause", cause, NULL);
+	char fo[24];
+	g->fo = monitor_new_fo(m);
+	fo_text(g->fo, fo, sizeof fo);
+	trace_emit(&m->trace, "vmm.os_fault", "vm", g->vm.name, "cause", cause, "fo", fo, NULL);
 	/* A failed OS takes nothing over any more. */
 	for (int r = 0; r < TABLE_MAX_ROWS; r++)
 		if (m->table.row[r].used && m->table.row[r].takeover == g->vm.index)
@@ -191,7 +194,19 @@ void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause)
 	if (g->role == VMFO_ROLE_ACTIVE || runs_apps)
 		monitor_queue(m, WORK_OS_FAILOVER, g->vm.index);
 	else
-		trace_emit(&m->trace, "vmm.no_takeover", "vm", g->vm.name, "reason", "standby_failed", NULL);
+		trace_emit(&m->trace, "vmm.no_takeover", "vm", g->vm.name, "reason", "standby_failed",
+			   "fo", fo, NULL);
+}
+
+uint64_t monitor_new_fo(struct vmfo *m)
+{
+	return ++m->fo_next;
+}
+
+const char *fo_text(uint64_t fo, char *buf, size_t size)
+{
+	snprintf(buf, size, "%llu", (unsigned long long)fo);
+	return buf;
 }
 
 void monitor_queue(struct vmfo *m, enum work_kind kind, int index)
@@ -418,6 +433,16 @@ static int slots_needed(const struct vmfo *m, const struct guest *g, const struc
 	return n;
 }
 
+void mapped_units(const struct vmfo *m, const struct guest *g, struct units *u)
+{
+	units_clear(u);
+	for (int s = 0; s < VM_MAX_SLOTS; s++) {
+		const struct vm_slot *sl = &g->vm.slot[s];
+		if (sl->used)
+			units_add_run(u, slot_unit(m, sl), (uint32_t)(sl->size / m->pool.unit_bytes));
+	}
+}
+
 /* Make g's memslots match the table: delete the slots whose units left g or
  * that now straddle two rows, then add a slot for every run of units g holds
  * and has not mapped. Deleting a slot the guest still uses would make it
@@ -604,6 +629,7 @@ static void reset_locked(struct vmfo *m)
 	m->generation++; /* work already taken off the queue is dropped too */
 	if (m->booted)
 		trace_clear(&m->trace);
+	m->fo_next = 0; /* takeover ids restart with the trace */
 	m->booted = false;
 	m->vmm_row = -1;
 	m->mark = 0;

@@ -61,6 +61,7 @@ struct app {
 	uint64_t acked_before; /* acked_seq when its failed side let go: what a
 				* takeover must not fall behind */
 	uint64_t failed_us;    /* when its failure was reported */
+	uint64_t fo;           /* the takeover moving it (fo=N on its events) */
 };
 
 /* Policy work the monitor thread carries out, in order. */
@@ -97,6 +98,7 @@ struct guest {
 	uint64_t mb_acked;     /* mailbox: last request answered */
 	uint64_t mb_posted_us; /* mailbox: when the last request was posted */
 	uint64_t fault_us;     /* when its OS fault was detected */
+	uint64_t fo;           /* the takeover its fault started */
 	bool reprotected;      /* rebooted as the new standby after a failure */
 	const char *reject_why;/* the reason a hypercall handler refused */
 	uint64_t reject_window_us; /* refusals counted per second ... */
@@ -128,6 +130,11 @@ struct vmfo {
 	bool booted;
 	uint64_t generation;   /* bumped by every reset */
 	size_t mark;           /* trace index of the last state-changing command */
+	/* Takeover ids: each failure report starts one, and every event of
+	 * that takeover carries it as fo=N, so that the checker pairs them by
+	 * failure, not by position (docs/protocol.md, "Takeover ids"). */
+	uint64_t fo_next;
+	char fo_cur[24];       /* the takeover the monitor thread is running */
 	/* Classroom stepping: with step_mode on, a failover waits before each
 	 * step (described by step_next) until the console grants one. */
 	bool step_mode;
@@ -201,8 +208,15 @@ int monitor_check_invariants(struct vmfo *m, struct err *e);
 /* Called with m->lock held. */
 void monitor_os_fault(struct vmfo *m, struct guest *g, const char *cause);
 void monitor_queue(struct vmfo *m, enum work_kind kind, int index);
+/* A new takeover id, for the failure report about to be emitted. With
+ * m->lock held. */
+uint64_t monitor_new_fo(struct vmfo *m);
+/* fo as the text of an event field. */
+const char *fo_text(uint64_t fo, char *buf, size_t size);
 /* Make g's memslots match the table (see monitor.c for when it is safe). */
 int sync_slots(struct vmfo *m, struct guest *g, struct err *e);
+/* The units g's memslots map now, whatever the table says. */
+void mapped_units(const struct vmfo *m, const struct guest *g, struct units *u);
 /* Post a mailbox request (runs may be NULL) and ring g's doorbell; returns
  * the request's number, or -1. With m->lock held. */
 int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,

@@ -9,7 +9,7 @@ run "$VMFO" -c 'boot; fault os wild; wait failover.done 5000; status; invariants
 is "$rc" 0 "a wild write is survived"
 # The target is the standby's first unit (33): 0x100000000 + 33 * 2 MiB + 0x100.
 like "$out" 'vmm.blocked +vm=vm0 gpa=0x104200100$' "vmm.blocked names vm0 and the exact address"
-like "$out" 'vmm.os_fault +vm=vm0 cause=mmio  \[claim 7,9\]$' "the wild OS is treated as failed: cause mmio"
+like "$out" 'vmm.os_fault +vm=vm0 cause=mmio fo=[0-9]+  \[claim 7,9\]$' "the wild OS is treated as failed: cause mmio"
 like "$(row "$out" vm0)" '^vm0 +- +failed \(mmio\) +' "status: vm0 failed (mmio)"
 like "$(row "$out" vm1)" '^vm1 +active +running +72 MB' "status: vm1 took over vm0's storage and is active"
 like "$out" '^invariants hold' "invariants hold after the takeover"

@@ -70,7 +70,7 @@ events() { # events TEXT
 	# 'wait' printed earlier.
 	printf '%s\n' "$1" | sed -n '/^ *1 *+[0-9.]* s  /,$p' |
 		sed -n 's/^ *[0-9][0-9]* *+[0-9.]* s  \([a-z_.]*\) *\(.*\)$/\1 \2/p' |
-		sed 's/  \[claim [0-9,]*\]$//; s/ *$//; s/seq=[0-9]*/seq=N/; s/hash=[0-9a-f]*/hash=H/; s/ms=[0-9.]*/ms=T/; s/acked=[0-9]*/acked=N/'
+		sed 's/  \[claim [0-9,]*\]$//; s/ *$//; s/seq=[0-9]*/seq=N/; s/hash=[0-9a-f]*/hash=H/; s/ms=[0-9.]*/ms=T/; s/acked=[0-9]*/acked=N/; s/ fo=[0-9]*//'
 }
 
 # Only the events from the first one called $2 on.
