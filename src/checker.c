@@ -285,8 +285,6 @@ static void os_down(struct world *w, int vm)
 		return;
 	w->ran_apps[vm] = holds_apps(w, vm);
 	w->up[vm] = false;
-	if (!w->standby[vm])
-		w->standby[1 - vm] = false;
 	for (int a = 0; a < w->napps; a++)
 		if (w->app[a].vm == vm)
 			w->app[a].alive = false;
@@ -305,6 +303,11 @@ static void world_step(struct world *w, const struct event *ev, size_t i)
 	} else if (is(e, "os.ready") && v >= 0) {
 		w->up[v] = true;
 		w->standby[v] = has(e, "role", "standby");
+	} else if (is(e, "os.attached") && v >= 0 && !w->up[1 - v] && !w->standby[1 - v]) {
+		/* The standby engaged a failed active OS's storage: from here it
+		 * is the active OS. (Not at the fault: the standby may fail
+		 * itself before the takeover reaches it, still a standby.) */
+		w->standby[v] = false;
 	} else if (is(e, "os.report") || is(e, "app.started") || is(e, "app.resumed") ||
 		   is(e, "app.restarted") || is_app_failure(e) || is(e, "app.lost") ||
 		   is(e, "app.corrupt") || (is(e, "vmm.no_takeover") && has(e, "reason", "not_hot"))) {
@@ -626,11 +629,17 @@ static long refusal(const struct event *ev, size_t n, size_t i)
 		return tk_seek(ev, &t, i + 1, "vmm.no_takeover", "vm", field(&ev[i], "vm"));
 	if (!t.fo) /* the OS may fail mid-takeover: look up to the app's next failure */
 		t.end = app_window_end(ev, n, i, app);
+	/* The app's OS may fail after the VMM found no standby: then the OS
+	 * failover carries the app (os_failed), which overrides no_standby. */
+	long first = -1;
 	for (long j = tk_seek(ev, &t, i + 1, "vmm.no_takeover", "app", app); j >= 0;
-	     j = tk_seek(ev, &t, (size_t)j + 1, "vmm.no_takeover", "app", app))
-		if (!has(&ev[j], "reason", "not_hot"))
+	     j = tk_seek(ev, &t, (size_t)j + 1, "vmm.no_takeover", "app", app)) {
+		if (has(&ev[j], "reason", "os_failed"))
 			return j;
-	return -1;
+		if (first < 0 && !has(&ev[j], "reason", "not_hot"))
+			first = j;
+	}
+	return first;
 }
 
 /* Whether the reason a vmm.no_takeover (at j) gives is true of the world
@@ -1384,6 +1393,8 @@ static enum verdict check_activation(const struct event *ev, size_t n, size_t i,
 		return say(CLAIM_FAIL, why, len, "%s: no vmm.activate_request after %s", X, f);
 	if (hot)
 		return CLAIM_PASS;
+	if (jn < 0 && cut_short(ev, n, &t, i))
+		return CLAIM_PASS; /* the takeover that cuts it short refuses it */
 	if (jn < 0)
 		return say(CLAIM_FAIL, why, len, "%s: no vmm.no_takeover for this non-hot app after %s",
 			   X, f);

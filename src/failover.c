@@ -218,17 +218,34 @@ static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 
 /* Nobody can take hot app a over now: its storage leaves `from` (which no
  * longer uses it) and is kept, unmapped, in a's own row until an OS can. */
+static void mark_parked(struct vmfo *m, struct app *a)
+{
+	struct row *row = &m->table.row[a->row];
+	char text[256];
+	row->vm = row->control = row->takeover = NO_VM;
+	a->state = A_PARKED;
+	units_format(&row->units, text, sizeof text);
+	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, "fo", m->fo_cur, NULL);
+}
+
 static int park(struct vmfo *m, struct guest *from, struct app *a, struct err *e)
 {
 	struct row *row = &m->table.row[a->row];
 	row->vm = row->control = row->takeover = NO_VM;
 	if (detach(m, from, &row->units, e))
 		return -1;
-	a->state = A_PARKED;
-	char text[256];
-	units_format(&row->units, text, sizeof text);
-	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, "fo", m->fo_cur, NULL);
+	mark_parked(m, a);
 	return 0;
+}
+
+/* The OS taking a over failed after a's storage left its old OS and before
+ * it was mapped there: park it, as when no standby runs; it is taken over
+ * once an OS is ready (reprotect). */
+static void park_detached(struct vmfo *m, struct app *a)
+{
+	trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "no_standby", "fo",
+		   m->fo_cur, NULL);
+	mark_parked(m, a);
 }
 
 static void done(struct vmfo *m, const char *key, const char *name, uint64_t since_us)
@@ -239,16 +256,17 @@ static void done(struct vmfo *m, const char *key, const char *name, uint64_t sin
 }
 
 /* The end of an app's takeover by s (its rows and slots already there):
- * engage, activate, report. An app that ran on the standby side is taken
- * back by the active OS if the standby fails. */
+ * engage, activate, report. */
 static void finish_app_takeover(struct vmfo *m, struct guest *s, struct app *a, uint64_t since_us)
 {
 	struct err e;
 	struct row *row = &m->table.row[a->row];
 	struct units u = row->units;
-	struct guest *act = guest_by_role(m, VMFO_ROLE_ACTIVE);
+	/* From now the other OS takes it over: the active one for an app on
+	 * the standby side, the standby for an app back on the active. */
+	struct guest *other = &m->g[1 - s->vm.index];
 
-	row->takeover = act && act != s && act->state == G_RUNNING ? act->vm.index : NO_VM;
+	row->takeover = other->state == G_RUNNING ? other->vm.index : NO_VM;
 	pace(m, "tell %s what it now holds (claim 9)", s->vm.name);
 	enum outcome o = attach_request(m, s, &u, 0, &e);
 	if (o == DONE)
@@ -288,19 +306,19 @@ void failover_app(struct vmfo *m, int id)
 	struct guest *act = &m->g[row->vm];
 	uint64_t since = a->failed_us;
 	fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
-	if (act->state != G_RUNNING) {
-		/* Its OS failed before this could start: the OS failover
-		 * takes the app along (claims 1, 7). */
-		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed",
-			   "fo", m->fo_cur, NULL);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
 
 	/* Claim 3: the table says whose storage this is and who takes over. */
 	struct units u = row->units;
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", a->name);
+	if (act->state != G_RUNNING) {
+		/* Its OS failed before this could start (or while it paced):
+		 * the OS failover takes the app along (claims 1, 7). */
+		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed",
+			   "fo", m->fo_cur, NULL);
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
 	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
 	struct guest *s = a->hot ? takeover_os(m, row) : NULL;
 	if (!s)
@@ -338,7 +356,11 @@ void failover_app(struct vmfo *m, int id)
 	} else {
 		/* Claims 4 and 6: only this app's storage moves. */
 		row->vm = row->control = s->vm.index;
-		if (detach(m, act, &u, &e) || attach(m, s, &e))
+		if (detach(m, act, &u, &e))
+			abandon(m, act, "app takeover", &e);
+		else if (s->state != G_RUNNING) /* it failed while we paced */
+			park_detached(m, a);
+		else if (attach(m, s, &e))
 			abandon(m, s, "app takeover", &e);
 		else
 			finish_app_takeover(m, s, a, since);
@@ -366,7 +388,9 @@ static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
 	for (int i = 0; i < n; i++) {
 		struct app *a = &m->app[ids[i]];
 		a->failed_us = f->fault_us; /* its takeover counts from there */
-		if (!a->hot) {
+		if (!a->hot) { /* claim 8: not a hot-standby job */
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
+				   "fo", m->fo_cur, NULL);
 			release_to_os(m, f, a);
 		} else if (park(m, f, a, &e)) {
 			abandon(m, f, "park", &e);
