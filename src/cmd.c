@@ -626,11 +626,9 @@ static int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 	    (argc == 3 && (strcmp(argv[1], "claim") != 0 || parse_u64(argv[2], 1, 9, &only))))
 		return usage(c, find_command("check"));
 	struct err e;
-	if (monitor_quiesce(c->m, 10000, &e))
-		return fail_err(c, &e);
-	struct event *ev = trace_snapshot(&c->m->trace, &n);
+	struct event *ev = monitor_settled_trace(c->m, 10000, &n, &e);
 	if (!ev)
-		return fail(c, "out of memory copying the trace");
+		return fail_err(c, &e);
 	int rc = cmd_check_events(c, ev, n, (int)only);
 	free(ev);
 	return rc;

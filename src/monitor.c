@@ -3,6 +3,7 @@
 #include "monitor.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -236,7 +237,7 @@ static enum vm_action on_mmio(struct vmfo *m, struct guest *g, struct kvm_run *r
 	return VM_HALT;
 }
 
-static enum vm_action on_exit(struct vm *vm, struct kvm_run *run, void *opaque)
+static enum vm_action on_vm_exit(struct vm *vm, struct kvm_run *run, void *opaque)
 {
 	struct vmfo *m = opaque;
 	struct guest *g = &m->g[vm->index];
@@ -293,14 +294,19 @@ static void *monitor_main(void *arg)
 			pthread_cond_wait(&m->wake, &m->lock);
 			continue;
 		}
+		/* The item stays queued until it has run, so that whoever waits
+		 * for a quiet monitor (monitor_quiesce) never sees it taken off
+		 * the queue and not yet started. */
 		struct work w = m->work[m->work_head];
-		m->work_head = (m->work_head + 1) % WORK_MAX;
-		m->work_count--;
 		pthread_mutex_unlock(&m->lock);
 		pthread_mutex_lock(&m->ctl);
 		run_work(m, w);
-		pthread_mutex_unlock(&m->ctl);
 		pthread_mutex_lock(&m->lock);
+		if (w.generation == m->generation) { /* a reset emptied the queue */
+			m->work_head = (m->work_head + 1) % WORK_MAX;
+			m->work_count--;
+		}
+		pthread_mutex_unlock(&m->ctl);
 	}
 	pthread_mutex_unlock(&m->lock);
 	return NULL;
@@ -559,7 +565,7 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 	if (vm_set_entry(&g->vm, &entry, e))
 		return -1;
 	g->t_boot_us = now_us();
-	return vm_start(&g->vm, on_exit, m, e);
+	return vm_start(&g->vm, on_vm_exit, m, e);
 }
 
 static void reset_locked(struct vmfo *m);
@@ -711,6 +717,35 @@ int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 		if (now_us() > deadline)
 			return err_set(e, "the monitor is still busy after %d ms", timeout_ms);
 		sleep_ms(1);
+	}
+}
+
+struct event *monitor_settled_trace(struct vmfo *m, int timeout_ms, size_t *n, struct err *e)
+{
+	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
+	for (;;) {
+		if (monitor_quiesce(m, timeout_ms, e))
+			return NULL;
+		struct event *ev = trace_snapshot(&m->trace, n);
+		if (!ev) {
+			err_set(e, "out of memory copying the trace");
+			return NULL;
+		}
+		/* A failure detected just after the first quiet point (its
+		 * takeover queued after we looked) shows as events after the
+		 * copy: take the copy only if the monitor was quiet on both
+		 * sides of it with nothing added. */
+		if (monitor_quiesce(m, timeout_ms, e)) {
+			free(ev);
+			return NULL;
+		}
+		if (trace_count(&m->trace) == *n)
+			return ev;
+		free(ev);
+		if (now_us() > deadline) {
+			err_set(e, "the trace is still growing after %d ms", timeout_ms);
+			return NULL;
+		}
 	}
 }
 

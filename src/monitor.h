@@ -188,6 +188,10 @@ void monitor_end(struct vmfo *m);
 /* Wait until no failover is queued or running (at most timeout_ms), so a
  * verdict is not taken on half a sequence. -1 when paused in step mode. */
 int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e);
+/* A copy of the trace (free() it; *n events) taken while the monitor was
+ * quiet, with nothing recorded between two quiet points around it: what
+ * a verdict is taken on. NULL with e saying why. */
+struct event *monitor_settled_trace(struct vmfo *m, int timeout_ms, size_t *n, struct err *e);
 
 /* Classroom controls: slow each failover step by ms; pause before each
  * step until monitor_step_grant; what the paused sequence does next

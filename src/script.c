@@ -384,12 +384,10 @@ static int l_claim(lua_State *L)
 	lua_Integer n = luaL_checkinteger(L, 1);
 	luaL_argcheck(L, n >= 1 && n <= 9, 1, "claims are numbered 1 to 9");
 	struct err e;
-	if (monitor_quiesce(s->m, 10000, &e))
-		return luaL_error(L, "%s", e.msg);
 	size_t count;
-	struct event *ev = trace_snapshot(&s->m->trace, &count);
+	struct event *ev = monitor_settled_trace(s->m, 10000, &count, &e);
 	if (!ev)
-		return luaL_error(L, "out of memory copying the trace");
+		return luaL_error(L, "%s", e.msg);
 	char why[512], line[640];
 	enum verdict v = check_claim(ev, count, (int)n, why, sizeof why);
 	free(ev);
