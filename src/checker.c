@@ -405,6 +405,12 @@ static bool cut_short(const struct event *ev, size_t n, const struct takeover *t
 	for (size_t j = t->trig + 1; j < t->end; j++)
 		if (in_tk(t, &ev[j]) && is(&ev[j], "failover.done"))
 			return false;
+	/* The OS taking over may have failed before the last step found
+	 * (the VMM maps the storage, then finds it cannot be engaged). */
+	for (size_t j = t->trig + 1; j <= prev && j < n; j++)
+		if (t->target && is_os_fault(&ev[j]) && has(&ev[j], "vm", t->target) &&
+		    !(t->fo && has(&ev[j], "fo", t->fo)))
+			return true;
 	for (size_t j = prev + 1; j < n; j++) {
 		const char *fo = event_field(&ev[j], "fo");
 		if (t->fo && fo && strcmp(fo, t->fo) && !is_trigger(&ev[j]) &&

@@ -77,3 +77,22 @@ events() { # events TEXT
 events_from() { # events_from TEXT NAME
 	events "$1" | sed -n "/^$2 /,\$p"
 }
+
+# For tests that drive the console in tmux: wait until the test's own
+# screen() shows an extended regex, at most 60 s (a busy host may be slow;
+# the tests check what is shown, not how fast); print the screen. Returns 1
+# if it never showed.
+until_shown() { # until_shown REGEX
+	_tries=0
+	while [ $_tries -lt 600 ]; do
+		_screen=$(screen)
+		if printf '%s\n' "$_screen" | grep -Eq -- "$1"; then
+			printf '%s\n' "$_screen"
+			return 0
+		fi
+		sleep 0.1
+		_tries=$((_tries + 1))
+	done
+	printf '%s\n' "$_screen"
+	return 1
+}

@@ -212,17 +212,6 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 t() { tmux -L "$sock" "$@"; }
 screen() { t capture-pane -t r -p -S -200; }
-until_shown() { # at most 60 s
-	i=0
-	while [ $i -lt 600 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -Eq -- "$1"; then printf '%s\n' "$s"; return 0; fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	printf '%s\n' "$s"
-	return 1
-}
 # The shell around vmfo ignores SIGINT (Ctrl-C is for vmfo) and, once vmfo
 # has ended, says how and whether the terminal's settings are as before.
 cat >"$tmp/console.sh" <<EOF

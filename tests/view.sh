@@ -12,18 +12,6 @@ sock="vmfo-test-$$"
 hist=$(mktemp)
 t() { tmux -L "$sock" "$@"; }
 screen() { t capture-pane -t v -p; }
-# Wait (at most 5 s) until the screen shows a pattern; print the screen.
-until_shown() {
-	i=0
-	while [ $i -lt 50 ]; do
-		s=$(screen)
-		if printf '%s\n' "$s" | grep -Eq -- "$1"; then printf '%s\n' "$s"; return 0; fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	printf '%s\n' "$s"
-	return 1
-}
 # The view redraws ten times a second: once a pattern shows, take the next
 # whole frame, not one caught half drawn.
 settled() {
