@@ -136,18 +136,30 @@ static int move_slots(struct vmfo *m, struct guest *g, const char *ev, bool gone
 
 /* Take storage away from `from` (stopped, or no longer using it): the
  * table has already moved the rows; the slots follow it. */
-static int detach(struct vmfo *m, struct guest *from, const struct units *u, struct err *e)
+static int detach(struct vmfo *m, struct guest *from, struct err *e)
 {
-	char text[256];
-	units_format(u, text, sizeof text);
-	pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, from->vm.name);
 	return move_slots(m, from, "vmm.detach", true, e);
 }
 
 static int attach(struct vmfo *m, struct guest *s, struct err *e)
 {
-	pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)", s->vm.name);
 	return move_slots(m, s, "vmm.attach", false, e);
+}
+
+/* Classroom pacing before a move of storage: one step, detach and attach
+ * together, so that m->lock is not released between them and no OS can be
+ * found failed with the storage half moved. The caller then checks that
+ * `to` still runs. `to` NULL: the storage is parked. */
+static void pace_move(struct vmfo *m, struct guest *from, struct guest *to, const struct units *u)
+{
+	char text[256];
+	units_format(u, text, sizeof text);
+	if (to)
+		pace(m, "move units %s from %s's memslots to %s's: moved, not copied (claims 1, 4, 6, 7)",
+		     text, from->vm.name, to->vm.name);
+	else
+		pace(m, "remove units %s from %s's memslots and keep them parked (claim 8)", text,
+		     from->vm.name);
 }
 
 /* Wait, with m->lock held, until a's takeover on s ends one way or the
@@ -231,21 +243,12 @@ static void mark_parked(struct vmfo *m, struct app *a)
 static int park(struct vmfo *m, struct guest *from, struct app *a, struct err *e)
 {
 	struct row *row = &m->table.row[a->row];
+	pace_move(m, from, NULL, &row->units);
 	row->vm = row->control = row->takeover = NO_VM;
-	if (detach(m, from, &row->units, e))
+	if (detach(m, from, e))
 		return -1;
 	mark_parked(m, a);
 	return 0;
-}
-
-/* The OS taking a over failed after a's storage left its old OS and before
- * it was mapped there: park it, as when no standby runs; it is taken over
- * once an OS is ready (reprotect). */
-static void park_detached(struct vmfo *m, struct app *a)
-{
-	trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "no_standby", "fo",
-		   m->fo_cur, NULL);
-	mark_parked(m, a);
 }
 
 static void done(struct vmfo *m, const char *key, const char *name, uint64_t since_us)
@@ -355,15 +358,23 @@ void failover_app(struct vmfo *m, int id)
 			abandon(m, act, "park", &e);
 	} else {
 		/* Claims 4 and 6: only this app's storage moves. */
-		row->vm = row->control = s->vm.index;
-		if (detach(m, act, &u, &e))
-			abandon(m, act, "app takeover", &e);
-		else if (s->state != G_RUNNING) /* it failed while we paced */
-			park_detached(m, a);
-		else if (attach(m, s, &e))
-			abandon(m, s, "app takeover", &e);
-		else
-			finish_app_takeover(m, s, a, since);
+		pace_move(m, act, s, &u);
+		if (s->state != G_RUNNING) { /* it failed while we paced: as if none ran */
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
+				   "no_standby", "fo", m->fo_cur, NULL);
+			struct row *r = row;
+			r->vm = r->control = r->takeover = NO_VM;
+			if (detach(m, act, &e))
+				abandon(m, act, "park", &e);
+			else
+				mark_parked(m, a);
+		} else {
+			row->vm = row->control = s->vm.index;
+			if (detach(m, act, &e) || attach(m, s, &e))
+				abandon(m, s, "app takeover", &e);
+			else
+				finish_app_takeover(m, s, a, since);
+		}
 	}
 	pthread_mutex_unlock(&m->lock);
 }
@@ -425,16 +436,23 @@ void failover_os(struct vmfo *m, int vm)
 	fo_text(f->fo, m->fo_cur, sizeof m->fo_cur);
 	for (int i = 0; i < nmoved; i++)
 		m->app[moved[i]].fo = f->fo; /* they move with this takeover now */
+	struct units u;
+	table_units_of_vm(&m->table, vm, &u);
+	units_format(&u, text, sizeof text);
+	if (s->state == G_RUNNING)
+		pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
+	if (s->state != G_RUNNING) { /* none runs, or it failed while we paced */
+		park_all(m, f, moved, nmoved);
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
+	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur, NULL);
+	pace_move(m, f, s, &u);
 	if (s->state != G_RUNNING) {
 		park_all(m, f, moved, nmoved);
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
-	struct units u;
-	table_units_of_vm(&m->table, vm, &u);
-	units_format(&u, text, sizeof text);
-	pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
-	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur, NULL);
 
 	/* The table first: the failed OS's own storage joins the survivor's,
 	 * and every app row now lives on and is controlled by the survivor. */
@@ -449,7 +467,7 @@ void failover_os(struct vmfo *m, int vm)
 		row->vm = row->control = s->vm.index;
 		row->takeover = NO_VM;
 	}
-	if (detach(m, f, &u, &e) || attach(m, s, &e)) {
+	if (detach(m, f, &e) || attach(m, s, &e)) {
 		abandon(m, s, "OS takeover", &e);
 		pthread_mutex_unlock(&m->lock);
 		return;
@@ -515,7 +533,12 @@ void failover_unpark(struct vmfo *m)
 		fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
 		units_format(&u, text, sizeof text);
 		pace(m, "look %s up in the resource management table (claim 3)", a->name);
+		if (s->state != G_RUNNING)
+			continue; /* it failed while we paced: still parked */
 		trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
+		pace(m, "map the parked units %s into %s (claims 1, 4, 6, 7)", text, s->vm.name);
+		if (s->state != G_RUNNING)
+			continue; /* likewise: the takeover of s's failure comes next */
 		row->vm = row->control = s->vm.index;
 		if (attach(m, s, &e)) {
 			row->vm = row->control = NO_VM;
