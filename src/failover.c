@@ -360,9 +360,7 @@ void failover_app(struct vmfo *m, int id)
 		/* Claims 4 and 6: only this app's storage moves. Two classroom
 		 * steps, so a class can see it in neither VM; after each pause,
 		 * an OS that failed meanwhile takes nothing: as if none ran. */
-		char text2[256];
-		units_format(&u, text2, sizeof text2);
-		pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text2, act->vm.name);
+		pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, act->vm.name);
 		bool taker = s->state == G_RUNNING;
 		row->vm = row->control = taker ? s->vm.index : NO_VM;
 		if (detach(m, act, &e)) {

@@ -21,7 +21,8 @@
  * CPL0 with interrupts off, on a nested host, that can take a while. */
 #define REQUEST_GRACE_US 1000000
 
-void watchdog_reset(struct guest *g)
+/* A guest not running, or a first look: forget what was seen. */
+static void watchdog_reset(struct guest *g)
 {
 	g->watch = (struct hb_watch){ 0 };
 }

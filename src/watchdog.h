@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 struct vmfo;
-struct guest;
 
 /* What the watchdog last saw of one guest. */
 struct hb_watch {
@@ -24,7 +23,5 @@ struct hb_watch {
 /* Start and stop the watchdog thread (monitor_init, monitor_destroy). */
 int watchdog_start(struct vmfo *m);
 void watchdog_stop(struct vmfo *m);
-/* A guest (re)starts: forget what was seen of its predecessor. */
-void watchdog_reset(struct guest *g);
 
 #endif
