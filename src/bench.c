@@ -1,4 +1,4 @@
-/* bench.c — benchmarks driven through the command layer like any front end;
+/* bench.c — benchmarks driven through the typed API like any front end;
  * step times come from the trace's own timestamps, so they measure what the
  * monitor did, not how fast this file polls. */
 #include "bench.h"
@@ -10,44 +10,74 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "cmd.h"
+#include "abi.h"
 #include "config.h"
+#include "render.h"
 
 #define MAX_RUNS 50
 #define MAX_SIZES 12
 
 /* ---- small helpers ---- */
 
-/* Run one command; its output is dropped, an error stops the benchmark. */
-static int run(struct vmfo *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int run(struct vmfo *m, const char *fmt, ...)
+/* An action failed: say what, and show the last events and the guests'
+ * logs, so that a failed run can be understood. Returns -1. */
+static int failed(struct vmfo *m, const char *what, const struct err *e)
 {
-	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	FILE *null = fopen("/dev/null", "w");
-	if (!null)
-		return -1;
-	struct cmd_ctx c = { .m = m, .out = null, .err = stderr, .in_script = true };
-	int rc = cmd_exec(&c, line);
-	fclose(null);
-	if (rc) {
-		/* Show what happened, so a failed run can be understood. */
-		fprintf(stderr, "vmfo bench: '%s' failed; the last events and the guests' logs:\n", line);
-		struct cmd_ctx show = { .m = m, .out = stderr, .err = stderr, .in_script = true };
-		cmd_exec(&show, "trace 12");
-		cmd_exec(&show, "log");
+	struct event ev;
+	struct trace *t = vmfo_trace(m);
+	char line[1024];
+	fprintf(stderr, "vmfo bench: %s failed: %s; the last events and the guests' logs:\n", what,
+		e->msg);
+	size_t n = trace_count(t);
+	for (size_t i = n > 12 ? n - 12 : 0; trace_get(t, i, &ev); i++) {
+		event_format(&ev, line, sizeof line);
+		fprintf(stderr, "%s\n", line);
 	}
-	return rc;
+	struct vmfo_log *log = malloc(sizeof *log);
+	for (int i = 0; log && i < 2; i++) {
+		vmfo_log(m, i, log);
+		render_log(vm_or_dash(i), log, stderr);
+	}
+	free(log);
+	return -1;
+}
+
+/* A fresh pair with the command line's sizes (0) or these. */
+static int fresh_pair(struct vmfo *m, uint64_t active_mb)
+{
+	struct err e;
+	vmfo_reset(m);
+	return vmfo_boot(m, active_mb, active_mb ? 8 : 0, NULL, &e) ? failed(m, "boot", &e) : 0;
+}
+
+static int start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
+{
+	struct err e;
+	return vmfo_app_start(m, name, prog, mb, true, &e) ? failed(m, "app start", &e) : 0;
+}
+
+static int fault(struct vmfo *m, enum vmfo_fault_target target, const char *app, const char *kind)
+{
+	struct err e;
+	struct vmfo_fault f = { .target = target, .kind = kind, .app = app, .unit = UINT32_MAX };
+	return vmfo_fault(m, &f, &e) ? failed(m, "fault", &e) : 0;
+}
+
+/* An app's seq, read from its header in its storage. */
+static uint64_t seq_of(struct vmfo *m, struct vmfo_snapshot *s, const char *name)
+{
+	vmfo_snapshot(m, s);
+	for (int i = 0; i < MAX_APPS; i++)
+		if (s->app[i].state != A_FREE && strcmp(s->app[i].name, name) == 0)
+			return s->app[i].seq;
+	return 0;
 }
 
 /* Time of the first event called name at or after index from, or 0. */
 static uint64_t t_of(struct vmfo *m, size_t from, const char *name)
 {
 	struct event ev;
-	for (size_t i = from; trace_get(&m->trace, i, &ev); i++)
+	for (size_t i = from; trace_get(vmfo_trace(m), i, &ev); i++)
 		if (strcmp(ev.name, name) == 0)
 			return ev.t_us;
 	return 0;
@@ -55,12 +85,12 @@ static uint64_t t_of(struct vmfo *m, size_t from, const char *name)
 
 static bool wait_for(struct vmfo *m, const char *name, size_t from, int ms)
 {
-	if (trace_wait(&m->trace, name, NULL, NULL, from, ms, NULL))
+	if (trace_wait(vmfo_trace(m), name, NULL, NULL, from, ms, NULL))
 		return true;
 	struct event ev;
-	size_t n = trace_count(&m->trace);
+	size_t n = trace_count(vmfo_trace(m));
 	fprintf(stderr, "vmfo bench: no %s within %d ms (last event: %s)\n", name, ms,
-		n && trace_get(&m->trace, n - 1, &ev) ? ev.name : "none");
+		n && trace_get(vmfo_trace(m), n - 1, &ev) ? ev.name : "none");
 	return false;
 }
 
@@ -106,13 +136,13 @@ static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
 {
 	double ms[MAX_RUNS];
 	for (int r = 0; r < runs; r++) {
-		run(m, "reset");
+		vmfo_reset(m);
 		uint64_t t0 = now_us();
-		if (run(m, "boot"))
+		if (fresh_pair(m, 0))
 			return -1;
 		uint64_t a = t_of(m, 0, "os.ready"), b = 0;
 		struct event ev;
-		for (size_t i = 0; trace_get(&m->trace, i, &ev); i++)
+		for (size_t i = 0; trace_get(vmfo_trace(m), i, &ev); i++)
 			if (strcmp(ev.name, "os.ready") == 0)
 				b = ev.t_us;
 		ms[r] = (double)((a > b ? a : b) - t0) / 1000.0;
@@ -141,14 +171,13 @@ struct breakdown {
 };
 
 /* One failover: start db, inject, and split fault -> resumed by events. */
-static int one_failover(struct vmfo *m, const char *fault, bool os, struct breakdown *b, int r)
+static int one_failover(struct vmfo *m, const char *kind, bool os, struct breakdown *b, int r)
 {
-	run(m, "reset");
-	if (run(m, "boot") || run(m, "app start db 8 hot"))
+	if (fresh_pair(m, 0) || start(m, "db", "ledger", 8))
 		return -1;
 	sleep_ms(30);
-	size_t from = trace_count(&m->trace);
-	if (run(m, "fault %s %s", os ? "os" : "app db", fault))
+	size_t from = trace_count(vmfo_trace(m));
+	if (os ? fault(m, VMFO_FAULT_OS, NULL, kind) : fault(m, VMFO_FAULT_APP, "db", kind))
 		return -1;
 	/* The request was answered: the guest executes the fault now. */
 	uint64_t t0 = now_us();
@@ -190,7 +219,7 @@ static int bench_failovers(struct vmfo *m, int runs, struct breakdown *b, int *n
 		x->name = kinds[k].name;
 		x->runs = runs;
 		if (!strcmp(kinds[k].fault, "hang"))
-			x->bound_ms = (double)(m->cfg.miss * m->cfg.heartbeat_ms);
+			x->bound_ms = (double)(vmfo_defaults(m)->miss * vmfo_defaults(m)->heartbeat_ms);
 		for (int r = 0; r < runs; r++)
 			if (one_failover(m, kinds[k].fault, kinds[k].os, x, r))
 				return -1;
@@ -229,19 +258,22 @@ static double copy_ms(const void *src, uint64_t size)
 
 static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
 {
-	run(m, "reset");
-	if (run(m, "boot active=%" PRIu64 " standby=8", mb + 16 > 64 ? mb + 16 : 64) ||
-	    run(m, "app start h %" PRIu64 " hot prog=hog", mb))
+	if (fresh_pair(m, mb + 16 > 64 ? mb + 16 : 64) || start(m, "h", "hog", mb))
 		return -1;
 	/* Let hog write every page of its region: the handover moves a
 	 * fully touched region. */
-	struct app *a = app_by_name(m, "h");
+	struct vmfo_snapshot *s = malloc(sizeof *s);
+	if (!s)
+		return -1;
 	uint64_t pages = (mb * MB - VMFO_APP_OFF_DATA) / 4096;
-	for (int i = 0; i < 600 && __atomic_load_n(&app_header(m, a)->seq, __ATOMIC_RELAXED) < pages; i++)
+	for (int i = 0; i < 600 && seq_of(m, s, "h") < pages; i++)
 		sleep_ms(50);
-	h->copy_ms = copy_ms(app_header(m, a), mb * MB);
-	size_t from = trace_count(&m->trace);
-	if (run(m, "fault app h crash") || !wait_for(m, "failover.done", from, 30000))
+	free(s);
+	uint64_t bytes;
+	const void *storage = vmfo_app_storage(m, "h", &bytes);
+	h->copy_ms = storage ? copy_ms(storage, bytes < mb * MB ? bytes : mb * MB) : -1;
+	size_t from = trace_count(vmfo_trace(m));
+	if (fault(m, VMFO_FAULT_APP, "h", "crash") || !wait_for(m, "failover.done", from, 30000))
 		return -1;
 	uint64_t start = t_of(m, from, "os.disconnected");
 	uint64_t attach = t_of(m, from, "vmm.attach");
@@ -261,20 +293,22 @@ struct blackout {
 
 static int one_blackout(struct vmfo *m, struct blackout *b)
 {
-	run(m, "reset");
-	if (run(m, "boot") || run(m, "app start db 16 hot"))
+	if (fresh_pair(m, 0) || start(m, "db", "ledger", 16))
 		return -1;
 	sleep_ms(200);
-	size_t from = trace_count(&m->trace);
-	pthread_mutex_lock(&m->lock);
-	uint64_t last_ack_us = atomic_load(&m->g[0].last_hb_us);
-	pthread_mutex_unlock(&m->lock);
-	if (run(m, "fault os panic") || !wait_for(m, "failover.done", from, 10000))
+	size_t from = trace_count(vmfo_trace(m));
+	struct vmfo_snapshot *s = malloc(sizeof *s);
+	if (!s)
+		return -1;
+	vmfo_snapshot(m, s);
+	uint64_t last_ack_us = s->os[0].last_hb_us;
+	free(s);
+	if (fault(m, VMFO_FAULT_OS, NULL, "panic") || !wait_for(m, "failover.done", from, 10000))
 		return -1;
 	/* app.resumed carries the acknowledged seq it was checked against:
 	 * the last one the failed OS sent (later ones come from the standby). */
 	struct event ev;
-	if (!trace_wait(&m->trace, "app.resumed", "app", "db", from, 1, &ev))
+	if (!trace_wait(vmfo_trace(m), "app.resumed", "app", "db", from, 1, &ev))
 		return -1;
 	b->acked = strtoull(event_field(&ev, "acked"), NULL, 10);
 	b->resumed = strtoull(event_field(&ev, "seq"), NULL, 10);
@@ -292,22 +326,23 @@ struct throughput {
 
 static int one_throughput(struct vmfo *m, uint64_t hb, int ms, struct throughput *t)
 {
-	run(m, "reset");
-	m->cfg.heartbeat_ms = hb;
+	vmfo_reset(m);
 	/* This measures what heartbeats cost, not how fast a hang is seen:
 	 * a 3 ms limit on a nested host would take busy moments for hangs. */
-	m->cfg.miss = 50;
-	int rc = run(m, "boot") || run(m, "app start db 8 hot");
-	struct app *a = rc ? NULL : app_by_name(m, "db");
-	if (a) {
+	vmfo_set_heartbeat(m, hb, 50);
+	struct err e;
+	struct vmfo_snapshot *s = malloc(sizeof *s);
+	int rc = !s ? -1 : vmfo_boot(m, 0, 0, NULL, &e) ? failed(m, "boot", &e) : start(m, "db", "ledger", 8);
+	if (rc == 0) {
 		sleep_ms(50);
-		uint64_t s0 = __atomic_load_n(&app_header(m, a)->seq, __ATOMIC_RELAXED), t0 = now_us();
+		uint64_t s0 = seq_of(m, s, "db"), t0 = now_us();
 		sleep_ms(ms);
-		uint64_t s1 = __atomic_load_n(&app_header(m, a)->seq, __ATOMIC_RELAXED), t1 = now_us();
+		uint64_t s1 = seq_of(m, s, "db"), t1 = now_us();
 		t->mtx_per_s = (double)(s1 - s0) / (double)(t1 - t0);
 	}
+	free(s);
 	t->heartbeat_ms = hb;
-	return a ? 0 : -1;
+	return rc;
 }
 
 /* ---- reporting ---- */
@@ -363,7 +398,7 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 	static const uint64_t quick[] = { 2, 64, 256 };
 	const uint64_t *sizes = o->quick ? quick : full;
 	int nsizes = o->quick ? 3 : 7;
-	struct config saved = m->cfg;
+	struct config saved = *vmfo_defaults(m);
 	uint64_t rss_idle = rss_kb();
 
 	struct stat3 boot;
@@ -399,8 +434,15 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 	for (int i = 0; i < 3; i++)
 		if (one_throughput(m, hbs[i], o->quick ? 300 : 1000, &tp[i]))
 			return 1;
-	run(m, "reset");
-	m->cfg = saved;
+	vmfo_reset(m);
+	vmfo_restore_config(m);
+	struct vmfo_snapshot *snap = malloc(sizeof *snap);
+	bool huge = false;
+	if (snap) {
+		vmfo_snapshot(m, snap);
+		huge = snap->huge;
+		free(snap);
+	}
 
 	if (o->json) {
 		fprintf(out, "{\"vmfo\":\"%s\",", PACKAGE_VERSION);
@@ -408,7 +450,7 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 		fprintf(out, "\"config\":{\"pool_mb\":%" PRIu64 ",\"unit_kb\":%" PRIu64 ",\"heartbeat_ms\":%" PRIu64
 			     ",\"miss\":%" PRIu64 ",\"runs\":%d,\"quick\":%s,\"huge_pages\":%s},",
 			saved.pool_mb, saved.unit_kb, saved.heartbeat_ms, saved.miss, o->runs,
-			o->quick ? "true" : "false", m->pool.huge ? "true" : "false");
+			o->quick ? "true" : "false", huge ? "true" : "false");
 		fputs("\"boot_ms\":{", out);
 		json_stat(out, "pair", boot);
 		fputs("},\"failover\":[", out);

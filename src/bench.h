@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "monitor.h"
+#include "vmfo.h"
 
 struct bench_opts {
 	bool json;

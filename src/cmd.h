@@ -1,12 +1,14 @@
-/* cmd.h — the command layer: every action a front end can take (console,
- * vmfo -c, batch, and later Lua and the view) is one entry of one table. */
+/* cmd.h — the command language of the console, vmfo -c and batch input:
+ * one table of commands, each parsed into a call of the typed API
+ * (vmfo.h) and its result printed. The table is the one source of the
+ * command names: help, Tab completion and the man page's list follow it. */
 #ifndef VMFO_CMD_H
 #define VMFO_CMD_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "monitor.h"
+#include "vmfo.h"
 
 struct script;
 
@@ -23,6 +25,18 @@ struct cmd_ctx {
 	size_t printed;     /* live: trace events printed so far */
 	char announced[160];/* live: the paused step last announced */
 	int depth;          /* 'source' nesting */
+	int failed_lines;   /* interactive: lines whose command failed */
+};
+
+/* What Tab completes in one word of a command line. */
+enum word_kind { WORD_LIST, WORD_APP, WORD_EVENT, WORD_FILE, WORD_COMMAND };
+struct completion {
+	int argn;            /* the word: 1 is the first after the command;
+			      * -N: word N and every one after it */
+	const char *after;   /* only when word 1 is this (NULL: any) */
+	enum word_kind kind;
+	const char *const *words;               /* WORD_LIST: fixed words */
+	const char *const *(*words_of)(void);   /* WORD_LIST: from the core */
 };
 
 struct command {
@@ -31,6 +45,7 @@ struct command {
 	const char *summary;
 	const char *help;    /* longer text with examples, for 'help CMD' */
 	int (*fn)(struct cmd_ctx *c, int argc, char **argv);
+	const struct completion *complete; /* ends with argn 0; NULL: none */
 };
 
 /* Run one command line. Blank lines and '#' comments do nothing. Returns 0,
@@ -42,9 +57,9 @@ int cmd_exec(struct cmd_ctx *c, const char *line);
  * that counts as a failure. Returns the number that failed. */
 int cmd_exec_list(struct cmd_ctx *c, const char *list);
 
-/* Run one command as a script or the view does (in_script: nothing that
- * touches files or the terminal), capturing what it prints. *out and *err
- * are malloc'd (free them); either may be empty. Returns cmd_exec's. */
+/* Run one command as a script does (in_script: nothing that touches files
+ * or the terminal), capturing what it prints. *out and *err are malloc'd
+ * (free them); either may be empty. Returns cmd_exec's. Lua's vmfo.cmd. */
 int cmd_capture(struct vmfo *m, const char *line, char **out, char **err);
 
 /* Live output: print events recorded since the last call, and announce a
@@ -60,5 +75,9 @@ int cmd_check_events(struct cmd_ctx *c, const struct event *ev, size_t n, int on
 
 /* The table, NULL-terminated, for help and completion. */
 extern const struct command commands[];
+const struct command *find_command(const char *name);
+/* What word argn of a command line completes to, given word 1 (words[1]),
+ * or NULL when the command says nothing about it. */
+const struct completion *cmd_completion(const char *cmd, int argn, const char *word1);
 
 #endif

@@ -20,41 +20,35 @@
 
 static struct cmd_ctx *console; /* readline's callbacks take no argument */
 
-/* ---- completion ---- */
+/* ---- completion: from the command table (cmd.h) ---- */
 
-/* What may follow a command word, as a NULL-terminated list. */
-static const char *const *words_after(const char *cmd, int argn, const char *prev)
+static const struct completion *completing;
+static char app_names[MAX_APPS][APP_NAME_MAX]; /* read when completion starts */
+
+/* The i-th candidate of the completion in force, or NULL past the end. */
+static const char *candidate(int i)
 {
-	static const char *const app_sub[] = { "start", "grow", "list", NULL };
-	static const char *const fault_sub[] = { "os", "app", NULL };
-	static const char *const os_kinds[] = { "panic", "hang", "triple", "wild", NULL };
-	static const char *const app_kinds[] = { "crash", "hang", "error", NULL };
-	static const char *const check_sub[] = { "all", "claim", NULL };
-	static const char *const log_sub[] = { "active", "standby", "vm0", "vm1", NULL };
-	static const char *const onoff[] = { "on", "off", NULL };
-	static const char *const trace_sub[] = { "save", NULL };
-	static const char *const start_opts[] = { "hot", "prog=ledger", "prog=kv", "prog=hog", NULL };
-
-	if (argn == 1) {
-		if (!strcmp(cmd, "app")) return app_sub;
-		if (!strcmp(cmd, "fault")) return fault_sub;
-		if (!strcmp(cmd, "check")) return check_sub;
-		if (!strcmp(cmd, "log")) return log_sub;
-		if (!strcmp(cmd, "trace")) return trace_sub;
-		if (!strcmp(cmd, "step") || !strcmp(cmd, "explain") || !strcmp(cmd, "events"))
-			return onoff;
+	if (!completing)
+		return commands[i].name;
+	switch (completing->kind) {
+	case WORD_LIST: {
+		const char *const *w = completing->words ? completing->words : completing->words_of();
+		for (int k = 0; k < i; k++)
+			if (!w[k])
+				return NULL;
+		return w[i];
 	}
-	if (!strcmp(cmd, "fault") && argn == 2 && !strcmp(prev, "os"))
-		return os_kinds;
-	if (!strcmp(cmd, "fault") && argn == 3)
-		return app_kinds;
-	if (!strcmp(cmd, "app") && argn >= 4)
-		return start_opts;
+	case WORD_APP:
+		return i < MAX_APPS ? app_names[i] : NULL;
+	case WORD_EVENT:
+		return event_name_at((size_t)i);
+	case WORD_COMMAND:
+		return commands[i].name;
+	case WORD_FILE:
+		break;
+	}
 	return NULL;
 }
-
-static const char *const *candidates;
-static bool complete_apps, complete_events;
 
 static char *generator(const char *text, int state)
 {
@@ -62,39 +56,30 @@ static char *generator(const char *text, int state)
 	size_t len = strlen(text);
 	if (!state)
 		idx = 0;
-	if (candidates) {
-		while (candidates[idx])
-			if (!strncmp(candidates[idx++], text, len))
-				return strdup(candidates[idx - 1]);
-		return NULL;
+	for (const char *name; (name = candidate(idx)) != NULL;) {
+		idx++;
+		if (*name && !strncmp(name, text, len))
+			return strdup(name);
 	}
-	if (complete_events) {
-		for (const char *name; (name = event_name_at((size_t)idx)) != NULL;) {
-			idx++;
-			if (!strncmp(name, text, len))
-				return strdup(name);
-		}
-		return NULL;
-	}
-	if (complete_apps) {
-		/* App names, read under the lock: apps come and go. */
-		char *match = NULL;
-		pthread_mutex_lock(&console->m->lock);
-		while (!match && idx < MAX_APPS) {
-			const struct app *a = &console->m->app[idx++];
-			if (a->state != A_FREE && !strncmp(a->name, text, len))
-				match = strdup(a->name);
-		}
-		pthread_mutex_unlock(&console->m->lock);
-		return match;
-	}
-	while (commands[idx].name)
-		if (!strncmp(commands[idx++].name, text, len))
-			return strdup(commands[idx - 1].name);
 	return NULL;
 }
 
-/* Commands first; then sub-commands, kinds, app names; files for the rest. */
+/* The apps there are now, from a snapshot: apps come and go. */
+static void read_app_names(void)
+{
+	struct vmfo_snapshot *s = malloc(sizeof *s);
+	memset(app_names, 0, sizeof app_names);
+	if (!s)
+		return;
+	vmfo_snapshot(console->m, s);
+	for (int i = 0, n = 0; i < MAX_APPS; i++)
+		if (s->app[i].state != A_FREE)
+			strlcpy0(app_names[n++], s->app[i].name, APP_NAME_MAX);
+	free(s);
+}
+
+/* The command word first; then what the command's table entry says the
+ * word being typed is; file names where it says files. */
 static char **complete(const char *text, int start, int end)
 {
 	char words[4][32] = { "", "", "", "" };
@@ -108,24 +93,15 @@ static char **complete(const char *text, int start, int end)
 		snprintf(words[argn++], sizeof words[0], "%.*s", (int)n, p);
 		p += n;
 	}
-	candidates = NULL;
-	complete_apps = false;
-	complete_events = argn == 1 && !strcmp(words[0], "wait");
-	if (argn == 0) {
-		rl_attempted_completion_over = 1;
-		return rl_completion_matches(text, generator);
-	}
-	candidates = words_after(words[0], argn, argn > 1 ? words[argn - 1] : "");
-	complete_apps = !candidates &&
-			((!strcmp(words[0], "app") && argn == 2 && strcmp(words[1], "start")) ||
-			 (!strcmp(words[0], "fault") && argn == 2 && !strcmp(words[1], "app")) ||
-			 (!strcmp(words[0], "grow") && argn == 1));
-	if (candidates || complete_apps || complete_events) {
-		rl_attempted_completion_over = 1;
-		return rl_completion_matches(text, generator);
-	}
-	/* run, source, trace save: file names (readline's default). */
-	return NULL;
+	completing = argn ? cmd_completion(words[0], argn, argn > 1 ? words[1] : NULL) : NULL;
+	if (completing && completing->kind == WORD_FILE)
+		return NULL; /* readline's own: file names */
+	rl_attempted_completion_over = 1;
+	if (argn && !completing)
+		return NULL; /* nothing to offer, not even file names */
+	if (completing && completing->kind == WORD_APP)
+		read_app_names();
+	return rl_completion_matches(text, generator);
 }
 
 /* ---- history ---- */
@@ -151,10 +127,10 @@ static void print_live_if_new(void)
 	struct event ev;
 	struct err e;
 	char next[160];
-	monitor_step_waiting(console->m, next, sizeof next);
-	bool trace_failed = trace_file_error_news(&console->m->trace, &e);
-	bool news = trace_failed || trace_get(&console->m->trace, console->printed, &ev) ||
-		    console->printed > trace_count(&console->m->trace) ||
+	vmfo_step_waiting(console->m, next, sizeof next);
+	bool trace_failed = trace_file_error_news(vmfo_trace(console->m), &e);
+	bool news = trace_failed || trace_get(vmfo_trace(console->m), console->printed, &ev) ||
+		    console->printed > trace_count(vmfo_trace(console->m)) ||
 		    strcmp(next, console->announced) != 0;
 	if (!news)
 		return;
@@ -173,8 +149,6 @@ static void print_live_if_new(void)
 	free(saved);
 }
 
-static int failed_lines;
-
 static void on_line(char *line)
 {
 	if (!line) { /* Ctrl-D */
@@ -183,14 +157,15 @@ static void on_line(char *line)
 		return;
 	}
 	char next[160];
-	monitor_step_waiting(console->m, next, sizeof next);
+	vmfo_step_waiting(console->m, next, sizeof next);
+	struct err e;
 	if (!line[strspn(line, " \t")] && next[0]) {
-		monitor_step_grant(console->m); /* Enter carries out the next step */
+		vmfo_step(console->m, &e); /* Enter carries out the next step */
 	} else {
 		if (*line)
 			add_history(line);
 		interrupt_clear();
-		failed_lines += cmd_exec(console, line) != 0;
+		console->failed_lines += cmd_exec(console, line) != 0;
 		cmd_print_new(console);
 	}
 	free(line);
@@ -203,7 +178,7 @@ static int run_interactive(struct cmd_ctx *c)
 
 	console = c;
 	c->live = true;
-	c->printed = trace_count(&c->m->trace);
+	c->printed = trace_count(vmfo_trace(c->m));
 	rl_readline_name = "vmfo";
 	rl_attempted_completion_function = complete;
 	/* Ctrl-C is ours: it cancels the line or the command, never vmfo. */
@@ -245,7 +220,7 @@ static int run_interactive(struct cmd_ctx *c)
 	rl_callback_handler_remove();
 	if (hist && write_history(hist) != 0)
 		fprintf(c->err, "warning: could not save history to %s\n", hist);
-	return failed_lines;
+	return c->failed_lines;
 }
 
 static int run_batch(struct cmd_ctx *c)

@@ -10,9 +10,9 @@
 #include "bench.h"
 #include "cmd.h"
 #include "console.h"
-#include "monitor.h"
 #include "script.h"
 #include "tracefile.h"
+#include "vmfo.h"
 
 enum exit_code { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 
@@ -75,12 +75,12 @@ static void install_signal_handlers(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-/* monitor_destroy(), then the exit status: a trace file that could not be
+/* vmfo_close(), then the exit status: a trace file that could not be
  * written in full fails a run that would otherwise pass. */
 static int tear_down(struct vmfo *m, int rc)
 {
 	struct err e;
-	if (monitor_destroy(m, &e)) {
+	if (vmfo_close(m, &e)) {
 		if (e.msg[0])
 			fprintf(stderr, "vmfo: %s\n", e.msg);
 		if (rc == EXIT_OK)
@@ -269,26 +269,25 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	vm_install_kick_handler();
 	signal(SIGPIPE, SIG_IGN);
 	install_signal_handlers();
 
-	static struct vmfo m;
 	bool kvm_failed;
-	if (monitor_init(&m, &cfg, &kvm_failed, &e)) {
+	struct vmfo *m = vmfo_open(&cfg, &kvm_failed, &e);
+	if (!m) {
 		fprintf(stderr, "vmfo: %s\n", e.msg);
-		return exit_status(tear_down(&m, kvm_failed ? EXIT_ENV : EXIT_USAGE));
+		return exit_status(kvm_failed ? EXIT_ENV : EXIT_USAGE);
 	}
 
 	if (bench_mode) {
-		int rc = bench_run(&m, &bench, stdout);
-		return exit_status(tear_down(&m, rc));
+		int rc = bench_run(m, &bench, stdout);
+		return exit_status(tear_down(m, rc));
 	}
 	if (run_mode) {
-		int rc = script_run_files(&m, argv + optind + 1, argc - optind - 1, stdout);
-		return exit_status(tear_down(&m, rc));
+		int rc = script_run_files(m, argv + optind + 1, argc - optind - 1, stdout, cmd_capture);
+		return exit_status(tear_down(m, rc));
 	}
-	struct cmd_ctx ctx = { .m = &m, .out = stdout, .err = stderr };
+	struct cmd_ctx ctx = { .m = m, .out = stdout, .err = stderr };
 	/* Colour only for a person at a terminal who has not asked for none. */
 	ctx.color = isatty(STDOUT_FILENO) && !cfg.no_color && !getenv("NO_COLOR");
 	int failed = 0;
@@ -296,5 +295,5 @@ int main(int argc, char **argv)
 		failed += cmd_exec_list(&ctx, "boot; view");
 	failed += commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
 	script_free(ctx.lua);
-	return exit_status(tear_down(&m, failed ? EXIT_CHECK : EXIT_OK));
+	return exit_status(tear_down(m, failed ? EXIT_CHECK : EXIT_OK));
 }

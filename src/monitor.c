@@ -860,6 +860,11 @@ static const char *const os_fault_names[VMFO_OS_FAULT_MAX] = {
 	[VMFO_OS_FAULT_ENGAGE_HANG] = "engage-hang", [VMFO_OS_FAULT_ACTIVATE_HANG] = "activate-hang",
 };
 
+const char *os_fault_name(int kind)
+{
+	return kind > 0 && kind < VMFO_OS_FAULT_MAX ? os_fault_names[kind] : "?";
+}
+
 int os_fault_kind(const char *name)
 {
 	for (int k = 1; k < VMFO_OS_FAULT_MAX; k++)

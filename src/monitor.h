@@ -1,6 +1,6 @@
 /* monitor.h — the VMM's policy: boots the active/standby pair on the pool,
  * keeps the resource table, watches heartbeats, handles what guests report.
- * Front ends act only through the command layer (cmd.c), which calls here. */
+ * Private to the core: front ends use the typed API in vmfo.h. */
 #ifndef VMFO_MONITOR_H
 #define VMFO_MONITOR_H
 
@@ -15,38 +15,11 @@
 #include "trace.h"
 #include "util.h"
 #include "vm.h"
+#include "vmfo.h"
 #include "watchdog.h"
 
-struct config {
-	uint64_t pool_mb;
-	uint64_t unit_kb;
-	uint64_t active_mb;
-	uint64_t standby_mb;
-	uint64_t heartbeat_ms; /* 0: guests send none, hangs go undetected */
-	uint64_t miss;         /* heartbeats lost before an OS hang is declared */
-	uint64_t app_watchdog_ms; /* an app's own run time without progress before
-				   * its OS declares it hung; 0: 3 timer ticks */
-	uint64_t pace_ms;
-	uint64_t lua_mem_mb;   /* what one Lua state may allocate */
-	const char *trace_path;
-	bool no_color;
-};
-
-void config_defaults(struct config *c);
 /* The app watchdog's bound in force: --app-watchdog-ms, or 3 timer ticks. */
 uint64_t monitor_app_watchdog_ms(const struct config *c);
-/* Whether the sizes describe the claimed configuration (claim 1): an active
- * OS with enough storage, a smaller standby, and a pool that holds both. */
-int config_check(const struct config *c, struct err *e);
-
-enum guest_state { G_DOWN, G_BOOTING, G_RUNNING, G_FAILED };
-
-#define MAX_APPS 16
-#define APP_NAME_MAX ROW_NAME_MAX
-
-/* A_PARKED: a hot app whose storage waits, unmapped and owned by the VMM,
- * for an OS that can take it over (failover.c). */
-enum app_state { A_FREE, A_STARTING, A_RUNNING, A_FAILED, A_MOVING, A_STOPPED, A_PARKED };
 
 /* What the VMM knows of an app; its storage is table row `row`. */
 struct app {
@@ -172,6 +145,7 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 /* enum vmfo_os_fault for a name (panic, hang, triple, wild, engage-hang,
  * activate-hang), or -1. */
 int os_fault_kind(const char *name);
+const char *os_fault_name(int kind);
 /* The same for the standby OS (test of faults at the worst moment). */
 int monitor_standby_fault_inject(struct vmfo *m, int kind, struct err *e);
 /* Take m->ctl for a front end's state-changing action. A failover paused
@@ -251,10 +225,8 @@ const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a)
 void log_append(struct log_ring *r, const char *text, size_t len);
 
 const char *role_name(enum vmfo_role r);
-const char *state_name(enum guest_state s);
 /* The live (booting or running) guest holding a role, or NULL. */
 struct guest *guest_by_role(struct vmfo *m, enum vmfo_role r);
-const char *app_state_name(enum app_state s);
 
 /* The auxiliary image (claim 2): app programs, embedded at build time. */
 extern const unsigned char vmfo_aux_image[];

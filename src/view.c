@@ -1,7 +1,7 @@
-/* view.c — the live view. It redraws ten times a second from the monitor's
- * state (read under its lock) and the trace; keys act through the command
- * layer like any other front end. Nothing else writes to the terminal
- * while it runs. */
+/* view.c — the live view. It redraws ten times a second from a snapshot
+ * (vmfo.h) and the trace, with the same marks and rows as the console's
+ * renderers; keys act through the typed API like any other front end.
+ * Nothing else writes to the terminal while it runs. */
 #include "view.h"
 
 #include <curses.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "checker.h"
+#include "render.h"
 
 #define FRAME_MS 100      /* ten frames a second */
 #define CLAIMS_EVERY 5    /* frames between claim verdicts */
@@ -24,20 +25,21 @@ enum role_color { C_TITLE = 1, C_VMM, C_OS0, C_OS1, C_FREE, C_APP0, C_PASS = C_A
 		  C_NOTE, C_EVENT };
 
 struct view {
-	struct cmd_ctx *c;
+	struct vmfo *m;
+	struct vmfo_snapshot *s; /* what this frame draws */
 	bool color;
 	bool paused;         /* 'p': the display stands still, the guests do not */
 	bool redraw;         /* draw once even while paused (the title says so) */
 	bool help;
 	int selected;        /* app index for one-key faults */
-	char status[160];    /* the last action's result */
+	char status[400];    /* the last action's result */
 	char claim[10][16];  /* verdict per claim */
 	int frame;
 };
 
-static void init_colors(struct view *v)
+static void init_colors(struct view *v, bool color)
 {
-	v->color = has_colors() && v->c->color;
+	v->color = has_colors() && color;
 	if (!v->color)
 		return;
 	start_color();
@@ -83,82 +85,51 @@ static void off(struct view *v, int pair)
 		attroff(COLOR_PAIR(pair));
 }
 
-/* The mark and colour of a unit's owner: # the VMM, 0/1 an OS, A.. apps. */
-static char owner_mark(const struct vmfo *m, uint32_t unit, int *pair)
+/* The colour of a mark: by owner, apps by their place in the table. */
+static int mark_pair(char mark, int app)
 {
-	int r = table_owner_of(&m->table, unit);
-	if (r < 0) {
-		*pair = C_FREE;
-		return '.';
-	}
-	const struct row *row = &m->table.row[r];
-	if (row->kind == ROW_VMM) {
-		*pair = C_VMM;
-		return '#';
-	}
-	if (row->kind == ROW_OS) {
-		*pair = row->vm == 0 ? C_OS0 : C_OS1;
-		return (char)('0' + row->vm);
-	}
-	int app = 0;
-	for (int i = 0; i < r; i++)
-		app += m->table.row[i].used && m->table.row[i].kind == ROW_APP;
-	*pair = C_APP0 + app % 6;
-	return (char)((row->vm == NO_VM ? 'a' : 'A') + app % 26); /* a-z: parked */
+	return app >= 0 ? C_APP0 + app % 6 : mark == '#' ? C_VMM : mark == '0' ? C_OS0
+					 : mark == '1' ? C_OS1 : C_FREE;
 }
 
 /* One cell per unit, or per `per` units when there are more units than
  * cells (the cell shows its first unit's owner). Returns rows used. */
 static int draw_grid(struct view *v, int y, int width, int max_rows)
 {
-	const struct vmfo *m = v->c->m;
-	uint32_t n = m->pool.nunits, cols = (uint32_t)width;
+	const struct vmfo_snapshot *s = v->s;
+	uint32_t n = s->nunits, cols = (uint32_t)width;
 	uint32_t per = 1;
 	while ((n + per - 1) / per > cols * (uint32_t)max_rows)
 		per++;
 	uint32_t cells = (n + per - 1) / per;
 	int rows = (int)((cells + cols - 1) / cols);
 	for (uint32_t cell = 0; cell < cells; cell++) {
-		int pair;
-		char mark = owner_mark(m, cell * per, &pair);
-		on(v, pair);
+		int app;
+		char mark = render_unit_mark(s, cell * per, &app);
+		on(v, mark_pair(mark, app));
 		mvaddch(y + (int)(cell / cols), (int)(cell % cols), (chtype)mark);
-		off(v, pair);
+		off(v, mark_pair(mark, app));
 	}
 	/* The legend, in the same colours, wrapped to the grid's width. */
 	int ly = y + rows, lx = 0;
 	char text[64];
 	snprintf(text, sizeof text, "1 cell = %u unit%s of %" PRIu64 " MB ", per, per > 1 ? "s" : "",
-		 m->pool.unit_bytes / MB);
+		 s->unit_bytes / MB);
 	put(ly, 0, width, "%s", text);
 	lx = (int)strlen(text);
-	for (int r = -3, app = 0; r <= TABLE_MAX_ROWS; r++) {
-		int pair;
-		char mark;
-		const char *name;
-		if (r < 0) { /* the VMM and the two OSes first */
-			static const char *const names[] = { "vmm", "vm0 OS", "vm1 OS" };
-			static const char marks[] = { '#', '0', '1' };
-			static const int pairs[] = { C_VMM, C_OS0, C_OS1 };
-			mark = marks[r + 3], name = names[r + 3], pair = pairs[r + 3];
-		} else if (r == TABLE_MAX_ROWS) {
-			mark = '.', name = "unused", pair = C_FREE;
-		} else if (m->table.row[r].used && m->table.row[r].kind == ROW_APP) {
-			bool parked = m->table.row[r].vm == NO_VM;
-			mark = (char)((parked ? 'a' : 'A') + app % 26), pair = C_APP0 + app % 6;
-			name = m->table.row[r].name;
-			app++;
-		} else {
-			continue;
-		}
+	char mark;
+	const char *name;
+	bool parked;
+	int app;
+	for (int i = 0; render_legend_entry(s, i, &mark, &name, &parked, &app); i++) {
 		int len = 3 + (int)strlen(name);
 		if (lx + len > width) {
 			ly++;
 			lx = 0;
 		}
-		on(v, pair);
+		on(v, mark_pair(mark, app));
 		mvaddch(ly, lx, (chtype)mark);
-		off(v, pair);
+		off(v, mark_pair(mark, app));
 		put(ly, lx + 1, width - lx - 1, " %s ", name);
 		lx += len;
 	}
@@ -167,65 +138,42 @@ static int draw_grid(struct view *v, int y, int width, int max_rows)
 
 static void draw_vm(struct view *v, int idx, int y, int x, int w, int h)
 {
-	const struct vmfo *m = v->c->m;
-	const struct guest *g = &m->g[idx];
-	struct units held;
-	table_units_of_vm(&m->table, idx, &held);
+	const struct vmfo_snapshot *s = v->s;
+	const struct vmfo_os_view *o = &s->os[idx];
+	uint64_t mb = render_vm_bytes(s, idx) / MB;
 	char hb[32] = "-";
-	if (g->state == G_RUNNING && m->cfg.heartbeat_ms)
-		snprintf(hb, sizeof hb, "%.0f ms", (double)(now_us() - atomic_load(&g->last_hb_us)) / 1000.0);
+	if (o->state == G_RUNNING && s->cfg.heartbeat_ms)
+		snprintf(hb, sizeof hb, "%.0f ms", (double)(s->now_us - o->last_hb_us) / 1000.0);
 	attron(A_BOLD);
-	if (g->state == G_FAILED)
-		put(y, x, w - 1, "vm%d failed (%s)  %" PRIu64 " MB", idx, g->fail_cause,
-		    units_count(&held) * m->pool.unit_bytes / MB);
+	if (o->state == G_FAILED)
+		put(y, x, w - 1, "vm%d failed (%s)  %" PRIu64 " MB", idx, o->fail_cause, mb);
 	else
-		put(y, x, w - 1, "vm%d %s %s %" PRIu64 " MB  hb %s", idx,
-		    m->booted ? role_name(g->role) : "down", m->booted ? state_name(g->state) : "",
-		    units_count(&held) * m->pool.unit_bytes / MB, hb);
+		put(y, x, w - 1, "vm%d %s %s %" PRIu64 " MB  hb %s", idx, s->booted ? o->role : "down",
+		    s->booted ? state_name(o->state) : "", mb, hb);
 	attroff(A_BOLD);
 	int line = 1;
 	for (int i = 0; i < MAX_APPS && line < h; i++) {
-		const struct app *a = &m->app[i];
-		if (a->state == A_FREE || app_vm(m, a) != idx)
+		const struct vmfo_app_view *a = &s->app[i];
+		if (a->state == A_FREE || a->vm != idx)
 			continue;
-		const struct vmfo_app_hdr *hdr = app_header(m, a);
 		put(y + line++, x, w - 1, "%s%-8.8s seq %-11" PRIu64 " %-7s %s %s", i == v->selected ? ">" : " ",
-		    a->name, __atomic_load_n(&hdr->seq, __ATOMIC_RELAXED), app_state_name(a->state),
-		    a->hot ? "hot" : "   ", aux_name(a->prog));
+		    a->name, a->seq, app_state_name(a->state), a->hot ? "hot" : "   ", a->prog);
 	}
 }
 
 static void draw_table(struct view *v, int y, int h)
 {
-	const struct vmfo *m = v->c->m;
-	char units[64];
-	int line = 0;
+	char row[128];
 	attron(A_BOLD);
-	mvprintw(y + line++, 0, "%-8s %-4s %-3s %-12s %4s %-3s %-3s", "table", "kind", "vm", "units", "MB",
-		 "ctl", "tk");
+	mvprintw(y, 0, "%s", render_table_head_narrow);
 	attroff(A_BOLD);
-	for (int r = 0; r < TABLE_MAX_ROWS && line < h; r++) {
-		const struct row *row = &m->table.row[r];
-		if (!row->used)
-			continue;
-		units_format(&row->units, units, sizeof units);
-		bool app = row->kind == ROW_APP;
-		/* A parked app's storage is mapped nowhere: the VMM holds it. */
-		const char *kind = app && row->vm == NO_VM ? "park" : row_kind_name(row->kind);
-		mvprintw(y + line++, 0, "%-8.8s %-4s %-3s %-12.12s %4" PRIu64 " %-3s %-3s", row->name,
-			 kind, row->vm >= 0 ? (row->vm ? "vm1" : "vm0") : "-", units,
-			 row_bytes(&m->table, row) / MB,
-			 app && row->control >= 0 ? (row->control ? "vm1" : "vm0") : "-",
-			 app && row->takeover >= 0 ? (row->takeover ? "vm1" : "vm0") : "-");
-	}
-	if (line < h)
-		mvprintw(y + line, 0, "%-8s %-4s %-3s %-12s %4u", "unused", "free", "-", "",
-			 (unsigned)(m->pool.nfree * (m->pool.unit_bytes / MB)));
+	for (int i = 0; i + 1 < h && render_table_row_narrow(v->s, i, row, sizeof row); i++)
+		mvprintw(y + 1 + i, 0, "%s", row);
 }
 
 static void draw_events(struct view *v, int y, int x, int w, int h)
 {
-	struct trace *t = &v->c->m->trace;
+	struct trace *t = vmfo_trace(v->m);
 	size_t n = trace_count(t);
 	struct event ev;
 	char line[512];
@@ -258,15 +206,11 @@ static void update_claims(struct view *v)
 {
 	/* Half a failover would read as FAIL: keep the last verdicts until
 	 * the monitor is idle again. */
-	struct vmfo *m = v->c->m;
-	pthread_mutex_lock(&m->lock);
-	bool queued = m->work_count > 0;
-	pthread_mutex_unlock(&m->lock);
-	if (queued || pthread_mutex_trylock(&m->ctl) != 0)
+	vmfo_snapshot(v->m, v->s);
+	if (v->s->busy)
 		return;
-	pthread_mutex_unlock(&m->ctl);
 	size_t n;
-	struct event *ev = trace_snapshot(&v->c->m->trace, &n);
+	struct event *ev = trace_snapshot(vmfo_trace(v->m), &n);
 	char why[256];
 	for (int c = 1; c <= 9 && ev; c++) {
 		enum verdict vd = check_claim(ev, n, c, why, sizeof why);
@@ -303,7 +247,7 @@ static const char *const keys_help[] = {
 
 static void draw(struct view *v)
 {
-	struct vmfo *m = v->c->m;
+	const struct vmfo_snapshot *s = v->s;
 	int h, w;
 	getmaxyx(stdscr, h, w);
 	erase();
@@ -311,16 +255,15 @@ static void draw(struct view *v)
 		mvprintw(0, 0, "vmfo view: the terminal is %dx%d; it needs at least 60x20. q quits.", w, h);
 		return;
 	}
-	char next[160];
-	monitor_step_waiting(m, next, sizeof next);
+	vmfo_snapshot(v->m, v->s);
+	const char *next = s->step_next;
 	on(v, C_TITLE);
 	mvprintw(0, 0, "%-*.*s", w, w, "");
-	mvprintw(0, 0, " vmfo view  pool %" PRIu64 " MB, %u units  pace %" PRIu64 " ms%s%s", m->cfg.pool_mb,
-		 m->pool.nunits, m->cfg.pace_ms, m->step_mode ? "  STEP MODE" : "",
+	mvprintw(0, 0, " vmfo view  pool %" PRIu64 " MB, %u units  pace %" PRIu64 " ms%s%s", s->cfg.pool_mb,
+		 s->nunits, s->cfg.pace_ms, s->step_mode ? "  STEP MODE" : "",
 		 v->paused ? "  PAUSED" : "");
 	off(v, C_TITLE);
 
-	pthread_mutex_lock(&m->lock);
 	int claims_w = 12;
 	int y = 1 + draw_grid(v, 1, w - claims_w - 1, GRID_ROWS_MAX);
 	int rest = h - y - 2;
@@ -330,7 +273,6 @@ static void draw(struct view *v)
 	draw_vm(v, 1, y + 1, half, half, vm_h);
 	int ty = y + 1 + vm_h;
 	draw_table(v, ty, h - ty - 2);
-	pthread_mutex_unlock(&m->lock);
 	draw_events(v, ty, 46, w - 46, h - ty - 2);
 	draw_claims(v, 1, w - claims_w + 1);
 
@@ -346,25 +288,53 @@ static void draw(struct view *v)
 	}
 }
 
-/* Run a command through the command layer; its first line goes to the
- * status line. */
-static void act(struct view *v, const char *line)
+/* What an action did, on the status line: "fault os panic: done", or its
+ * error as the console would print it. */
+static void report(struct view *v, const char *what, int rc, const struct err *e, const char *done)
 {
-	char *out, *err;
-	int rc = cmd_capture(v->c->m, line, &out, &err);
-	const char *text = rc ? err : out;
-	if (!text || !*text)
-		text = "done";
-	snprintf(v->status, sizeof v->status, "%s: %.*s", line, (int)strcspn(text, "\n"), text);
-	free(out);
-	free(err);
+	snprintf(v->status, sizeof v->status, "%s: %s%s", what, rc ? "error: " : "", rc ? e->msg : done);
+}
+
+static void boot(struct view *v)
+{
+	struct err e;
+	struct vmfo_booted b;
+	char line[96] = "done";
+	int rc = vmfo_boot(v->m, 0, 0, &b, &e);
+	if (rc == 0)
+		snprintf(line, sizeof line, "%s %s OS ready in %.1f ms with %" PRIu64 " MB", b.os[0].vm,
+			 b.os[0].role, b.os[0].ready_ms, b.os[0].mb);
+	report(v, "boot", rc, &e, line);
+}
+
+static void reprotect(struct view *v)
+{
+	struct err e;
+	struct vmfo_reprotected r;
+	char line[96] = "done";
+	int rc = vmfo_reprotect(v->m, &r, &e);
+	if (rc == 0)
+		snprintf(line, sizeof line, "%s rebooted as the new %s", r.vm, r.role);
+	report(v, "reprotect", rc, &e, line);
+}
+
+static void fault(struct view *v, enum vmfo_fault_target target, const char *app, const char *kind)
+{
+	struct err e;
+	char what[64];
+	struct vmfo_fault f = { .target = target, .kind = kind, .app = app, .unit = UINT32_MAX };
+	if (app)
+		snprintf(what, sizeof what, "fault app %s %s", app, kind);
+	else
+		snprintf(what, sizeof what, "fault os %s", kind);
+	report(v, what, vmfo_fault(v->m, &f, &e), &e, "done");
 }
 
 static void select_next_app(struct view *v)
 {
 	for (int k = 1; k <= MAX_APPS; k++) {
 		int i = (v->selected + k) % MAX_APPS;
-		if (v->c->m->app[i].state == A_RUNNING) {
+		if (v->s->app[i].state == A_RUNNING) {
 			v->selected = i;
 			return;
 		}
@@ -373,52 +343,67 @@ static void select_next_app(struct view *v)
 
 static void fault_selected(struct view *v, const char *kind)
 {
-	char line[64];
-	struct app *a = &v->c->m->app[v->selected];
-	if (a->state != A_RUNNING) {
+	const struct vmfo_app_view *a = v->selected >= 0 ? &v->s->app[v->selected] : NULL;
+	if (!a || a->state != A_RUNNING) {
 		snprintf(v->status, sizeof v->status, "no running app selected (Tab selects one)");
 		return;
 	}
-	snprintf(line, sizeof line, "fault app %s %s", a->name, kind);
-	act(v, line);
+	char name[APP_NAME_MAX];
+	strlcpy0(name, a->name, sizeof name);
+	fault(v, VMFO_FAULT_APP, name, kind);
+}
+
+static void pace(struct view *v, int ch)
+{
+	char what[32];
+	uint64_t p = v->s->cfg.pace_ms;
+	p = ch == '+' ? (p ? p * 2 : 250) : p / 2;
+	p = p > 60000 ? 60000 : p < 50 ? 0 : p;
+	vmfo_set_pace(v->m, p);
+	snprintf(what, sizeof what, "pace %" PRIu64, p);
+	report(v, what, 0, NULL, "done");
 }
 
 static bool handle_key(struct view *v, int ch)
 {
-	char line[32];
+	struct err e;
+	vmfo_snapshot(v->m, v->s); /* act on what is there now */
 	switch (ch) {
 	case 'q': case 'Q': return false;
 	case '?': v->help = !v->help; break;
 	case 'p': v->paused = !v->paused; v->redraw = true; break;
-	case 'b': act(v, "boot"); break;
-	case 'r': act(v, "reset"); break;
-	case 'R': act(v, "reprotect"); break;
-	case '1': act(v, "fault os panic"); break;
-	case '3': act(v, "fault os hang"); break;
-	case '4': act(v, "fault os triple"); break;
+	case 'b': boot(v); break;
+	case 'r': vmfo_reset(v->m); report(v, "reset", 0, NULL, "done"); break;
+	case 'R': reprotect(v); break;
+	case '1': fault(v, VMFO_FAULT_OS, NULL, "panic"); break;
+	case '3': fault(v, VMFO_FAULT_OS, NULL, "hang"); break;
+	case '4': fault(v, VMFO_FAULT_OS, NULL, "triple"); break;
 	case '2': fault_selected(v, "crash"); break;
 	case 'e': fault_selected(v, "error"); break;
 	case '\t': select_next_app(v); break;
-	case 's': act(v, v->c->m->step_mode ? "step off" : "step on"); break;
-	case ' ': case '\n': monitor_step_grant(v->c->m); break;
-	case '+': case '-': {
-		uint64_t p = v->c->m->cfg.pace_ms;
-		p = ch == '+' ? (p ? p * 2 : 250) : p / 2;
-		snprintf(line, sizeof line, "pace %" PRIu64, p > 60000 ? 60000 : p < 50 ? 0 : p);
-		act(v, line);
+	case 's':
+		vmfo_set_step(v->m, !v->s->step_mode);
+		report(v, v->s->step_mode ? "step off" : "step on", 0, NULL, "done");
 		break;
-	}
+	case ' ': case '\n': vmfo_step(v->m, &e); break;
+	case '+': case '-': pace(v, ch); break;
 	}
 	return true;
 }
 
-int view_run(struct cmd_ctx *c)
+int view_run(struct vmfo *m, bool color, FILE *err)
 {
-	struct view v = { .c = c, .selected = -1 };
+	struct view v = { .m = m, .selected = -1, .s = malloc(sizeof *v.s) };
+	if (!v.s) {
+		fprintf(err, "error: out of memory\n");
+		return -1;
+	}
+	vmfo_snapshot(m, v.s);
 	setlocale(LC_ALL, "");
 	SCREEN *screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
-		fprintf(c->err, "error: cannot start the view: the terminal (TERM) is not usable\n");
+		fprintf(err, "error: cannot start the view: the terminal (TERM) is not usable\n");
+		free(v.s);
 		return -1;
 	}
 	cbreak();
@@ -426,7 +411,7 @@ int view_run(struct cmd_ctx *c)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	timeout(FRAME_MS);
-	init_colors(&v);
+	init_colors(&v, color);
 	select_next_app(&v);
 	update_claims(&v);
 	struct winsize ws = { 0 };
@@ -453,6 +438,6 @@ int view_run(struct cmd_ctx *c)
 	endwin();
 	delscreen(screen);
 	interrupt_clear();
-	c->printed = trace_count(&c->m->trace); /* what the view showed is not repeated */
+	free(v.s);
 	return 0;
 }

@@ -3,10 +3,14 @@
 #ifndef VMFO_VIEW_H
 #define VMFO_VIEW_H
 
-#include "cmd.h"
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "vmfo.h"
 
 /* Take the terminal until 'q' (or Ctrl-C); returns 0, or -1 with an error
- * line when the terminal cannot be used. Acts only through cmd_exec. */
-int view_run(struct cmd_ctx *c);
+ * line on err when the terminal cannot be used. Acts through the typed API
+ * (vmfo.h) and draws from snapshots. */
+int view_run(struct vmfo *m, bool color, FILE *err);
 
 #endif

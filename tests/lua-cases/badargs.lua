@@ -18,7 +18,7 @@ local cases = {
 	{"grow name", function() vmfo.grow(nil, 4) end, "string expected"},
 	{"grow mb", function() vmfo.grow("db", -1) end, "MB must be a positive whole number"},
 	{"grow unknown", function() vmfo.grow("nope", 4) end, "no app called 'nope'"},
-	{"fault empty", function() vmfo.fault{} end, "give either os=KIND or app=NAME"},
+	{"fault empty", function() vmfo.fault{} end, "give either os=KIND, standby=KIND or app=NAME"},
 	{"fault os", function() vmfo.fault{os="explode"} end, "os 'explode' is not one of"},
 	{"fault app kind", function() vmfo.fault{app="db"} end, "kind is required"},
 	{"fault app bad", function() vmfo.fault{app="db", kind="melt"} end, "kind 'melt' is not one of"},

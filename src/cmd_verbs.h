@@ -1,0 +1,37 @@
+/* cmd_verbs.h — inside the command layer: the handlers of the commands
+ * that act on or show the pair (cmd_pair.c), the ones that run the session
+ * (cmd.c), and the helpers both use. Front ends include cmd.h only. */
+#ifndef VMFO_CMD_VERBS_H
+#define VMFO_CMD_VERBS_H
+
+#include "cmd.h"
+
+/* Print one "error: ..." line; returns -1. */
+int cmd_fail(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "error: usage: <the command's usage>"; returns -1. */
+int cmd_usage(struct cmd_ctx *c, const char *name);
+/* An event line as the console shows it: coloured, explained when asked. */
+void cmd_print_event(struct cmd_ctx *c, const struct event *ev);
+/* cmd_print_new as a callback for the waits (arg: the cmd_ctx). */
+void cmd_print_new_tick(void *c);
+
+/* cmd_pair.c */
+int cmd_boot(struct cmd_ctx *c, int argc, char **argv);
+int cmd_reset(struct cmd_ctx *c, int argc, char **argv);
+int cmd_status(struct cmd_ctx *c, int argc, char **argv);
+int cmd_table(struct cmd_ctx *c, int argc, char **argv);
+int cmd_map(struct cmd_ctx *c, int argc, char **argv);
+int cmd_log(struct cmd_ctx *c, int argc, char **argv);
+int cmd_app(struct cmd_ctx *c, int argc, char **argv);
+int cmd_fault(struct cmd_ctx *c, int argc, char **argv);
+int cmd_hostile(struct cmd_ctx *c, int argc, char **argv);
+int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv);
+int cmd_invariants(struct cmd_ctx *c, int argc, char **argv);
+int cmd_check(struct cmd_ctx *c, int argc, char **argv);
+int cmd_pace(struct cmd_ctx *c, int argc, char **argv);
+int cmd_step(struct cmd_ctx *c, int argc, char **argv);
+/* cmd_trace.c */
+int cmd_trace(struct cmd_ctx *c, int argc, char **argv);
+int cmd_wait(struct cmd_ctx *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,253 @@
+/* render.c — status, table, map, app list and logs as text, from a
+ * snapshot. The console prints these; the view draws the same marks and
+ * rows in its own narrower layout. */
+#include "render.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+const char *vm_or_dash(int vm)
+{
+	static const char *const names[] = { "vm0", "vm1" };
+	return vm == 0 || vm == 1 ? names[vm] : "-";
+}
+
+int vm_index_of(const char *name)
+{
+	for (int i = 0; i < 2; i++)
+		if (name && strcmp(name, vm_or_dash(i)) == 0)
+			return i;
+	return -1;
+}
+
+void render_os_state(const struct vmfo_os_view *o, char *buf, size_t size)
+{
+	if (o->state == G_FAILED)
+		snprintf(buf, size, "failed (%s)", o->fail_cause);
+	else
+		strlcpy0(buf, state_name(o->state), size);
+}
+
+uint64_t render_vm_bytes(const struct vmfo_snapshot *s, int vm)
+{
+	struct units held;
+	table_units_of_vm(&s->table, vm, &held);
+	return units_count(&held) * s->unit_bytes;
+}
+
+/* The place of row r among the table's apps: their marks and colours. */
+static int app_place(const struct table *t, int r)
+{
+	int app = 0;
+	for (int i = 0; i < r; i++)
+		app += t->row[i].used && t->row[i].kind == ROW_APP;
+	return app;
+}
+
+char render_unit_mark(const struct vmfo_snapshot *s, uint32_t unit, int *app)
+{
+	int r = table_owner_of(&s->table, unit);
+	*app = -1;
+	if (r < 0)
+		return '.';
+	const struct row *row = &s->table.row[r];
+	if (row->kind == ROW_VMM)
+		return '#';
+	if (row->kind == ROW_OS)
+		return (char)('0' + row->vm);
+	*app = app_place(&s->table, r);
+	return (char)((row->vm == NO_VM ? 'a' : 'A') + *app % 26);
+}
+
+bool render_legend_entry(const struct vmfo_snapshot *s, int i, char *mark, const char **name,
+			 bool *parked, int *app)
+{
+	static const char *const fixed[] = { "vmm", "vm0 OS", "vm1 OS" };
+	*parked = false;
+	*app = -1;
+	if (i < 3) {
+		*mark = "#01"[i];
+		*name = fixed[i];
+		return true;
+	}
+	int nth = i - 3;
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &s->table.row[r];
+		if (!row->used || row->kind != ROW_APP || nth--)
+			continue;
+		*app = app_place(&s->table, r);
+		*parked = row->vm == NO_VM;
+		*mark = (char)((*parked ? 'a' : 'A') + *app % 26);
+		*name = row->name;
+		return true;
+	}
+	if (nth == 0) {
+		*mark = '.';
+		*name = "unused";
+		return true;
+	}
+	return false;
+}
+
+/* ---- status ---- */
+
+static void render_heartbeat(const struct vmfo_snapshot *s, const struct vmfo_os_view *o, FILE *out)
+{
+	char age[24];
+	if (s->cfg.heartbeat_ms == 0)
+		strlcpy0(age, "off", sizeof age);
+	else if (o->state == G_BOOTING)
+		strlcpy0(age, "-", sizeof age);
+	else
+		snprintf(age, sizeof age, "#%" PRIu64 " %.1f ms ago", o->hb_count,
+			 (double)(s->now_us - o->last_hb_us) / 1000.0);
+	fprintf(out, "  %-20s", age);
+}
+
+/* With both OSes down: what is left where, and how to go on. */
+static void render_both_down(const struct vmfo_snapshot *s, FILE *out)
+{
+	struct units left;
+	for (int i = 0; i < 2; i++) {
+		uint64_t bytes = render_vm_bytes(s, i);
+		if (bytes)
+			fprintf(out, "both OSes are down: %" PRIu64 " MB remain with %s\n", bytes / MB,
+				s->os[i].name);
+	}
+	table_units_of_vm(&s->table, NO_VM, &left);
+	uint64_t parked = units_count(&left) - units_count(&s->table.row[s->vmm_row].units);
+	if (parked)
+		fprintf(out, "parked: %" PRIu64 " MB of hot apps wait for an OS to take them\n",
+			parked * s->unit_bytes / MB);
+	fprintf(out, "reprotect boots a new active OS%s; reset starts again\n",
+		parked ? " that takes the parked apps over" : "");
+}
+
+void render_status(const struct vmfo_snapshot *s, FILE *out)
+{
+	fprintf(out, "%-4s  %-8s  %-17s  %7s  %-20s  %s\n", "vm", "role", "state", "storage",
+		"heartbeat", "ready in");
+	for (int i = 0; i < 2; i++) {
+		const struct vmfo_os_view *o = &s->os[i];
+		char state[32];
+		render_os_state(o, state, sizeof state);
+		fprintf(out, "%-4s  %-8s  %-17s  %4" PRIu64 " MB", o->name, o->role, state,
+			render_vm_bytes(s, i) / MB);
+		render_heartbeat(s, o, out);
+		if (o->t_ready_us)
+			fprintf(out, "  %.1f ms\n", (double)(o->t_ready_us - o->t_boot_us) / 1000.0);
+		else
+			fprintf(out, "  -\n");
+	}
+	fprintf(out, "pool: %" PRIu64 " MB in %u units of %" PRIu64 " MB, %u unused; "
+		     "huge pages %s; memslots vm0 %d, vm1 %d\n",
+		s->cfg.pool_mb, s->nunits, s->unit_bytes / MB, s->nfree, s->huge ? "on" : "off",
+		s->os[0].slots, s->os[1].slots);
+	if (s->os[0].state != G_RUNNING && s->os[1].state != G_RUNNING)
+		render_both_down(s, out);
+}
+
+/* ---- the resource table ---- */
+
+static void table_line(const struct vmfo_snapshot *s, FILE *out, const char *name,
+		       const char *kind, const char *vm, const struct units *u, uint64_t use_bytes,
+		       const char *control, const char *takeover, const char *hot)
+{
+	char units[256];
+	units_format(u, units, sizeof units);
+	fprintf(out, "%-10s %-5s %-4s %-16s %6" PRIu64 " %7" PRIu64 "  %-8s %-8s %s\n", name, kind,
+		vm, units, (uint64_t)units_count(u) * s->unit_bytes / MB, use_bytes / MB, control,
+		takeover, hot);
+}
+
+void render_table(const struct vmfo_snapshot *s, FILE *out)
+{
+	fprintf(out, "%-10s %-5s %-4s %-16s %6s %7s  %-8s %-8s %s\n", "row", "kind", "vm", "units",
+		"MB", "use MB", "control", "takeover", "hot");
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &s->table.row[r];
+		if (!row->used)
+			continue;
+		bool app = row->kind == ROW_APP;
+		/* A parked app's storage is mapped nowhere: the VMM holds it. */
+		const char *control = !app ? "-" : row->vm == NO_VM ? "parked" : vm_or_dash(row->control);
+		table_line(s, out, row->name, row_kind_name(row->kind), vm_or_dash(row->vm), &row->units,
+			   row_bytes(&s->table, row), control, app ? vm_or_dash(row->takeover) : "-",
+			   app ? (row->hot ? "yes" : "no") : "-");
+	}
+	if (!s->free_fragmented)
+		table_line(s, out, "unused", "free", "-", &s->free_units, 0, "-", "-", "-");
+	else
+		fprintf(out, "%-10s %-5s %-4s %-16s %6u\n", "unused", "free", "-", "(fragmented)",
+			(unsigned)(s->nfree * (s->unit_bytes / MB)));
+	fprintf(out, "%-10s %-5s %-4s %-16s %6" PRIu64 "\n", "total", "", "", "",
+		(uint64_t)s->nunits * s->unit_bytes / MB);
+}
+
+const char render_table_head_narrow[] = "table    kind vm  units          MB ctl tk ";
+
+bool render_table_row_narrow(const struct vmfo_snapshot *s, int i, char *buf, size_t size)
+{
+	char units[64];
+	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
+		const struct row *row = &s->table.row[r];
+		if (!row->used || i--)
+			continue;
+		units_format(&row->units, units, sizeof units);
+		bool app = row->kind == ROW_APP;
+		/* A parked app's storage is mapped nowhere: the VMM holds it. */
+		const char *kind = app && row->vm == NO_VM ? "park" : row_kind_name(row->kind);
+		snprintf(buf, size, "%-8.8s %-4s %-3s %-12.12s %4" PRIu64 " %-3s %-3s", row->name, kind,
+			 vm_or_dash(row->vm), units, row_bytes(&s->table, row) / MB,
+			 app ? vm_or_dash(row->control) : "-", app ? vm_or_dash(row->takeover) : "-");
+		return true;
+	}
+	if (i)
+		return false;
+	snprintf(buf, size, "%-8s %-4s %-3s %-12s %4u", "unused", "free", "-", "",
+		 (unsigned)(s->nfree * (s->unit_bytes / MB)));
+	return true;
+}
+
+/* ---- the unit map ---- */
+
+void render_map(const struct vmfo_snapshot *s, FILE *out)
+{
+	const uint32_t per_line = 64;
+	int app;
+	for (uint32_t u = 0; u < s->nunits; u += per_line) {
+		fprintf(out, "%5u  ", u);
+		for (uint32_t k = u; k < u + per_line && k < s->nunits; k++)
+			fputc(render_unit_mark(s, k, &app), out);
+		fputc('\n', out);
+	}
+	fprintf(out, "legend: # vmm  0 vm0 OS (%s)  1 vm1 OS (%s)", s->os[0].role, s->os[1].role);
+	char mark;
+	const char *name;
+	bool parked;
+	for (int i = 3; render_legend_entry(s, i, &mark, &name, &parked, &app) && app >= 0; i++)
+		fprintf(out, "  %c %s%s", mark, name, parked ? " (parked)" : "");
+	fprintf(out, "  . unused  (1 unit = %" PRIu64 " MB)\n", s->unit_bytes / MB);
+}
+
+/* ---- apps and logs ---- */
+
+void render_app_list(const struct vmfo_snapshot *s, FILE *out)
+{
+	fprintf(out, "%-10s %-7s %-4s %-8s %6s %-4s %14s %14s\n", "app", "prog", "vm", "state", "MB",
+		"hot", "seq", "acked");
+	for (int i = 0; i < MAX_APPS; i++) {
+		const struct vmfo_app_view *a = &s->app[i];
+		if (a->state == A_FREE)
+			continue;
+		fprintf(out, "%-10s %-7s %-4s %-8s %6" PRIu64 " %-4s %14" PRIu64 " %14" PRIu64 "\n",
+			a->name, a->prog, vm_or_dash(a->vm), app_state_name(a->state), a->bytes / MB,
+			a->hot ? "yes" : "no", a->seq, a->acked);
+	}
+}
+
+void render_log(const char *vm, const struct vmfo_log *log, FILE *out)
+{
+	for (unsigned i = 0; i < log->count; i++)
+		fprintf(out, "%s %+11.6f s  %s\n", vm, (double)log->t_us[i] / 1e6, log->line[i]);
+}

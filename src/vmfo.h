@@ -1,0 +1,207 @@
+/* vmfo.h — the typed core API: every action a front end (console, view,
+ * Lua, bench) can take, and a read snapshot of everything they show.
+ *
+ * Front ends include this header, never monitor.h: `struct vmfo` is opaque
+ * to them. An action returns 0, or -1 with e saying what failed and why,
+ * having changed nothing. A snapshot is a plain copy taken under the
+ * monitor's lock, so a front end reads it at leisure without racing the
+ * monitor thread or the vCPUs. The trace (trace.h) has its own lock and is
+ * read directly. */
+#ifndef VMFO_VMFO_H
+#define VMFO_VMFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "table.h"
+#include "trace.h"
+#include "util.h"
+
+struct vmfo;
+
+/* ---- configuration ---- */
+
+struct config {
+	uint64_t pool_mb;
+	uint64_t unit_kb;
+	uint64_t active_mb;
+	uint64_t standby_mb;
+	uint64_t heartbeat_ms; /* 0: guests send none, hangs go undetected */
+	uint64_t miss;         /* heartbeats lost before an OS hang is declared */
+	uint64_t app_watchdog_ms; /* an app's own run time without progress before
+				   * its OS declares it hung; 0: 3 timer ticks */
+	uint64_t pace_ms;
+	uint64_t lua_mem_mb;   /* what one Lua state may allocate */
+	const char *trace_path;
+	bool no_color;
+};
+
+void config_defaults(struct config *c);
+/* Whether the sizes describe the claimed configuration (claim 1): an active
+ * OS with enough storage, a smaller standby, and a pool that holds both. */
+int config_check(const struct config *c, struct err *e);
+
+/* ---- life cycle ---- */
+
+/* Open /dev/kvm, map the pool, start the monitor's threads. NULL with e
+ * saying why; *kvm_failed tells whether KVM itself is unusable (exit 3). */
+struct vmfo *vmfo_open(const struct config *cfg, bool *kvm_failed, struct err *e);
+/* Stop everything, write out the trace file, free. -1 if the trace file
+ * could not be written in full (e says why, or is empty when a front end
+ * has shown it already). */
+int vmfo_close(struct vmfo *m, struct err *e);
+/* The configuration as given on the command line (the defaults for boot). */
+const struct config *vmfo_defaults(const struct vmfo *m);
+/* Heartbeat period and misses for the next boot (bench measures their
+ * cost); the command line's values stay the defaults. */
+void vmfo_set_heartbeat(struct vmfo *m, uint64_t heartbeat_ms, uint64_t miss);
+/* Back to the command line's configuration for the next boot. */
+void vmfo_restore_config(struct vmfo *m);
+
+/* ---- actions ---- */
+
+/* What a boot did, per VM: the time from start to os.ready, the storage. */
+struct vmfo_booted {
+	struct {
+		char vm[8];
+		const char *role;
+		double ready_ms;
+		uint64_t mb;
+	} os[2];
+};
+/* Claim 1's starting point: boot the pair with these sizes (0: the
+ * command line's) and wait until both OSes report ready. */
+int vmfo_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct vmfo_booted *out,
+	      struct err *e);
+/* Stop both guests, return all storage to the pool, clear the trace. */
+void vmfo_reset(struct vmfo *m);
+/* Start NAME running PROG (a name in the auxiliary image) with MB on the
+ * active OS, which computes what it needs (claim 5); waits for app.started. */
+int vmfo_app_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, bool hot,
+		   struct err *e);
+int vmfo_app_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e);
+
+/* Who executes a fault: the active OS, the standby, or an app. */
+enum vmfo_fault_target { VMFO_FAULT_OS, VMFO_FAULT_STANDBY, VMFO_FAULT_APP };
+struct vmfo_fault {
+	enum vmfo_fault_target target;
+	const char *kind;   /* a name from vmfo_fault_kinds(target) */
+	const char *app;    /* VMFO_FAULT_APP: the app's name */
+	uint32_t unit;      /* os wild: the unit to write, or UINT32_MAX */
+};
+/* The guest executes the fault itself; detection follows by real means. */
+int vmfo_fault(struct vmfo *m, const struct vmfo_fault *f, struct err *e);
+/* The kinds a target can execute, NULL-terminated (help, completion, Lua). */
+const char *const *vmfo_fault_kinds(enum vmfo_fault_target t);
+/* The same as one line for messages: "panic, hang, triple or wild". */
+const char *vmfo_fault_kinds_text(enum vmfo_fault_target t);
+
+/* Test mode: the active OS misuses the hypercall interface; *answer gets
+ * the status the VMM gave it. Case names from vmfo_hostile_cases(). */
+int vmfo_hostile(struct vmfo *m, const char *name, int64_t *answer, struct err *e);
+const char *const *vmfo_hostile_cases(void);
+
+/* Reboot the failed VM as the new standby (or, with both down, as the new
+ * active OS); waits until it reports ready. */
+struct vmfo_reprotected {
+	char vm[8];
+	const char *role;
+};
+int vmfo_reprotect(struct vmfo *m, struct vmfo_reprotected *out, struct err *e);
+/* Check the invariants: 0 when they hold; -1 when one is broken ("invariant
+ * broken: ..."), -2 when they could not be checked now. */
+int vmfo_invariants(struct vmfo *m, struct err *e);
+
+/* ---- the trace ---- */
+
+struct trace *vmfo_trace(struct vmfo *m);
+/* Wait for w among the events since the last state-changing action, for
+ * at most ms, calling tick(arg) about every 50 ms: 1 with *out filled, 0 on
+ * timeout, -1 on Ctrl-C. */
+int vmfo_wait(struct vmfo *m, const struct event_match *w, uint64_t ms, void (*tick)(void *),
+	      void *arg, struct event *out);
+/* A copy of the trace taken while no failover was half done (free() it);
+ * what verdicts are taken on. NULL with e saying why. */
+struct event *vmfo_settled_trace(struct vmfo *m, int timeout_ms, size_t *n, struct err *e);
+
+/* ---- classroom ---- */
+
+void vmfo_set_pace(struct vmfo *m, uint64_t ms);
+void vmfo_set_step(struct vmfo *m, bool on);
+/* What a failover paused in step mode does next (empty: nothing waits). */
+void vmfo_step_waiting(struct vmfo *m, char *buf, size_t size);
+/* Carry out the paused step; -1 when none waits. */
+int vmfo_step(struct vmfo *m, struct err *e);
+
+/* ---- the read snapshot ---- */
+
+#define MAX_APPS 16
+#define APP_NAME_MAX ROW_NAME_MAX
+
+enum guest_state { G_DOWN, G_BOOTING, G_RUNNING, G_FAILED };
+/* A_PARKED: a hot app whose storage waits, unmapped and owned by the VMM,
+ * for an OS that can take it over (failover.c). */
+enum app_state { A_FREE, A_STARTING, A_RUNNING, A_FAILED, A_MOVING, A_STOPPED, A_PARKED };
+
+struct vmfo_os_view {
+	char name[8];             /* vm0, vm1 */
+	const char *role;         /* active, standby */
+	enum guest_state state;
+	char fail_cause[16];
+	uint64_t hb_count;        /* the count the guest last sent */
+	uint64_t last_hb_us;      /* when the VMM last heard a heartbeat */
+	uint64_t t_boot_us, t_ready_us;
+	int slots;                /* memslots its VM has */
+};
+
+struct vmfo_app_view {
+	char name[APP_NAME_MAX];
+	const char *prog;
+	enum app_state state;     /* A_FREE: this slot is empty */
+	int vm;                   /* where its storage is mapped, or NO_VM */
+	uint64_t bytes;           /* its storage */
+	bool hot;
+	uint64_t seq, hash;       /* read from its header in its storage */
+	uint64_t acked;           /* the last seq its OS acknowledged */
+};
+
+struct vmfo_snapshot {
+	uint64_t now_us;          /* when it was taken (heartbeat ages) */
+	bool booted;
+	struct config cfg;        /* in force */
+	bool step_mode;
+	char step_next[160];      /* the step a paused failover waits on */
+	bool busy;                /* a failover is queued or running */
+	struct vmfo_os_view os[2];
+	struct vmfo_app_view app[MAX_APPS]; /* by app id */
+	struct table table;       /* the resource management table */
+	int vmm_row;
+	uint32_t nunits, nfree;   /* the pool */
+	uint64_t unit_bytes;
+	bool huge;
+	struct units free_units;
+	bool free_fragmented;     /* free_units could not hold every run */
+};
+void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s);
+
+/* For bench's copy baseline only: the host memory of an app's storage from
+ * its header on, and in *bytes how much of it is one run of units. NULL
+ * when there is no such app or it holds no storage. */
+const void *vmfo_app_storage(struct vmfo *m, const char *name, uint64_t *bytes);
+
+/* A guest's console lines, oldest first. */
+#define VMFO_LOG_LINES 64
+struct vmfo_log {
+	char line[VMFO_LOG_LINES][256];
+	uint64_t t_us[VMFO_LOG_LINES];
+	unsigned count;
+};
+/* vm: 0 or 1. */
+void vmfo_log(struct vmfo *m, int vm, struct vmfo_log *out);
+
+const char *app_state_name(enum app_state s);
+const char *state_name(enum guest_state s);
+/* The app programs in the auxiliary image, NULL-terminated. */
+const char *const *vmfo_programs(void);
+
+#endif
