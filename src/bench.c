@@ -392,33 +392,35 @@ uint64_t bench_pool_mb(const struct bench_opts *o)
 	return o->quick ? 640 : 2816;
 }
 
-int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
-{
-	static const uint64_t full[] = { 2, 8, 64, 256, 512, 1024, 2048 };
-	static const uint64_t quick[] = { 2, 64, 256 };
-	const uint64_t *sizes = o->quick ? quick : full;
-	int nsizes = o->quick ? 3 : 7;
-	struct config saved = *vmfo_defaults(m);
-	uint64_t rss_idle = rss_kb();
-
+/* Everything one run measured: printed as a table or as JSON. */
+struct results {
+	const struct bench_opts *o;
+	struct config cfg;
+	bool huge;
 	struct stat3 boot;
 	struct breakdown b[4];
 	int nb;
 	struct handover h[MAX_SIZES];
+	int nsizes;
 	struct blackout bo;
 	struct throughput tp[3];
-	uint64_t hbs[3] = { 1, 10, 0 };
+	uint64_t rss_idle, rss_booted;
+};
 
-	if (bench_boot(m, o->runs, &boot) || bench_failovers(m, o->runs, b, &nb))
-		return 1;
-	/* Each size a few times (the median run by move time): one run can
-	 * catch the host busy. */
-	for (int i = 0; i < nsizes; i++) {
+/* Each size a few times, keeping the median run by move time: one run
+ * can catch the host busy. */
+static int bench_handovers(struct vmfo *m, const struct bench_opts *o, struct results *r)
+{
+	static const uint64_t full[] = { 2, 8, 64, 256, 512, 1024, 2048 };
+	static const uint64_t quick[] = { 2, 64, 256 };
+	const uint64_t *sizes = o->quick ? quick : full;
+	r->nsizes = o->quick ? 3 : 7;
+	for (int i = 0; i < r->nsizes; i++) {
 		struct handover tries[3];
 		int n = o->runs < 3 ? o->runs : 3;
-		for (int r = 0; r < n; r++)
-			if (one_handover(m, sizes[i], &tries[r]))
-				return 1;
+		for (int k = 0; k < n; k++)
+			if (one_handover(m, sizes[i], &tries[k]))
+				return -1;
 		for (int a = 0; a < n; a++) /* sort by move time; take the middle */
 			for (int b = a + 1; b < n; b++)
 				if (tries[b].move_ms < tries[a].move_ms) {
@@ -426,92 +428,127 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 					tries[a] = tries[b];
 					tries[b] = t;
 				}
-		h[i] = tries[n / 2];
+		r->h[i] = tries[n / 2];
 	}
-	if (one_blackout(m, &bo))
-		return 1;
-	uint64_t rss_booted = rss_kb();
+	return 0;
+}
+
+static int measure(struct vmfo *m, const struct bench_opts *o, struct results *r)
+{
+	static const uint64_t hbs[3] = { 1, 10, 0 };
+	r->o = o;
+	r->cfg = *vmfo_defaults(m);
+	r->rss_idle = rss_kb();
+	if (bench_boot(m, o->runs, &r->boot) || bench_failovers(m, o->runs, r->b, &r->nb) ||
+	    bench_handovers(m, o, r) || one_blackout(m, &r->bo))
+		return -1;
+	r->rss_booted = rss_kb();
 	for (int i = 0; i < 3; i++)
-		if (one_throughput(m, hbs[i], o->quick ? 300 : 1000, &tp[i]))
-			return 1;
+		if (one_throughput(m, hbs[i], o->quick ? 300 : 1000, &r->tp[i]))
+			return -1;
 	vmfo_reset(m);
 	vmfo_restore_config(m);
 	struct vmfo_snapshot *snap = malloc(sizeof *snap);
-	bool huge = false;
 	if (snap) {
 		vmfo_snapshot(m, snap);
-		huge = snap->huge;
+		r->huge = snap->huge;
 		free(snap);
 	}
+	return 0;
+}
 
-	if (o->json) {
-		fprintf(out, "{\"vmfo\":\"%s\",", PACKAGE_VERSION);
-		machine(out, true);
-		fprintf(out, "\"config\":{\"pool_mb\":%" PRIu64 ",\"unit_kb\":%" PRIu64 ",\"heartbeat_ms\":%" PRIu64
-			     ",\"miss\":%" PRIu64 ",\"runs\":%d,\"quick\":%s,\"huge_pages\":%s},",
-			saved.pool_mb, saved.unit_kb, saved.heartbeat_ms, saved.miss, o->runs,
-			o->quick ? "true" : "false", huge ? "true" : "false");
-		fputs("\"boot_ms\":{", out);
-		json_stat(out, "pair", boot);
-		fputs("},\"failover\":[", out);
-		for (int i = 0; i < nb; i++) {
-			fprintf(out, "%s{\"fault\":\"%s\",\"steps_ms\":{", i ? "," : "", b[i].name);
-			for (int s = 0; s < S_MAX; s++) {
-				fputs(s ? "," : "", out);
-				json_stat(out, step_names[s], b[i].s[s]);
-			}
-			fputs("},", out);
-			json_stat(out, "total_ms", b[i].t);
-			fprintf(out, ",\"detect_bound_ms\":%.1f}", b[i].bound_ms);
+static void print_json(const struct results *r, FILE *out)
+{
+	const struct config *c = &r->cfg;
+	fprintf(out, "{\"vmfo\":\"%s\",", PACKAGE_VERSION);
+	machine(out, true);
+	fprintf(out, "\"config\":{\"pool_mb\":%" PRIu64 ",\"unit_kb\":%" PRIu64 ",\"heartbeat_ms\":%" PRIu64
+		     ",\"miss\":%" PRIu64 ",\"runs\":%d,\"quick\":%s,\"huge_pages\":%s},",
+		c->pool_mb, c->unit_kb, c->heartbeat_ms, c->miss, r->o->runs,
+		r->o->quick ? "true" : "false", r->huge ? "true" : "false");
+	fputs("\"boot_ms\":{", out);
+	json_stat(out, "pair", r->boot);
+	fputs("},\"failover\":[", out);
+	for (int i = 0; i < r->nb; i++) {
+		const struct breakdown *b = &r->b[i];
+		fprintf(out, "%s{\"fault\":\"%s\",\"steps_ms\":{", i ? "," : "", b->name);
+		for (int s = 0; s < S_MAX; s++) {
+			fputs(s ? "," : "", out);
+			json_stat(out, step_names[s], b->s[s]);
 		}
-		fputs("],\"handover\":[", out);
-		for (int i = 0; i < nsizes; i++)
-			fprintf(out, "%s{\"mb\":%" PRIu64 ",\"move_ms\":%.3f,\"detach_attach_ms\":%.3f,"
-				     "\"copy_ms\":%.3f,\"copy_over_move\":%.1f}",
-				i ? "," : "", h[i].mb, h[i].move_ms, h[i].detach_attach_ms, h[i].copy_ms,
-				h[i].copy_ms / h[i].move_ms);
-		fprintf(out, "],\"handover_largest_over_smallest\":%.2f,", h[nsizes - 1].move_ms / h[0].move_ms);
-		fprintf(out, "\"blackout\":{\"gap_ms\":%.3f,\"acked\":%" PRIu64 ",\"resumed\":%" PRIu64
-			     ",\"lost\":%" PRIu64 "},",
-			bo.gap_ms, bo.acked, bo.resumed, bo.lost);
-		fputs("\"protection\":[", out);
-		for (int i = 0; i < 3; i++)
-			fprintf(out, "%s{\"heartbeat_ms\":%" PRIu64 ",\"ledger_mtx_per_s\":%.2f}", i ? "," : "",
-				tp[i].heartbeat_ms, tp[i].mtx_per_s);
-		fprintf(out, "],\"vmm_rss_mb\":{\"idle\":%.1f,\"after_runs\":%.1f}}\n", (double)rss_idle / 1024,
-			(double)rss_booted / 1024);
-		return bo.lost ? 1 : 0;
+		fputs("},", out);
+		json_stat(out, "total_ms", b->t);
+		fprintf(out, ",\"detect_bound_ms\":%.1f}", b->bound_ms);
 	}
+	fputs("],\"handover\":[", out);
+	const struct handover *h = r->h;
+	for (int i = 0; i < r->nsizes; i++)
+		fprintf(out, "%s{\"mb\":%" PRIu64 ",\"move_ms\":%.3f,\"detach_attach_ms\":%.3f,"
+			     "\"copy_ms\":%.3f,\"copy_over_move\":%.1f}",
+			i ? "," : "", h[i].mb, h[i].move_ms, h[i].detach_attach_ms, h[i].copy_ms,
+			h[i].copy_ms / h[i].move_ms);
+	fprintf(out, "],\"handover_largest_over_smallest\":%.2f,", h[r->nsizes - 1].move_ms / h[0].move_ms);
+	fprintf(out, "\"blackout\":{\"gap_ms\":%.3f,\"acked\":%" PRIu64 ",\"resumed\":%" PRIu64
+		     ",\"lost\":%" PRIu64 "},",
+		r->bo.gap_ms, r->bo.acked, r->bo.resumed, r->bo.lost);
+	fputs("\"protection\":[", out);
+	for (int i = 0; i < 3; i++)
+		fprintf(out, "%s{\"heartbeat_ms\":%" PRIu64 ",\"ledger_mtx_per_s\":%.2f}", i ? "," : "",
+			r->tp[i].heartbeat_ms, r->tp[i].mtx_per_s);
+	fprintf(out, "],\"vmm_rss_mb\":{\"idle\":%.1f,\"after_runs\":%.1f}}\n",
+		(double)r->rss_idle / 1024, (double)r->rss_booted / 1024);
+}
 
+static void print_text(const struct results *r, FILE *out)
+{
 	machine(out, false);
-	fprintf(out, "pair boot to both os.ready: min %.1f / median %.1f / max %.1f ms (%d runs)\n\n", boot.min,
-		boot.median, boot.max, o->runs);
+	fprintf(out, "pair boot to both os.ready: min %.1f / median %.1f / max %.1f ms (%d runs)\n\n",
+		r->boot.min, r->boot.median, r->boot.max, r->o->runs);
 	fprintf(out, "failover, median ms (worst)   ");
 	for (int s = 0; s < S_MAX; s++)
 		fprintf(out, "%-11s", step_names[s]);
 	fprintf(out, "total\n");
-	for (int i = 0; i < nb; i++) {
-		fprintf(out, "  %-28s", b[i].name);
+	for (int i = 0; i < r->nb; i++) {
+		const struct breakdown *b = &r->b[i];
+		fprintf(out, "  %-28s", b->name);
 		for (int s = 0; s < S_MAX; s++)
-			fprintf(out, "%-11.3f", b[i].s[s].median);
-		fprintf(out, "%.3f (%.3f)%s\n", b[i].t.median, b[i].t.max,
-			b[i].bound_ms > 0 ? "  detection bounded by miss x heartbeat" : "");
+			fprintf(out, "%-11.3f", b->s[s].median);
+		fprintf(out, "%.3f (%.3f)%s\n", b->t.median, b->t.max,
+			b->bound_ms > 0 ? "  detection bounded by miss x heartbeat" : "");
 	}
+	const struct handover *h = r->h;
+	int last = r->nsizes - 1;
 	fprintf(out, "\nhandover vs copy, fully touched region:\n  %8s %12s %14s %12s %10s\n", "MB",
 		"move ms", "detach+attach", "copy ms", "copy/move");
-	for (int i = 0; i < nsizes; i++)
+	for (int i = 0; i < r->nsizes; i++)
 		fprintf(out, "  %8" PRIu64 " %12.3f %14.3f %12.3f %9.1fx\n", h[i].mb, h[i].move_ms,
 			h[i].detach_attach_ms, h[i].copy_ms, h[i].copy_ms / h[i].move_ms);
-	fprintf(out, "  %" PRIu64 " MB moves in %.1fx the time of %" PRIu64 " MB\n", h[nsizes - 1].mb,
-		h[nsizes - 1].move_ms / h[0].move_ms, h[0].mb);
+	fprintf(out, "  %" PRIu64 " MB moves in %.1fx the time of %" PRIu64 " MB\n", h[last].mb,
+		h[last].move_ms / h[0].move_ms, h[0].mb);
 	fprintf(out, "\nblackout under load (OS panic): %.3f ms from the last acknowledgement to resumed; "
 		     "acked %" PRIu64 ", resumed at %" PRIu64 ", lost %" PRIu64 "%s\n",
-		bo.gap_ms, bo.acked, bo.resumed, bo.lost, bo.lost ? "  <-- A BUG" : "");
+		r->bo.gap_ms, r->bo.acked, r->bo.resumed, r->bo.lost, r->bo.lost ? "  <-- A BUG" : "");
 	fprintf(out, "\ncost of protection, ledger throughput:\n");
 	for (int i = 0; i < 3; i++)
 		fprintf(out, "  heartbeat %-4s %8.2f million transactions/s\n",
-			tp[i].heartbeat_ms ? (tp[i].heartbeat_ms == 1 ? "1ms" : "10ms") : "off", tp[i].mtx_per_s);
-	fprintf(out, "vmm resident memory: %.1f MB idle, %.1f MB after the runs\n", (double)rss_idle / 1024,
-		(double)rss_booted / 1024);
-	return bo.lost ? 1 : 0;
+			r->tp[i].heartbeat_ms ? (r->tp[i].heartbeat_ms == 1 ? "1ms" : "10ms") : "off",
+			r->tp[i].mtx_per_s);
+	fprintf(out, "vmm resident memory: %.1f MB idle, %.1f MB after the runs\n",
+		(double)r->rss_idle / 1024, (double)r->rss_booted / 1024);
+}
+
+int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
+{
+	struct results *r = calloc(1, sizeof *r);
+	if (!r || measure(m, o, r)) {
+		free(r);
+		return 1;
+	}
+	if (o->json)
+		print_json(r, out);
+	else
+		print_text(r, out);
+	int rc = r->bo.lost ? 1 : 0; /* a lost acknowledged write is a bug */
+	free(r);
+	return rc;
 }

@@ -162,27 +162,32 @@ struct number_option {
 	uint64_t *dst;
 };
 
-int main(int argc, char **argv)
-{
+/* What the command line asked for. */
+struct options {
 	struct config cfg;
-	const char *commands_arg = NULL;
-	config_defaults(&cfg);
-	now_us(); /* fix the trace's time origin */
+	const char *commands;  /* -c */
+	bool view_first;       /* --view */
+	int mode_at;           /* argv index of a mode word (run, bench, check), or argc */
+};
 
+/* Parse the options before the mode word. -1 to go on, else the exit
+ * status (--help, --version, or a usage error already reported). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	struct config *cfg = &o->cfg;
 	const struct number_option numbers[] = {
-		{ "pool-mb", 4, 16384, &cfg.pool_mb },
-		{ "unit-kb", 1, 1048576, &cfg.unit_kb },
-		{ "active-mb", 1, 16384, &cfg.active_mb },
-		{ "standby-mb", 1, 16384, &cfg.standby_mb },
-		{ "heartbeat-ms", 0, 4000, &cfg.heartbeat_ms },
-		{ "miss", 1, 1000, &cfg.miss },
-		{ "app-watchdog-ms", 0, 60000, &cfg.app_watchdog_ms },
-		{ "pace", 0, 60000, &cfg.pace_ms },
-		{ "lua-mem-mb", 1, 65536, &cfg.lua_mem_mb },
+		{ "pool-mb", 4, 16384, &cfg->pool_mb },
+		{ "unit-kb", 1, 1048576, &cfg->unit_kb },
+		{ "active-mb", 1, 16384, &cfg->active_mb },
+		{ "standby-mb", 1, 16384, &cfg->standby_mb },
+		{ "heartbeat-ms", 0, 4000, &cfg->heartbeat_ms },
+		{ "miss", 1, 1000, &cfg->miss },
+		{ "app-watchdog-ms", 0, 60000, &cfg->app_watchdog_ms },
+		{ "pace", 0, 60000, &cfg->pace_ms },
+		{ "lua-mem-mb", 1, 65536, &cfg->lua_mem_mb },
 	};
 	enum { OPT_TRACE = 256, OPT_NO_COLOR, OPT_HELP, OPT_VERSION, OPT_VIEW, OPT_NUMBER };
 	struct option longopts[ARRAY_SIZE(numbers) + 6];
-	bool view_first = false;
 	size_t n = 0;
 	for (; n < ARRAY_SIZE(numbers); n++)
 		longopts[n] = (struct option){ numbers[n].name, required_argument, NULL, OPT_NUMBER + (int)n };
@@ -198,7 +203,7 @@ int main(int argc, char **argv)
 	for (int opt; (opt = getopt_long(argc, argv, "+:c:h", longopts, NULL)) != -1;) {
 		switch (opt) {
 		case 'c':
-			commands_arg = optarg;
+			o->commands = optarg;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -208,13 +213,13 @@ int main(int argc, char **argv)
 			printf("vmfo %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		case OPT_TRACE:
-			cfg.trace_path = optarg;
+			cfg->trace_path = optarg;
 			break;
 		case OPT_NO_COLOR:
-			cfg.no_color = true;
+			cfg->no_color = true;
 			break;
 		case OPT_VIEW:
-			view_first = true;
+			o->view_first = true;
 			break;
 		case ':':
 			fprintf(stderr, "vmfo: option %s needs a value\n", argv[optind - 1]);
@@ -223,77 +228,92 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vmfo: unknown option '%s' (try --help)\n", argv[optind - 1]);
 			return EXIT_USAGE;
 		default: {
-			const struct number_option *o = &numbers[opt - OPT_NUMBER];
-			if (parse_u64(optarg, o->min, o->max, o->dst)) {
+			const struct number_option *no = &numbers[opt - OPT_NUMBER];
+			if (parse_u64(optarg, no->min, no->max, no->dst)) {
 				fprintf(stderr, "vmfo: --%s '%s': expected a whole number from %llu to %llu\n",
-					o->name, optarg, (unsigned long long)o->min,
-					(unsigned long long)o->max);
+					no->name, optarg, (unsigned long long)no->min,
+					(unsigned long long)no->max);
 				return EXIT_USAGE;
 			}
 		}
 		}
 	}
-	if (optind < argc && strcmp(argv[optind], "check") == 0) {
-		const char *live = commands_arg ? "-c" : view_first ? "--view"
-				 : cfg.trace_path ? "--trace" : NULL;
-		return check_file(argc - optind, argv + optind, live);
+	o->mode_at = optind;
+	return -1;
+}
+
+/* The console, or -c: the command language on a running pair. */
+static int run_commands(struct vmfo *m, const struct options *o)
+{
+	struct cmd_ctx ctx = { .m = m, .out = stdout, .err = stderr };
+	/* Colour only for a person at a terminal who has not asked for none. */
+	ctx.color = isatty(STDOUT_FILENO) && !o->cfg.no_color && !getenv("NO_COLOR");
+	int failed = 0;
+	if (o->view_first)
+		failed += cmd_exec_list(&ctx, "boot; view");
+	failed += o->commands ? cmd_exec_list(&ctx, o->commands) : console_run(&ctx);
+	script_free(ctx.lua);
+	return failed ? EXIT_CHECK : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	config_defaults(&o.cfg);
+	now_us(); /* fix the trace's time origin */
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	int at = o.mode_at;
+	const char *mode = at < argc ? argv[at] : "";
+	if (strcmp(mode, "check") == 0) {
+		const char *live = o.commands ? "-c" : o.view_first ? "--view"
+				 : o.cfg.trace_path ? "--trace" : NULL;
+		return check_file(argc - at, argv + at, live);
 	}
-	bool run_mode = optind < argc && strcmp(argv[optind], "run") == 0;
-	bool bench_mode = optind < argc && strcmp(argv[optind], "bench") == 0;
+	bool run_mode = strcmp(mode, "run") == 0;
+	bool bench_mode = strcmp(mode, "bench") == 0;
 	struct bench_opts bench;
 	if (bench_mode) {
 		struct err be;
-		if (bench_parse(argc - optind, argv + optind, &bench, &be)) {
+		if (bench_parse(argc - at, argv + at, &bench, &be)) {
 			fprintf(stderr, "vmfo: %s\n", be.msg);
 			return EXIT_USAGE;
 		}
 		bool pool_given = false;
-		for (int i = 1; i < optind; i++)
+		for (int i = 1; i < at; i++)
 			pool_given |= strncmp(argv[i], "--pool-mb", 9) == 0;
 		if (!pool_given)
-			cfg.pool_mb = bench_pool_mb(&bench);
+			o.cfg.pool_mb = bench_pool_mb(&bench);
 	}
-	if (run_mode && (commands_arg || optind + 1 == argc)) {
-		fprintf(stderr, "vmfo: %s\n", commands_arg ? "run and -c do not go together"
-							    : "run needs at least one FILE.lua");
+	if (run_mode && (o.commands || at + 1 == argc)) {
+		fprintf(stderr, "vmfo: %s\n", o.commands ? "run and -c do not go together"
+							  : "run needs at least one FILE.lua");
 		return EXIT_USAGE;
 	}
-	if (!run_mode && !bench_mode && optind < argc) {
-		fprintf(stderr, "vmfo: unexpected argument '%s' (try --help)\n", argv[optind]);
+	if (!run_mode && !bench_mode && at < argc) {
+		fprintf(stderr, "vmfo: unexpected argument '%s' (try --help)\n", argv[at]);
 		return EXIT_USAGE;
 	}
 
 	struct err e;
-	if (config_check(&cfg, &e)) {
+	if (config_check(&o.cfg, &e)) {
 		fprintf(stderr, "vmfo: %s\n", e.msg);
 		return EXIT_USAGE;
 	}
-
 	signal(SIGPIPE, SIG_IGN);
 	install_signal_handlers();
-
 	bool kvm_failed;
-	struct vmfo *m = vmfo_open(&cfg, &kvm_failed, &e);
+	struct vmfo *m = vmfo_open(&o.cfg, &kvm_failed, &e);
 	if (!m) {
 		fprintf(stderr, "vmfo: %s\n", e.msg);
 		return exit_status(kvm_failed ? EXIT_ENV : EXIT_USAGE);
 	}
-
-	if (bench_mode) {
-		int rc = bench_run(m, &bench, stdout);
-		return exit_status(tear_down(m, rc));
-	}
-	if (run_mode) {
-		int rc = script_run_files(m, argv + optind + 1, argc - optind - 1, stdout, cmd_capture);
-		return exit_status(tear_down(m, rc));
-	}
-	struct cmd_ctx ctx = { .m = m, .out = stdout, .err = stderr };
-	/* Colour only for a person at a terminal who has not asked for none. */
-	ctx.color = isatty(STDOUT_FILENO) && !cfg.no_color && !getenv("NO_COLOR");
-	int failed = 0;
-	if (view_first)
-		failed += cmd_exec_list(&ctx, "boot; view");
-	failed += commands_arg ? cmd_exec_list(&ctx, commands_arg) : console_run(&ctx);
-	script_free(ctx.lua);
-	return exit_status(tear_down(m, failed ? EXIT_CHECK : EXIT_OK));
+	if (bench_mode)
+		rc = bench_run(m, &bench, stdout);
+	else if (run_mode)
+		rc = script_run_files(m, argv + at + 1, argc - at - 1, stdout, cmd_capture);
+	else
+		rc = run_commands(m, &o);
+	return exit_status(tear_down(m, rc));
 }
