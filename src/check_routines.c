@@ -1,0 +1,181 @@
+/* check_routines.c — claim 9: the routines on each side, each seen working
+ * and none misbehaving: fault-level notification (an unrecoverable app fault
+ * reported, a recoverable one handled locally), resource disconnection,
+ * resource engaging, OS fault detection with its resources reported to the
+ * other OS, and resource lookup. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "checker_int.h"
+
+/* ---- claim 9 --------------------------------------------------------- */
+
+/* Claim 9(a), fault-level notification: an unrecoverable fault is reported
+ * (os.app_failure); a recoverable one is handled locally (app.restarted)
+ * and not reported. Looked for up to the app's next fault. */
+static enum verdict check_fault_level(const struct event *ev, size_t n, size_t i, int *unrec,
+				      char *why, size_t len)
+{
+	const char *X = field(&ev[i], "app");
+	const struct step next = { .name = "app.fault", .key = { "app" }, .val = { X } };
+	const struct step fail = { .name = "os.app_failure", .key = { "app" }, .val = { X } };
+	const struct step rest = { .name = "app.restarted", .key = { "app" }, .val = { X } };
+	long jx = seek(ev, i + 1, n, &next);
+	size_t end = jx < 0 ? n : (size_t)jx;
+	long jf = seek(ev, i + 1, end, &fail), jr = seek(ev, i + 1, end, &rest);
+	char d[DESC], f[DESC];
+
+	describe(&ev[i], f, sizeof f);
+	if (has(&ev[i], "level", "unrecoverable")) {
+		if (jf < 0)
+			return say(CLAIM_FAIL, why, len, "%s: no os.app_failure after %s", X, f);
+		++*unrec;
+		return CLAIM_PASS;
+	}
+	if (!has(&ev[i], "level", "recoverable"))
+		return say(CLAIM_FAIL, why, len, "%s: %s has no known level", X, f);
+	if (jf >= 0 && (jr < 0 || jf < jr))
+		return say(CLAIM_FAIL, why, len, "%s: %s reports the recoverable %s", X,
+			   describe(&ev[jf], d, sizeof d), f);
+	if (jr < 0)
+		return say(CLAIM_FAIL, why, len, "%s: no app.restarted after %s", X, f);
+	return CLAIM_PASS;
+}
+
+/* The takeover of a request at i: its id, or without ids the window from
+ * the failure before it. */
+static bool request_tk(const struct event *ev, size_t n, size_t i, const char *who,
+		       struct takeover *t)
+{
+	long trig = trigger_of(ev, i);
+
+	if (trig < 0)
+		return false;
+	/* An OS that fails before it answers owes no answer. */
+	tk_init(t, ev, n, (size_t)trig, who, NULL, field(&ev[i], "vm"));
+	t->trig = i; /* search from the request on */
+	return true;
+}
+
+/* The OS's answer st to the VMM's request at i, in the request's takeover
+ * (who: what a message is about). A takeover cut short owes no answer. */
+static enum verdict answered(const struct event *ev, size_t n, size_t i, const char *who,
+			     const struct step *st, char *why, size_t len)
+{
+	struct takeover t;
+	size_t at;
+
+	if (!request_tk(ev, n, i, who, &t))
+		return CLAIM_PASS;
+	enum verdict v = run_steps(ev, n, &t, i, st, 1, &at, why, len);
+	return v == CUT ? CLAIM_PASS : v;
+}
+
+/* Claim 9(b), resource disconnection: the active OS releases what it was
+ * asked to (os.disconnected, same vm and app). */
+static enum verdict check_disconnect(const struct event *ev, size_t n, size_t i, char *why,
+				     size_t len)
+{
+	const struct step st = { .name = "os.disconnected", .key = { "vm", "app" },
+				 .val = { field(&ev[i], "vm"), field(&ev[i], "app") } };
+
+	return answered(ev, n, i, field(&ev[i], "app"), &st, why, len);
+}
+
+/* Claim 9(c), resource engaging: the OS told it now holds storage engages
+ * it (os.attached from the same vm, in the same takeover). Both events'
+ * units are the VMM's own words, so comparing them would show nothing:
+ * that the OS engaged the right units shows in its os.app_alloc (claims 4,
+ * 6). */
+static enum verdict check_engage(const struct event *ev, size_t n, size_t i, char *why,
+				 size_t len)
+{
+	const struct step st = { .name = "os.attached", .key = { "vm" },
+				 .val = { field(&ev[i], "vm") } };
+
+	return answered(ev, n, i, field(&ev[i], "vm"), &st, why, len);
+}
+
+/* Whether the app of a disconnect request had its OS fail before it could
+ * answer (vmm.no_takeover reason=os_failed, true of the trace): no answer
+ * is owed then. */
+static bool gave_way(const struct event *ev, size_t n, size_t i)
+{
+	const char *app = event_field(&ev[i], "app");
+	int vm = vm_index(event_field(&ev[i], "vm"));
+
+	for (size_t j = i + 1; app && j < n && !event_matches(&ev[j], "os.app_failure", "app", app); j++)
+		if (event_matches(&ev[j], "vmm.no_takeover", "app", app) &&
+		    event_matches(&ev[j], "vmm.no_takeover", "reason", "os_failed"))
+			return vm >= 0 && !up_at(ev, j, vm);
+	return false;
+}
+
+/* Claim 9(d, e): the VMM's OS fault detecting routine found an OS failed
+ * and reported the failed OS's resources to the other OS: a vmm.os_fault
+ * whose takeover made a vmm.attach_request. */
+static bool os_fault_reported(const struct event *ev, size_t n, size_t i)
+{
+	struct takeover t;
+	const char *A = field(&ev[i], "vm");
+
+	if (!other_vm(A))
+		return false;
+	tk_init(&t, ev, n, i, A, NULL, NULL);
+	return tk_seek(ev, &t, i + 1, "vmm.attach_request", "vm", other_vm(A)) >= 0;
+}
+
+/* How many times each of claim 9's routines was seen working. */
+struct routines {
+	int unrec, disc, engage, osfault, lookup;
+};
+
+static enum verdict check_routines(const struct event *ev, size_t n, struct routines *r,
+				   char *why, size_t len)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct event *e = &ev[i];
+		enum verdict v = CLAIM_PASS;
+		if (is(e, "app.fault"))
+			v = check_fault_level(ev, n, i, &r->unrec, why, len);
+		if (is(e, "vmm.disconnect_request") && !gave_way(ev, n, i)) {
+			r->disc++;
+			v = check_disconnect(ev, n, i, why, len);
+		}
+		if (is(e, "vmm.attach_request")) {
+			r->engage++;
+			v = check_engage(ev, n, i, why, len);
+		}
+		r->osfault += is_os_fault(e) && os_fault_reported(ev, n, i);
+		r->lookup += is(e, "vmm.lookup");
+		if (v != CLAIM_PASS)
+			return v;
+	}
+	return CLAIM_PASS;
+}
+
+/* Claim 9: all five routines shown working, and none seen misbehaving. */
+enum verdict claim9(const struct event *ev, size_t n, char *why, size_t len)
+{
+	struct routines r = { 0 };
+	char missing[256] = "";
+	size_t m = 0;
+
+	if (check_routines(ev, n, &r, why, len))
+		return CLAIM_FAIL;
+	if (!r.unrec)
+		append(missing, sizeof missing, &m, "%sno unrecoverable app fault reported yet", m ? ", " : "");
+	if (!r.disc)
+		append(missing, sizeof missing, &m, "%sno resource disconnection yet", m ? ", " : "");
+	if (!r.engage)
+		append(missing, sizeof missing, &m, "%sno resource engaging yet", m ? ", " : "");
+	if (!r.osfault)
+		append(missing, sizeof missing, &m, "%sno OS fault detected and its resources reported yet",
+		       m ? ", " : "");
+	if (!r.lookup)
+		append(missing, sizeof missing, &m, "%sno resource lookup yet", m ? ", " : "");
+	if (m)
+		return say(CLAIM_NOT_SHOWN, why, len, "%s", missing);
+	return pass(why, len);
+}
