@@ -143,7 +143,7 @@ static size_t app_window_end(const struct event *ev, size_t n, size_t i, const c
 static long refusal(const struct event *ev, size_t n, size_t i)
 {
 	struct takeover t;
-	const char *app = event_field(&ev[i], "app");
+	const char *app = field(&ev[i], "app"); /* a guest may leave it out */
 
 	tk_init(&t, ev, n, i, "", NULL, NULL);
 	if (is_os_fault(&ev[i]))
