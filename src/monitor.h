@@ -15,7 +15,7 @@
 #include "trace.h"
 #include "util.h"
 #include "vm.h"
-#include "vmfo.h"
+#include "state.h"
 #include "watchdog.h"
 
 /* The app watchdog's bound in force: --app-watchdog-ms, or 3 timer ticks. */

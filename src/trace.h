@@ -9,26 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "event.h"
 #include "util.h"
-
-#define EV_NAME_MAX 28
-#define EV_MAX_FIELDS 8
-#define EV_KEY_MAX 16
-#define EV_VAL_MAX 96
-
-struct ev_field {
-	char key[EV_KEY_MAX];
-	char val[EV_VAL_MAX];
-};
-
-struct event {
-	uint64_t seq;   /* 1, 2, 3, ... since the trace was last cleared */
-	uint64_t t_us;  /* monotonic microseconds since vmfo started */
-	char name[EV_NAME_MAX];
-	uint32_t claims; /* bit n set: serves claim n */
-	int nfields;
-	struct ev_field field[EV_MAX_FIELDS];
-};
 
 struct trace {
 	pthread_mutex_t lock;
@@ -82,30 +64,13 @@ bool trace_wait(struct trace *t, const char *name, const char *key, const char *
 		size_t from, int timeout_ms, struct event *out);
 /* Wait until the trace holds more than n events, for at most timeout_ms. */
 void trace_wait_count(struct trace *t, size_t n, int timeout_ms);
-/* What to wait for: an event called name, and (when not NULL) with that
- * app and vm fields. */
-struct event_match {
-	const char *name, *app, *vm;
-};
-bool event_match(const struct event *ev, const struct event_match *w);
 /* Wait for a matching event at index >= from, for at most ms, calling
  * tick(arg) (if given) about every 50 ms. 1 with *out filled, 0 on
  * timeout, -1 as soon as Ctrl-C is pressed. */
 int trace_await(struct trace *t, const struct event_match *w, size_t from, uint64_t ms,
 		void (*tick)(void *), void *arg, struct event *out);
-/* Whether ev is called name and (when key is not NULL) has key=val. */
-bool event_matches(const struct event *ev, const char *name, const char *key, const char *val);
 
 /* A copy of every event so far (free() it); *n gets the count. */
 struct event *trace_snapshot(struct trace *t, size_t *n);
-const char *event_field(const struct event *ev, const char *key);
-/* One readable line: "  12  +1.234567 s  os.ready vm=vm0 role=active  [claims 1]" */
-void event_format(const struct event *ev, char *buf, size_t size);
-/* The claims an event name serves, as a bit set (bit n: claim n). */
-uint32_t event_claims(const char *name);
-/* The i-th name of the event vocabulary, or NULL past the end. */
-const char *event_name_at(size_t i);
-/* What the event means, in plain words; NULL for names not in the vocabulary. */
-const char *event_explain(const char *name);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "trace.h"
+#include "event.h"
 #include "util.h"
 
 /* Write ev as one line:

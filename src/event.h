@@ -1,0 +1,52 @@
+/* event.h — one event of the trace: its name from a fixed vocabulary, the
+ * claims it serves, and its fields; what a name means in plain words; and
+ * the one-line text the console, the view and 'trace' show. */
+#ifndef VMFO_EVENT_H
+#define VMFO_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EV_NAME_MAX 28
+#define EV_MAX_FIELDS 8
+#define EV_KEY_MAX 16
+#define EV_VAL_MAX 96
+
+struct ev_field {
+	char key[EV_KEY_MAX];
+	char val[EV_VAL_MAX];
+};
+
+struct event {
+	uint64_t seq;   /* 1, 2, 3, ... since the trace was last cleared */
+	uint64_t t_us;  /* monotonic microseconds since vmfo started */
+	char name[EV_NAME_MAX];
+	uint32_t claims; /* bit n set: serves claim n */
+	int nfields;
+	struct ev_field field[EV_MAX_FIELDS];
+};
+
+/* What to wait for: an event called name, and (when not NULL) with that
+ * app and vm fields. */
+struct event_match {
+	const char *name, *app, *vm;
+};
+bool event_match(const struct event *ev, const struct event_match *w);
+
+/* Whether ev is called name and (when key is not NULL) has key=val. */
+bool event_matches(const struct event *ev, const char *name, const char *key, const char *val);
+
+const char *event_field(const struct event *ev, const char *key);
+
+/* One readable line: "  12  +1.234567 s  os.ready vm=vm0 role=active  [claim 1]" */
+void event_format(const struct event *ev, char *buf, size_t size);
+
+/* The claims an event name serves, as a bit set (bit n: claim n). */
+uint32_t event_claims(const char *name);
+/* The i-th name of the event vocabulary, or NULL past the end. */
+const char *event_name_at(size_t i);
+/* What the event means, in plain words; NULL for names not in the vocabulary. */
+const char *event_explain(const char *name);
+
+#endif
