@@ -231,6 +231,86 @@ static int cmd_quit(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* ---- completion: what each command's entry says its words are ---- */
+
+static const struct completion *completion_for(const char *name, int argn, const char *word1)
+{
+	const struct command *cmd = find_command(name);
+	for (const struct completion *k = cmd ? cmd->complete : NULL; k && k->argn; k++) {
+		bool at = k->argn > 0 ? argn == k->argn : argn >= -k->argn;
+		if (at && (!k->after || (word1 && strcmp(k->after, word1) == 0)))
+			return k;
+	}
+	return NULL;
+}
+
+/* Offer word if it starts with what is typed. */
+static int offer(const char *word, const char *typed, void (*emit)(const char *, void *), void *arg)
+{
+	if (!*word || strncmp(word, typed, strlen(typed)) != 0)
+		return 0;
+	emit(word, arg);
+	return 1;
+}
+
+static int offer_kind(struct vmfo *m, const struct completion *k, const char *typed,
+		      void (*emit)(const char *, void *), void *arg)
+{
+	int n = 0;
+	if (!k || k->kind == WORD_COMMAND) {
+		for (const struct command *cmd = commands; cmd->name; cmd++)
+			n += offer(cmd->name, typed, emit, arg);
+	} else if (k->kind == WORD_LIST) {
+		for (const char *const *w = k->words ? k->words : k->words_of(); *w; w++)
+			n += offer(*w, typed, emit, arg);
+	} else if (k->kind == WORD_EVENT) {
+		for (size_t i = 0; event_name_at(i); i++)
+			n += offer(event_name_at(i), typed, emit, arg);
+	} else if (k->kind == WORD_APP) {
+		struct vmfo_snapshot *s = malloc(sizeof *s);
+		if (!s)
+			return 0;
+		vmfo_snapshot(m, s); /* apps come and go: the ones there are now */
+		for (int i = 0; i < MAX_APPS; i++)
+			if (s->app[i].state != A_FREE)
+				n += offer(s->app[i].name, typed, emit, arg);
+		free(s);
+	}
+	return n;
+}
+
+int cmd_complete(struct vmfo *m, const char *line, void (*emit)(const char *, void *), void *arg)
+{
+	char buf[1024], *words[4] = { NULL };
+	int argn = 0;
+	strlcpy0(buf, line, sizeof buf);
+	size_t len = strlen(buf);
+	bool fresh = len == 0 || buf[len - 1] == ' ' || buf[len - 1] == '\t';
+	for (char *tok = strtok(buf, " \t"); tok && argn < 4; tok = strtok(NULL, " \t"))
+		words[argn++] = tok;
+	const char *typed = fresh || argn == 0 ? "" : words[--argn];
+	if (argn == 0)
+		return offer_kind(m, NULL, typed, emit, arg);
+	const struct completion *k = completion_for(words[0], argn, argn > 1 ? words[1] : NULL);
+	if (k && k->kind == WORD_FILE)
+		return -1;
+	return k ? offer_kind(m, k, typed, emit, arg) : 0;
+}
+
+static void print_word(const char *word, void *c)
+{
+	fprintf(((struct cmd_ctx *)c)->out, "%s\n", word);
+}
+
+/* 'complete LINE': what Tab offers there, one word a line; the rest of the
+ * line is taken as it is (cmd_exec passes it whole, trailing blank too). */
+static int cmd_complete_line(struct cmd_ctx *c, int argc, char **argv)
+{
+	if (cmd_complete(c->m, argc > 1 ? argv[1] : "", print_word, c) < 0)
+		fprintf(c->out, "(file names)\n");
+	return 0;
+}
+
 /* ---- what Tab completes, per command ---- */
 
 static const char *const *os_fault_kinds(void)
@@ -293,29 +373,33 @@ static const struct completion check_completion[] = {
 
 const struct command commands[] = {
 	{ "help", "help [CMD]", "list commands, or explain one",
-	  "Example: help wait\n", cmd_help, help_completion },
+	  "Example: help wait\n", cmd_help, help_completion, false },
+	{ "complete", "complete [LINE]", "what Tab offers at the end of LINE, one word a line",
+	  "The console's completion, for scripts and for checking: commands first, then\n"
+	  "what each command takes (sub-commands, kinds, app names, event names).\n"
+	  "Example: complete fault standby\n", cmd_complete_line, help_completion, true },
 	{ "boot", "boot [active=MB] [standby=MB]", "start the active and standby OS; wait until both are ready",
 	  "The VMM takes one unit for itself, gives the active OS --active-mb (enough\n"
 	  "for its apps) and the standby --standby-mb (not enough: claim 1), maps each\n"
 	  "as memslots and starts both guests. Events: vmm.alloc, os.ready.\n"
 	  "active= and standby= override the sizes for this boot.\n"
-	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion },
+	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion, false },
 	{ "status", "status", "each VM's role, state, storage, heartbeat, boot time",
-	  "Example: boot; status\n", cmd_status, NULL },
+	  "Example: boot; status\n", cmd_status, NULL, false },
 	{ "table", "table", "the resource management table (claim 3)",
 	  "One row per holder of storage (the VMM, each OS, each app) with its units,\n"
 	  "size, use amount, controlling and takeover OS; then the unused units and\n"
-	  "the total, which is always the pool size.\n", cmd_table, NULL },
+	  "the total, which is always the pool size.\n", cmd_table, NULL, false },
 	{ "map", "map", "one character per storage unit, showing its owner",
-	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL },
+	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, false },
 	{ "trace", "trace [N] | trace save FILE", "the last N events (default 20), or save all as JSONL",
-	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace, trace_completion },
+	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace, trace_completion, false },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
 	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
 	  "last boot, app, fault, reprotect or reset; prints it, or fails on timeout.\n"
-	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion },
+	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion, false },
 	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
-	  "Example: log standby\n", cmd_log, log_completion },
+	  "Example: log standby\n", cmd_log, log_completion, false },
 	{ "app", "app start|grow|list ...", "start, grow or list apps",
 	  "app start NAME MB [hot] [prog=ledger|kv|hog]\n"
 	  "    the active OS computes what its apps need (claim 5): from its own free\n"
@@ -324,7 +408,7 @@ const struct command commands[] = {
 	  "    taken over by the standby when it fails.\n"
 	  "app grow NAME MB     give a running app MB more storage, the same way\n"
 	  "app list             each app's program, VM, state, size, hot flag, seq\n"
-	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app, app_completion },
+	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app, app_completion, false },
 	{ "fault", "fault os|standby KIND | fault app NAME KIND", "make a guest fail, for real",
 	  "fault os panic    the OS writes a crash record, reports and stops\n"
 	  "fault os hang     the OS stops with interrupts off: heartbeats cease\n"
@@ -337,59 +421,59 @@ const struct command commands[] = {
 	  "fault standby panic|hang|triple|engage-hang|activate-hang   the standby fails;\n"
 	  "    engage-hang: it hangs when the next takeover reaches it; activate-hang:\n"
 	  "    it answers the next activate request, then hangs before the app resumes.\n"
-	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion },
+	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion, false },
 	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
 	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed:\n"
 	  "arg-foreign arg-beyond length text-foreign unknown direction claim request\n"
 	  "aux ack flood. A flood (over 100 refusals a second) stops the OS as failed\n"
-	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile, hostile_completion },
+	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, false },
 	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
 	  "the new standby, so that the next failure can be taken over too. Storage\n"
 	  "the failed VM still held goes back to the pool first (vmm.reclaim). With\n"
 	  "both OSes down it comes back as the new active OS, and parked apps\n"
 	  "continue there. Parked apps are taken over as soon as an OS is ready.\n"
-	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL },
+	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL, false },
 	{ "run", "run FILE.lua", "run a Lua scenario on the current pair",
 	  "The scenario uses the vmfo Lua API (docs/scenarios.md); failed checks and\n"
 	  "errors are listed with file:line. 'vmfo run FILE...' runs each on a fresh pair.\n"
-	  "Example: run scenarios/claim6.lua\n", cmd_run, file_completion },
+	  "Example: run scenarios/claim6.lua\n", cmd_run, file_completion, false },
 	{ "lua", "lua CODE", "run one line of Lua; an expression's value is printed",
 	  "The same sandboxed Lua as scenarios, kept between 'lua' lines.\n"
-	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua, NULL },
+	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua, NULL, true },
 	{ "view", "view", "the live screen: storage owners, VMs, table, events, claims",
 	  "Redraws ten times a second; q returns to the console, ? lists the keys\n"
-	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view, NULL },
+	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view, NULL, false },
 	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
 	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
-	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source, file_completion },
+	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source, file_completion, false },
 	{ "time", "time CMD", "run a command and say how long it took",
-	  "Example: time app start db 8 hot\n", cmd_time, help_completion },
+	  "Example: time app start db 8 hot\n", cmd_time, help_completion, false },
 	{ "pace", "pace MS", "slow each failover step by MS milliseconds (0: full speed)",
 	  "For the classroom: the events of a failover appear one by one.\n"
-	  "Example: pace 800; fault os panic\n", cmd_pace, NULL },
+	  "Example: pace 800; fault os panic\n", cmd_pace, NULL, false },
 	{ "step", "step [on|off]", "pause a failover before each step; 'step' (or Enter) goes on",
 	  "With step on, a failover stops before each step and the console shows what\n"
 	  "comes next; press Enter at the prompt (or type 'step') to carry it out.\n"
-	  "Example: step on; fault app db crash\n", cmd_step, on_off_completion },
+	  "Example: step on; fault app db crash\n", cmd_step, on_off_completion, false },
 	{ "explain", "explain on|off", "follow each event line with what it means",
-	  "Example: explain on; fault app db crash\n", cmd_explain, on_off_completion },
+	  "Example: explain on; fault app db crash\n", cmd_explain, on_off_completion, false },
 	{ "events", "events on|off", "print events as they happen (on by default at a terminal)",
-	  "Example: events off\n", cmd_events, on_off_completion },
+	  "Example: events off\n", cmd_events, on_off_completion, false },
 	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
-	  "Example: boot; sleep 500; status\n", cmd_sleep, NULL },
+	  "Example: boot; sleep 500; status\n", cmd_sleep, NULL, false },
 	{ "check", "check [all | claim N]", "decide claims 1-9 from the trace so far",
 	  "One line per claim: 'claim N: PASS', 'claim N: FAIL <the missing or\n"
 	  "out-of-order step>', or 'claim N: NOT SHOWN (<what has not happened yet>)'.\n"
 	  "Fails (an error line, exit status 1 in -c mode) if any claim FAILs.\n"
 	  "'vmfo check FILE' judges a trace saved with --trace or 'trace save' alike.\n"
-	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check, check_completion },
+	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check, check_completion, false },
 	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
-	  "Example: boot; invariants\n", cmd_invariants, NULL },
+	  "Example: boot; invariants\n", cmd_invariants, NULL, false },
 	{ "reset", "reset", "stop both guests and return all storage to the pool",
-	  "Clears the trace too. Example: reset; boot\n", cmd_reset, NULL },
-	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL },
+	  "Clears the trace too. Example: reset; boot\n", cmd_reset, NULL, false },
+	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit, NULL, false },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, false },
 };
 
 const struct command *find_command(const char *name)
@@ -399,17 +483,6 @@ const struct command *find_command(const char *name)
 			return cmd;
 	if (strcmp(name, "exit") == 0)
 		return find_command("quit");
-	return NULL;
-}
-
-const struct completion *cmd_completion(const char *name, int argn, const char *word1)
-{
-	const struct command *cmd = find_command(name);
-	for (const struct completion *k = cmd ? cmd->complete : NULL; k && k->argn; k++) {
-		bool at = k->argn > 0 ? argn == k->argn : argn >= -k->argn;
-		if (at && (!k->after || (word1 && strcmp(k->after, word1) == 0)))
-			return k;
-	}
 	return NULL;
 }
 
@@ -449,16 +522,20 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 	if (strlen(line) >= sizeof buf)
 		return cmd_fail(c, "line too long (at most %zu characters)", sizeof buf - 1);
 	strlcpy0(buf, line, sizeof buf);
-	/* 'lua' takes the rest of the line as it is. */
+	/* Some commands take the rest of the line as it is (Lua code). */
 	char *p = buf + strspn(buf, " \t");
-	if (strncmp(p, "lua", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
-		char *code = p + 4 + strspn(p + 4, " \t");
-		code[strcspn(code, "\r\n")] = '\0';
-		char *lua_argv[] = { p, code, NULL };
-		p[3] = '\0';
-		if (sandboxed(c, 1, lua_argv))
+	size_t name_len = strcspn(p, " \t\r\n");
+	for (const struct command *cmd = commands; cmd->name; cmd++) {
+		if (!cmd->whole_line || strlen(cmd->name) != name_len ||
+		    strncmp(p, cmd->name, name_len) != 0 || (p[name_len] != ' ' && p[name_len] != '\t'))
+			continue;
+		char *rest = p + name_len + 1 + strspn(p + name_len + 1, " \t");
+		rest[strcspn(rest, "\r\n")] = '\0';
+		char *whole_argv[] = { p, rest, NULL };
+		p[name_len] = '\0';
+		if (sandboxed(c, 1, whole_argv))
 			return -1;
-		return cmd_lua(c, *code ? 2 : 1, lua_argv);
+		return cmd->fn(c, *rest ? 2 : 1, whole_argv);
 	}
 	for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
 		if (tok[0] == '#')

@@ -46,6 +46,7 @@ struct command {
 	const char *help;    /* longer text with examples, for 'help CMD' */
 	int (*fn)(struct cmd_ctx *c, int argc, char **argv);
 	const struct completion *complete; /* ends with argn 0; NULL: none */
+	bool whole_line;     /* takes the rest of the line as one word */
 };
 
 /* Run one command line. Blank lines and '#' comments do nothing. Returns 0,
@@ -76,8 +77,10 @@ int cmd_check_events(struct cmd_ctx *c, const struct event *ev, size_t n, int on
 /* The table, NULL-terminated, for help and completion. */
 extern const struct command commands[];
 const struct command *find_command(const char *name);
-/* What word argn of a command line completes to, given word 1 (words[1]),
- * or NULL when the command says nothing about it. */
-const struct completion *cmd_completion(const char *cmd, int argn, const char *word1);
+/* What Tab offers at the end of line (what is typed before the cursor):
+ * emit(word, arg) for each candidate that starts with the word being typed.
+ * Returns how many, or -1 where the word is a file name (readline's own). */
+int cmd_complete(struct vmfo *m, const char *line, void (*emit)(const char *word, void *arg),
+		 void *arg);
 
 #endif

@@ -20,87 +20,48 @@
 
 static struct cmd_ctx *console; /* readline's callbacks take no argument */
 
-/* ---- completion: from the command table (cmd.h) ---- */
+/* ---- completion: cmd_complete, from the command table ---- */
 
-static const struct completion *completing;
-static char app_names[MAX_APPS][APP_NAME_MAX]; /* read when completion starts */
+#define CANDIDATES_MAX 256
+static char *candidates[CANDIDATES_MAX];
+static int ncandidates;
 
-/* The i-th candidate of the completion in force, or NULL past the end. */
-static const char *candidate(int i)
+static void collect(const char *word, void *arg)
 {
-	if (!completing)
-		return commands[i].name;
-	switch (completing->kind) {
-	case WORD_LIST: {
-		const char *const *w = completing->words ? completing->words : completing->words_of();
-		for (int k = 0; k < i; k++)
-			if (!w[k])
-				return NULL;
-		return w[i];
-	}
-	case WORD_APP:
-		return i < MAX_APPS ? app_names[i] : NULL;
-	case WORD_EVENT:
-		return event_name_at((size_t)i);
-	case WORD_COMMAND:
-		return commands[i].name;
-	case WORD_FILE:
-		break;
-	}
-	return NULL;
+	(void)arg;
+	if (ncandidates < CANDIDATES_MAX)
+		candidates[ncandidates++] = strdup(word);
 }
 
+/* Hands readline the candidates collected for this completion, one by one
+ * (readline frees each). */
 static char *generator(const char *text, int state)
 {
 	static int idx;
-	size_t len = strlen(text);
+	(void)text; /* cmd_complete has matched them against it already */
 	if (!state)
 		idx = 0;
-	for (const char *name; (name = candidate(idx)) != NULL;) {
-		idx++;
-		if (*name && !strncmp(name, text, len))
-			return strdup(name);
+	while (idx < ncandidates) {
+		char *word = candidates[idx];
+		candidates[idx++] = NULL;
+		if (word)
+			return word;
 	}
 	return NULL;
 }
 
-/* The apps there are now, from a snapshot: apps come and go. */
-static void read_app_names(void)
-{
-	struct vmfo_snapshot *s = malloc(sizeof *s);
-	memset(app_names, 0, sizeof app_names);
-	if (!s)
-		return;
-	vmfo_snapshot(console->m, s);
-	for (int i = 0, n = 0; i < MAX_APPS; i++)
-		if (s->app[i].state != A_FREE)
-			strlcpy0(app_names[n++], s->app[i].name, APP_NAME_MAX);
-	free(s);
-}
-
-/* The command word first; then what the command's table entry says the
- * word being typed is; file names where it says files. */
 static char **complete(const char *text, int start, int end)
 {
-	char words[4][32] = { "", "", "", "" };
-	int argn = 0;
-	(void)end;
-	for (const char *p = rl_line_buffer; p < rl_line_buffer + start && argn < 4;) {
-		p += strspn(p, " \t");
-		size_t n = strcspn(p, " \t");
-		if (p + n > rl_line_buffer + start || !n)
-			break;
-		snprintf(words[argn++], sizeof words[0], "%.*s", (int)n, p);
-		p += n;
-	}
-	completing = argn ? cmd_completion(words[0], argn, argn > 1 ? words[1] : NULL) : NULL;
-	if (completing && completing->kind == WORD_FILE)
-		return NULL; /* readline's own: file names */
+	(void)start;
+	char *line = strndup(rl_line_buffer, (size_t)end);
+	for (int i = 0; i < ncandidates; i++)
+		free(candidates[i]);
+	ncandidates = 0;
+	int n = line ? cmd_complete(console->m, line, collect, NULL) : 0;
+	free(line);
+	if (n < 0)
+		return NULL; /* file names: readline's own */
 	rl_attempted_completion_over = 1;
-	if (argn && !completing)
-		return NULL; /* nothing to offer, not even file names */
-	if (completing && completing->kind == WORD_APP)
-		read_app_names();
 	return rl_completion_matches(text, generator);
 }
 
