@@ -41,7 +41,9 @@
 
 #pragma GCC visibility push(hidden)
 
-#define MAX_APPS 64
+/* Apps a trace may name: more than run at once (MAX_APPS in state.h),
+ * because a saved trace spans resets and apps come and go. */
+#define TRACE_MAX_APPS 64
 #define NVMS 2
 #define DESC 512   /* room for one described event */
 #define UBUF 256   /* room for one unit set in a message */
@@ -168,7 +170,7 @@ struct world {
 	bool up[NVMS];            /* os.ready and no vmm.os_fault since */
 	bool standby[NVMS];       /* its latest role, as os.ready and takeovers set it */
 	bool ran_apps[NVMS];      /* it held apps when it last failed */
-	struct app_rec app[MAX_APPS];
+	struct app_rec app[TRACE_MAX_APPS];
 	int napps;
 };
 

@@ -42,7 +42,7 @@ static struct app_rec *world_app(struct world *w, const char *name, bool create)
 
 	if (a >= 0)
 		return &w->app[a];
-	if (!create || w->napps == MAX_APPS)
+	if (!create || w->napps == TRACE_MAX_APPS)
 		return NULL;
 	struct app_rec *r = &w->app[w->napps++];
 	strlcpy0(r->name, name, sizeof r->name);

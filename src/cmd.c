@@ -328,6 +328,26 @@ static const char *const *app_fault_kinds(void)
 	return vmfo_fault_kinds(VMFO_FAULT_APP);
 }
 
+/* app start's options: hot, and prog= each program in the auxiliary image. */
+static char prog_words[8][32]; /* as many as the auxiliary image holds */
+static const char *start_words[1 + ARRAY_SIZE(prog_words) + 1] = { "hot" };
+
+static void list_start_words(void)
+{
+	const char *const *progs = vmfo_programs();
+	for (size_t i = 0; i < ARRAY_SIZE(prog_words) && progs[i]; i++) {
+		snprintf(prog_words[i], sizeof prog_words[i], "prog=%s", progs[i]);
+		start_words[1 + i] = prog_words[i];
+	}
+}
+
+static const char *const *app_start_options(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, list_start_words);
+	return start_words;
+}
+
 static const char *const on_off_words[] = { "on", "off", NULL };
 static const struct completion on_off_completion[] = {
 	{ 1, NULL, WORD_LIST, on_off_words, NULL }, { 0 },
@@ -349,8 +369,7 @@ static const struct completion log_completion[] = {
 static const struct completion app_completion[] = {
 	{ 1, NULL, WORD_LIST, (const char *const[]){ "start", "grow", "list", NULL }, NULL },
 	{ 2, "grow", WORD_APP, NULL, NULL },
-	{ -4, "start", WORD_LIST,
-	  (const char *const[]){ "hot", "prog=ledger", "prog=kv", "prog=hog", NULL }, NULL },
+	{ -4, "start", WORD_LIST, NULL, app_start_options },
 	{ 0 },
 };
 static const struct completion fault_completion[] = {
@@ -373,33 +392,33 @@ static const struct completion check_completion[] = {
 
 const struct command commands[] = {
 	{ "help", "help [CMD]", "list commands, or explain one",
-	  "Example: help wait\n", cmd_help, help_completion, false },
+	  "Example: help wait\n", cmd_help, help_completion, 0 },
 	{ "complete", "complete [LINE]", "what Tab offers at the end of LINE, one word a line",
 	  "The console's completion, for scripts and for checking: commands first, then\n"
 	  "what each command takes (sub-commands, kinds, app names, event names).\n"
-	  "Example: complete fault standby\n", cmd_complete_line, help_completion, true },
+	  "Example: complete fault standby\n", cmd_complete_line, help_completion, CMD_WHOLE_LINE },
 	{ "boot", "boot [active=MB] [standby=MB]", "start the active and standby OS; wait until both are ready",
 	  "The VMM takes one unit for itself, gives the active OS --active-mb (enough\n"
 	  "for its apps) and the standby --standby-mb (not enough: claim 1), maps each\n"
 	  "as memslots and starts both guests. Events: vmm.alloc, os.ready.\n"
 	  "active= and standby= override the sizes for this boot.\n"
-	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion, false },
+	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion, 0 },
 	{ "status", "status", "each VM's role, state, storage, heartbeat, boot time",
-	  "Example: boot; status\n", cmd_status, NULL, false },
+	  "Example: boot; status\n", cmd_status, NULL, 0 },
 	{ "table", "table", "the resource management table (claim 3)",
 	  "One row per holder of storage (the VMM, each OS, each app) with its units,\n"
 	  "size, use amount, controlling and takeover OS; then the unused units and\n"
-	  "the total, which is always the pool size.\n", cmd_table, NULL, false },
+	  "the total, which is always the pool size.\n", cmd_table, NULL, 0 },
 	{ "map", "map", "one character per storage unit, showing its owner",
-	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, false },
+	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, 0 },
 	{ "trace", "trace [N] | trace save FILE", "the last N events (default 20), or save all as JSONL",
-	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace, trace_completion, false },
+	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace, trace_completion, 0 },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
 	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
 	  "last boot, app, fault, reprotect or reset; prints it, or fails on timeout.\n"
-	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion, false },
+	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion, 0 },
 	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
-	  "Example: log standby\n", cmd_log, log_completion, false },
+	  "Example: log standby\n", cmd_log, log_completion, 0 },
 	{ "app", "app start|grow|list ...", "start, grow or list apps",
 	  "app start NAME MB [hot] [prog=ledger|kv|hog]\n"
 	  "    the active OS computes what its apps need (claim 5): from its own free\n"
@@ -408,7 +427,7 @@ const struct command commands[] = {
 	  "    taken over by the standby when it fails.\n"
 	  "app grow NAME MB     give a running app MB more storage, the same way\n"
 	  "app list             each app's program, VM, state, size, hot flag, seq\n"
-	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app, app_completion, false },
+	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app, app_completion, 0 },
 	{ "fault", "fault os|standby KIND | fault app NAME KIND", "make a guest fail, for real",
 	  "fault os panic    the OS writes a crash record, reports and stops\n"
 	  "fault os hang     the OS stops with interrupts off: heartbeats cease\n"
@@ -421,59 +440,61 @@ const struct command commands[] = {
 	  "fault standby panic|hang|triple|engage-hang|activate-hang   the standby fails;\n"
 	  "    engage-hang: it hangs when the next takeover reaches it; activate-hang:\n"
 	  "    it answers the next activate request, then hangs before the app resumes.\n"
-	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion, false },
+	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion, 0 },
 	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
 	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed:\n"
 	  "arg-foreign arg-beyond length text-foreign unknown direction claim request\n"
 	  "aux ack flood. A flood (over 100 refusals a second) stops the OS as failed\n"
-	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, false },
+	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, 0 },
 	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
 	  "the new standby, so that the next failure can be taken over too. Storage\n"
 	  "the failed VM still held goes back to the pool first (vmm.reclaim). With\n"
 	  "both OSes down it comes back as the new active OS, and parked apps\n"
 	  "continue there. Parked apps are taken over as soon as an OS is ready.\n"
-	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL, false },
+	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL, 0 },
 	{ "run", "run FILE.lua", "run a Lua scenario on the current pair",
 	  "The scenario uses the vmfo Lua API (docs/scenarios.md); failed checks and\n"
 	  "errors are listed with file:line. 'vmfo run FILE...' runs each on a fresh pair.\n"
-	  "Example: run scenarios/claim6.lua\n", cmd_run, file_completion, false },
+	  "Example: run scenarios/claim6.lua\n", cmd_run, file_completion, CMD_NO_SCRIPT },
 	{ "lua", "lua CODE", "run one line of Lua; an expression's value is printed",
 	  "The same sandboxed Lua as scenarios, kept between 'lua' lines.\n"
-	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua, NULL, true },
+	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua, NULL, CMD_WHOLE_LINE | CMD_NO_SCRIPT },
 	{ "view", "view", "the live screen: storage owners, VMs, table, events, claims",
 	  "Redraws ten times a second; q returns to the console, ? lists the keys\n"
-	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view, NULL, false },
+	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view,
+	  NULL, CMD_NO_SCRIPT },
 	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
 	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
-	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source, file_completion, false },
+	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source,
+	  file_completion, CMD_NO_SCRIPT },
 	{ "time", "time CMD", "run a command and say how long it took",
-	  "Example: time app start db 8 hot\n", cmd_time, help_completion, false },
+	  "Example: time app start db 8 hot\n", cmd_time, help_completion, 0 },
 	{ "pace", "pace MS", "slow each failover step by MS milliseconds (0: full speed)",
 	  "For the classroom: the events of a failover appear one by one.\n"
-	  "Example: pace 800; fault os panic\n", cmd_pace, NULL, false },
+	  "Example: pace 800; fault os panic\n", cmd_pace, NULL, 0 },
 	{ "step", "step [on|off]", "pause a failover before each step; 'step' (or Enter) goes on",
 	  "With step on, a failover stops before each step and the console shows what\n"
 	  "comes next; press Enter at the prompt (or type 'step') to carry it out.\n"
-	  "Example: step on; fault app db crash\n", cmd_step, on_off_completion, false },
+	  "Example: step on; fault app db crash\n", cmd_step, on_off_completion, 0 },
 	{ "explain", "explain on|off", "follow each event line with what it means",
-	  "Example: explain on; fault app db crash\n", cmd_explain, on_off_completion, false },
+	  "Example: explain on; fault app db crash\n", cmd_explain, on_off_completion, 0 },
 	{ "events", "events on|off", "print events as they happen (on by default at a terminal)",
-	  "Example: events off\n", cmd_events, on_off_completion, false },
+	  "Example: events off\n", cmd_events, on_off_completion, 0 },
 	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
-	  "Example: boot; sleep 500; status\n", cmd_sleep, NULL, false },
+	  "Example: boot; sleep 500; status\n", cmd_sleep, NULL, 0 },
 	{ "check", "check [all | claim N]", "decide claims 1-9 from the trace so far",
 	  "One line per claim: 'claim N: PASS', 'claim N: FAIL <the missing or\n"
 	  "out-of-order step>', or 'claim N: NOT SHOWN (<what has not happened yet>)'.\n"
 	  "Fails (an error line, exit status 1 in -c mode) if any claim FAILs.\n"
 	  "'vmfo check FILE' judges a trace saved with --trace or 'trace save' alike.\n"
-	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check, check_completion, false },
+	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check, check_completion, 0 },
 	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
-	  "Example: boot; invariants\n", cmd_invariants, NULL, false },
+	  "Example: boot; invariants\n", cmd_invariants, NULL, 0 },
 	{ "reset", "reset", "stop both guests and return all storage to the pool",
-	  "Clears the trace too. Example: reset; boot\n", cmd_reset, NULL, false },
-	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit, NULL, false },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, false },
+	  "Clears the trace too. Example: reset; boot\n", cmd_reset, NULL, 0 },
+	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit, NULL, CMD_NO_SCRIPT },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 
 const struct command *find_command(const char *name)
@@ -491,11 +512,9 @@ const struct command *find_command(const char *name)
  * error line and returns true. */
 static bool sandboxed(struct cmd_ctx *c, int argc, char **argv)
 {
-	static const char *const refused[] = { "source", "view", "quit", "exit", "run", "lua" };
+	const struct command *cmd = find_command(argv[0]);
 	bool save = !strcmp(argv[0], "trace") && argc > 1 && !strcmp(argv[1], "save");
-	bool hit = save;
-	for (size_t i = 0; i < ARRAY_SIZE(refused) && !hit; i++)
-		hit = !strcmp(argv[0], refused[i]);
+	bool hit = save || (cmd && (cmd->flags & CMD_NO_SCRIPT));
 	if (!c->in_script || !hit)
 		return false;
 	cmd_fail(c, "'%s%s' is not available from a script (sandbox)", argv[0], save ? " save" : "");
@@ -526,7 +545,7 @@ int cmd_exec(struct cmd_ctx *c, const char *line)
 	char *p = buf + strspn(buf, " \t");
 	size_t name_len = strcspn(p, " \t\r\n");
 	for (const struct command *cmd = commands; cmd->name; cmd++) {
-		if (!cmd->whole_line || strlen(cmd->name) != name_len ||
+		if (!(cmd->flags & CMD_WHOLE_LINE) || strlen(cmd->name) != name_len ||
 		    strncmp(p, cmd->name, name_len) != 0 || (p[name_len] != ' ' && p[name_len] != '\t'))
 			continue;
 		char *rest = p + name_len + 1 + strspn(p + name_len + 1, " \t");

@@ -46,8 +46,11 @@ struct command {
 	const char *help;    /* longer text with examples, for 'help CMD' */
 	int (*fn)(struct cmd_ctx *c, int argc, char **argv);
 	const struct completion *complete; /* ends with argn 0; NULL: none */
-	bool whole_line;     /* takes the rest of the line as one word */
+	unsigned flags;      /* CMD_* */
 };
+#define CMD_WHOLE_LINE 1u    /* takes the rest of the line as one word */
+#define CMD_NO_SCRIPT 2u     /* refused in Lua (vmfo.cmd) and the view's sandbox:
+			      * it touches files or the terminal, or runs Lua */
 
 /* Run one command line. Blank lines and '#' comments do nothing. Returns 0,
  * or -1 after printing one "error: ..." line; nothing changed on error. */
