@@ -4,6 +4,7 @@
 #include "bench.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,21 +348,11 @@ static int one_throughput(struct vmfo *m, uint64_t hb, int ms, struct throughput
 
 /* ---- reporting ---- */
 
-static void machine(FILE *out, bool json)
+static void machine(FILE *out)
 {
 	struct utsname u;
 	uname(&u);
-	if (json)
-		fprintf(out, "\"machine\":{\"kernel\":\"%s\",\"arch\":\"%s\",\"nested_kvm_note\":"
-			     "\"figures are ratios within one run; absolute times on nested KVM are slow\"},",
-			u.release, u.machine);
-	else
-		fprintf(out, "machine: Linux %s %s (figures compare within this run)\n", u.release, u.machine);
-}
-
-static void json_stat(FILE *out, const char *key, struct stat3 s)
-{
-	fprintf(out, "\"%s\":{\"min\":%.3f,\"median\":%.3f,\"max\":%.3f}", key, s.min, s.median, s.max);
+	fprintf(out, "machine: Linux %s %s (figures compare within this run)\n", u.release, u.machine);
 }
 
 int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e)
@@ -457,51 +448,64 @@ static int measure(struct vmfo *m, const struct bench_opts *o, struct results *r
 	return 0;
 }
 
-static void print_json(const struct results *r, FILE *out)
+static json_t *json_stat(struct stat3 s)
+{
+	return json_pack("{s:f,s:f,s:f}", "min", s.min, "median", s.median, "max", s.max);
+}
+
+static json_t *json_failover(const struct breakdown *b)
+{
+	json_t *steps = json_object();
+	for (int s = 0; s < S_MAX; s++)
+		json_object_set_new(steps, step_names[s], json_stat(b->s[s]));
+	return json_pack("{s:s,s:o,s:o,s:f}", "fault", b->name, "steps_ms", steps, "total_ms",
+			 json_stat(b->t), "detect_bound_ms", b->bound_ms);
+}
+
+/* The same figures as print_text, as one JSON document (Jansson builds
+ * and writes it: no hand-made quoting). */
+static int print_json(const struct results *r, FILE *out)
 {
 	const struct config *c = &r->cfg;
-	fprintf(out, "{\"vmfo\":\"%s\",", PACKAGE_VERSION);
-	machine(out, true);
-	fprintf(out, "\"config\":{\"pool_mb\":%" PRIu64 ",\"unit_kb\":%" PRIu64 ",\"heartbeat_ms\":%" PRIu64
-		     ",\"miss\":%" PRIu64 ",\"runs\":%d,\"quick\":%s,\"huge_pages\":%s},",
-		c->pool_mb, c->unit_kb, c->heartbeat_ms, c->miss, r->o->runs,
-		r->o->quick ? "true" : "false", r->huge ? "true" : "false");
-	fputs("\"boot_ms\":{", out);
-	json_stat(out, "pair", r->boot);
-	fputs("},\"failover\":[", out);
-	for (int i = 0; i < r->nb; i++) {
-		const struct breakdown *b = &r->b[i];
-		fprintf(out, "%s{\"fault\":\"%s\",\"steps_ms\":{", i ? "," : "", b->name);
-		for (int s = 0; s < S_MAX; s++) {
-			fputs(s ? "," : "", out);
-			json_stat(out, step_names[s], b->s[s]);
-		}
-		fputs("},", out);
-		json_stat(out, "total_ms", b->t);
-		fprintf(out, ",\"detect_bound_ms\":%.1f}", b->bound_ms);
-	}
-	fputs("],\"handover\":[", out);
 	const struct handover *h = r->h;
+	struct utsname u;
+	uname(&u);
+	json_t *failover = json_array(), *handover = json_array(), *protection = json_array();
+	for (int i = 0; i < r->nb; i++)
+		json_array_append_new(failover, json_failover(&r->b[i]));
 	for (int i = 0; i < r->nsizes; i++)
-		fprintf(out, "%s{\"mb\":%" PRIu64 ",\"move_ms\":%.3f,\"detach_attach_ms\":%.3f,"
-			     "\"copy_ms\":%.3f,\"copy_over_move\":%.1f}",
-			i ? "," : "", h[i].mb, h[i].move_ms, h[i].detach_attach_ms, h[i].copy_ms,
-			h[i].copy_ms / h[i].move_ms);
-	fprintf(out, "],\"handover_largest_over_smallest\":%.2f,", h[r->nsizes - 1].move_ms / h[0].move_ms);
-	fprintf(out, "\"blackout\":{\"gap_ms\":%.3f,\"acked\":%" PRIu64 ",\"resumed\":%" PRIu64
-		     ",\"lost\":%" PRIu64 "},",
-		r->bo.gap_ms, r->bo.acked, r->bo.resumed, r->bo.lost);
-	fputs("\"protection\":[", out);
+		json_array_append_new(handover, json_pack("{s:I,s:f,s:f,s:f,s:f}", "mb", (json_int_t)h[i].mb,
+							  "move_ms", h[i].move_ms, "detach_attach_ms",
+							  h[i].detach_attach_ms, "copy_ms", h[i].copy_ms,
+							  "copy_over_move", h[i].copy_ms / h[i].move_ms));
 	for (int i = 0; i < 3; i++)
-		fprintf(out, "%s{\"heartbeat_ms\":%" PRIu64 ",\"ledger_mtx_per_s\":%.2f}", i ? "," : "",
-			r->tp[i].heartbeat_ms, r->tp[i].mtx_per_s);
-	fprintf(out, "],\"vmm_rss_mb\":{\"idle\":%.1f,\"after_runs\":%.1f}}\n",
-		(double)r->rss_idle / 1024, (double)r->rss_booted / 1024);
+		json_array_append_new(protection, json_pack("{s:I,s:f}", "heartbeat_ms",
+							    (json_int_t)r->tp[i].heartbeat_ms,
+							    "ledger_mtx_per_s", r->tp[i].mtx_per_s));
+	json_t *doc = json_pack(
+		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o, s:o, s:f,"
+		" s:{s:f,s:I,s:I,s:I}, s:o, s:{s:f,s:f}}",
+		"vmfo", PACKAGE_VERSION,
+		"machine", "kernel", u.release, "arch", u.machine, "nested_kvm_note",
+		"figures are ratios within one run; absolute times on nested KVM are slow",
+		"config", "pool_mb", (json_int_t)c->pool_mb, "unit_kb", (json_int_t)c->unit_kb,
+		"heartbeat_ms", (json_int_t)c->heartbeat_ms, "miss", (json_int_t)c->miss, "runs", r->o->runs,
+		"quick", r->o->quick, "huge_pages", r->huge,
+		"boot_ms", "pair", json_stat(r->boot),
+		"failover", failover, "handover", handover,
+		"handover_largest_over_smallest", h[r->nsizes - 1].move_ms / h[0].move_ms,
+		"blackout", "gap_ms", r->bo.gap_ms, "acked", (json_int_t)r->bo.acked, "resumed",
+		(json_int_t)r->bo.resumed, "lost", (json_int_t)r->bo.lost,
+		"protection", protection,
+		"vmm_rss_mb", "idle", (double)r->rss_idle / 1024, "after_runs", (double)r->rss_booted / 1024);
+	int rc = doc && json_dumpf(doc, out, JSON_COMPACT | JSON_REAL_PRECISION(9)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+	json_decref(doc);
+	return rc;
 }
 
 static void print_text(const struct results *r, FILE *out)
 {
-	machine(out, false);
+	machine(out);
 	fprintf(out, "pair boot to both os.ready: min %.1f / median %.1f / max %.1f ms (%d runs)\n\n",
 		r->boot.min, r->boot.median, r->boot.max, r->o->runs);
 	fprintf(out, "failover, median ms (worst)   ");
@@ -544,11 +548,15 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 		free(r);
 		return 1;
 	}
-	if (o->json)
-		print_json(r, out);
-	else
-		print_text(r, out);
 	int rc = r->bo.lost ? 1 : 0; /* a lost acknowledged write is a bug */
+	if (o->json) {
+		if (print_json(r, out)) {
+			fprintf(stderr, "vmfo bench: could not write the JSON document\n");
+			rc = 1;
+		}
+	} else {
+		print_text(r, out);
+	}
 	free(r);
 	return rc;
 }
