@@ -112,6 +112,8 @@ int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 struct event *monitor_settled_trace(struct vmfo *m, int timeout_ms, size_t *n, struct err *e)
 {
 	uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000;
+	if (trace_lost(&m->trace, e))
+		return NULL;
 	for (;;) {
 		if (monitor_quiesce(m, timeout_ms, e))
 			return NULL;

@@ -94,6 +94,8 @@ int monitor_destroy(struct vmfo *m, struct err *e)
 		struct err told;
 		if (!trace_file_error_news(&m->trace, &told))
 			e->msg[0] = '\0';
+	} else {
+		rc = trace_lost(&m->trace, e); /* once printed as it happened */
 	}
 	trace_destroy(&m->trace);
 	pthread_cond_destroy(&m->acked);

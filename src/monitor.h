@@ -49,7 +49,8 @@ int monitor_init_core(struct vmfo *m, const struct config *cfg, struct err *e);
 /* Stop the monitor thread and the guests, write out and close the trace
  * file, free everything. -1 if the trace file could not be written in
  * full: e says why, or is empty when a front end has shown it already
- * (trace_file_error_news). */
+ * (trace_file_error_news); or if an event could not be recorded at all
+ * (trace_lost). */
 int monitor_destroy(struct vmfo *m, struct err *e);
 
 #endif
