@@ -204,6 +204,7 @@ static int reboot_failed(struct vmfo *m, struct guest *failed, struct guest *act
 {
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
 	int idx = failed->vm.index;
+	assert_locked(m);
 	monitor_unlock(m);
 	vm_destroy(&failed->vm);
 	monitor_lock(m);

@@ -21,24 +21,31 @@ static void await_ctl_change(struct vmfo *m, uint64_t end_us)
 	uint64_t now = now_us();
 	uint64_t left = end_us > now ? end_us - now : 0;
 	struct timespec at;
+	assert_locked(m);
 	deadline_in_us(&at, end_us && left < CTL_BACKSTOP_US ? left : CTL_BACKSTOP_US);
 	monitor_timedwait(m, &m->ctl_free, &at);
 }
 
+/* With m->lock held: take ctl if it is free (0); -1 with e saying so if a
+ * failover holding it is paused before a step; 1 while it is busy. */
+static int try_ctl(struct vmfo *m, struct err *e)
+{
+	assert_locked(m);
+	if (pthread_mutex_trylock(&m->ctl) == 0)
+		return 0;
+	if (m->step_next[0] != '\0')
+		return err_set(e, "%s", paused_text);
+	return 1;
+}
+
 int monitor_ctl_acquire(struct vmfo *m, struct err *e)
 {
+	int rc;
 	monitor_lock(m);
-	for (;;) {
-		if (pthread_mutex_trylock(&m->ctl) == 0) {
-			monitor_unlock(m);
-			return 0;
-		}
-		if (m->step_next[0] != '\0') {
-			monitor_unlock(m);
-			return err_set(e, "%s", paused_text);
-		}
+	while ((rc = try_ctl(m, e)) > 0)
 		await_ctl_change(m, 0);
-	}
+	monitor_unlock(m);
+	return rc;
 }
 
 void monitor_ctl_release(struct vmfo *m)
@@ -89,14 +96,12 @@ int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 	monitor_lock(m);
 	for (;;) {
 		if (m->work_count == 0) {
-			if (pthread_mutex_trylock(&m->ctl) == 0) {
-				pthread_mutex_unlock(&m->ctl);
+			int rc = try_ctl(m, e);
+			if (rc <= 0) {
+				if (rc == 0) /* quiet: nobody waited for it meanwhile */
+					pthread_mutex_unlock(&m->ctl);
 				monitor_unlock(m);
-				return 0;
-			}
-			if (m->step_next[0] != '\0') {
-				monitor_unlock(m);
-				return err_set(e, "%s", paused_text);
+				return rc;
 			}
 			await_ctl_change(m, 0);
 			continue;

@@ -275,12 +275,13 @@ static struct guest *takeover_os(struct vmfo *m, const struct row *row)
 /* Claim 9, the OS's resource disconnection routine: ask act to disconnect
  * app a's storage (`text`: its units). false when the sequence ends here,
  * said so in the trace: act failed (its own failover carries the app) or
- * refused. */
+ * refused. With m->lock held. */
 static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const char *text)
 {
 	struct err e;
 	int64_t status;
 
+	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
 	uint64_t args[2] = { (uint64_t)app_id(m, a), a->hot };
 	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
@@ -306,12 +307,14 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const c
 
 /* Claims 4 and 6: only app a's storage (`text`) moves, from act to s. Two
  * classroom steps, so a class can see it in neither VM; after each pause,
- * an OS that failed meanwhile takes nothing: as if none ran. */
+ * an OS that failed meanwhile takes nothing: as if none ran. With m->lock
+ * held. */
 static void move_app(struct vmfo *m, struct guest *act, struct guest *s, struct app *a,
 		     uint64_t since, const char *text)
 {
 	struct err e;
 
+	assert_locked(m);
 	pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, act->vm.name);
 	bool taker = s->state == G_RUNNING;
 	table_place(&m->table, a->row, taker ? s->vm.index : NO_VM);
@@ -414,12 +417,13 @@ static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
 
 /* Claims 7 and 8: activate on s the hot-standby jobs among the apps moved
  * from f (the others' storage goes back to s as free storage); done once
- * every hot app resumed. */
+ * every hot app resumed. With m->lock held. */
 static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, const int *moved,
 			   int nmoved)
 {
 	struct err e;
 	bool all_resumed = true;
+	assert_locked(m);
 	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
 		struct app *a = &m->app[moved[i]];
 		if (!a->hot) {
@@ -438,13 +442,15 @@ static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, con
 }
 
 /* Everything failed OS f held (units u), its own storage and its apps',
- * goes to s: the table first, then the memslots, then s is told. */
+ * goes to s: the table first, then the memslots, then s is told. With
+ * m->lock held. */
 static void take_over_os(struct vmfo *m, struct guest *f, struct guest *s, const int *moved,
 			 int nmoved, const struct units *u)
 {
 	struct err e;
 	uint32_t crash_unit = f->kernel_unit;
 
+	assert_locked(m);
 	/* The table first: the failed OS's own storage joins the survivor's,
 	 * and every app row now lives on and is controlled by the survivor. */
 	if (table_absorb(&m->table, s->os_row, f->os_row, &e)) {

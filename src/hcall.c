@@ -245,6 +245,27 @@ static bool continuity_holds(struct vmfo *m, struct app *a, const struct vmfo_hc
 	return ev->seq >= a->acked_before && h->seq == ev->seq && h->hash == ev->hash;
 }
 
+/* Claim 6: a taken-over app resumed on the OS that took it over: running
+ * again if nothing acknowledged was lost (app.resumed), failed if it was
+ * (app.lost). The takeover waiting on m->acked learns either way. */
+static void app_resumed(struct vmfo *m, struct app *a, const struct vmfo_hc_app_event *ev,
+			const char *vm, const char *seq, const char *hash, const char *fo)
+{
+	char acked[24];
+	snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
+	if (!continuity_holds(m, a, ev)) {
+		a->state = A_FAILED;
+		pthread_cond_broadcast(&m->acked);
+		trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
+			   "fo", fo, NULL);
+		return;
+	}
+	a->state = A_RUNNING;
+	pthread_cond_broadcast(&m->acked); /* the takeover waits for this */
+	trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
+		   "acked", acked, "fo", fo, NULL);
+}
+
 static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_app_event *ev = arg;
@@ -282,21 +303,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const c
 	case VMFO_APP_RESUMED:
 		if (a->state != A_MOVING || a->row < 0)
 			return VMFO_EINVAL;
-		if (!continuity_holds(m, a, ev)) {
-			char acked[24];
-			snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
-			a->state = A_FAILED;
-			pthread_cond_broadcast(&m->acked);
-			trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
-				   "fo", fo, NULL);
-			return VMFO_OK;
-		}
-		a->state = A_RUNNING;
-		pthread_cond_broadcast(&m->acked); /* the takeover waits for this */
-		char acked[24];
-		snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
-		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
-			   "acked", acked, "fo", fo, NULL);
+		app_resumed(m, a, ev, vm, seq, hash, fo);
 		return VMFO_OK;
 	case VMFO_APP_RESTARTED:
 		trace_emit(&m->trace, "app.restarted", "app", a->name, "vm", vm, NULL);

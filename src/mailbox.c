@@ -94,6 +94,7 @@ int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const u
 		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
 		  struct err *e)
 {
+	assert_locked(m);
 	int64_t seq = guest_post(m, g, cmd, args, nargs, runs, e);
 	return seq < 0 ? -1 : guest_await(m, g, seq, timeout_ms, status, e);
 }

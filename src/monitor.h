@@ -35,6 +35,7 @@
 #include "settings.h"
 #include "slots.h"
 #include "state.h"
+#include "watchdog.h"
 #include "workq.h"
 
 /* Open /dev/kvm and map the pool; -1 means the environment is unusable

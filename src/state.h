@@ -20,7 +20,6 @@
 #include "trace.h"
 #include "util.h"
 #include "vm.h"
-#include "watchdog.h"
 
 enum guest_state { G_DOWN, G_BOOTING, G_RUNNING, G_FAILED };
 
@@ -61,6 +60,17 @@ struct log_ring {
 	char line[LOG_LINES][VMFO_CONSOLE_MAX + 1];
 	uint64_t t_us[LOG_LINES];
 	unsigned next, count;
+};
+
+/* What the heartbeat watchdog (watchdog.c) last saw of one guest. */
+struct hb_watch {
+	uint64_t heartbeats; /* heartbeats received by then */
+	uint64_t t_us;       /* when it looked */
+	uint64_t outside_us; /* the vCPU thread's time in the VMM by then */
+	uint64_t delay_us;   /* its time waiting for a host CPU by then */
+	uint64_t on_cpu_us;  /* its time on a host CPU by then */
+	bool runnable;       /* it was runnable (or running) then */
+	uint64_t silent_us;  /* guest time since the last heartbeat */
 };
 
 struct guest {
