@@ -105,10 +105,10 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 	if (rc == 0 && status != VMFO_OK)
 		rc = err_set(e, "%s could not start '%s': %s", g->vm.name, name, status_text(status));
 	if (rc) {
-		/* Whatever the OS reported goes back to it as free storage. */
-		if (a->row >= 0)
-			app_give_back(m, g, a);
-		a->state = A_FREE;
+		/* Whatever the OS reported goes back to it as free storage;
+		 * should its row be unable to hold it, the app keeps it and
+		 * stays, stopped, rather than leave a row nobody knows. */
+		a->state = a->row >= 0 && app_give_back(m, g, a) ? A_STOPPED : A_FREE;
 	}
 	monitor_end(m);
 	if (rc == 0 && !trace_wait(&m->trace, "app.started", "app", name, mark, START_MS, NULL))
@@ -124,7 +124,7 @@ static int app_request(struct vmfo *m, const char *name, enum vmfo_mb_cmd cmd, u
 	int rc = -1;
 	if (monitor_ctl_acquire(m, e))
 		return -1;
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	struct app *a = app_by_name(m, name);
 	int vm = a ? app_vm(m, a) : NO_VM;
 	if (!m->booted)
@@ -143,40 +143,21 @@ static int app_request(struct vmfo *m, const char *name, enum vmfo_mb_cmd cmd, u
 			rc = err_set(e, "%s could not %s '%s': %s", m->g[vm].vm.name, what, name,
 				     status_text(status));
 	}
-	pthread_mutex_unlock(&m->lock);
-	pthread_mutex_unlock(&m->ctl);
+	monitor_end(m);
 	return rc;
 }
 
 int apps_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e)
 {
 	uint32_t units;
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	struct app *a = app_by_name(m, name);
 	int vm = a ? app_vm(m, a) : NO_VM;
 	int rc = units_for(m, mb, &units, e);
 	if (rc == 0 && vm != NO_VM)
 		rc = capacity_check(m, &m->g[vm], name, units, e);
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return rc ? -1 : app_request(m, name, VMFO_MB_APP_GROW, units, "grow", e);
-}
-
-static const char *const app_fault_names[VMFO_APP_FAULT_MAX] = {
-	[VMFO_APP_FAULT_CRASH] = "crash", [VMFO_APP_FAULT_HANG] = "hang",
-	[VMFO_APP_FAULT_ERROR] = "error",
-};
-
-int app_fault_kind(const char *kind)
-{
-	for (int k = 1; k < VMFO_APP_FAULT_MAX; k++)
-		if (strcmp(kind, app_fault_names[k]) == 0)
-			return k;
-	return -1;
-}
-
-const char *app_fault_name(uint32_t kind)
-{
-	return kind > 0 && kind < VMFO_APP_FAULT_MAX ? app_fault_names[kind] : "?";
 }
 
 int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e)

@@ -12,9 +12,8 @@
 int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, bool hot,
 	       struct err *e);
 int apps_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e);
-/* kind: crash, hang or error; the app executes it itself. */
+/* kind: crash, hang or error; the app executes it itself. The names:
+ * app_fault_kind() and app_fault_name() (state.h). */
 int apps_fault(struct vmfo *m, const char *name, const char *kind, struct err *e);
-int app_fault_kind(const char *kind);
-const char *app_fault_name(uint32_t kind);
 
 #endif

@@ -30,6 +30,8 @@ int cmd_invariants(struct cmd_ctx *c, int argc, char **argv);
 int cmd_check(struct cmd_ctx *c, int argc, char **argv);
 int cmd_pace(struct cmd_ctx *c, int argc, char **argv);
 int cmd_step(struct cmd_ctx *c, int argc, char **argv);
+/* cmd_complete.c */
+int cmd_complete_line(struct cmd_ctx *c, int argc, char **argv);
 /* cmd_trace.c */
 int cmd_trace(struct cmd_ctx *c, int argc, char **argv);
 int cmd_wait(struct cmd_ctx *c, int argc, char **argv);

@@ -4,14 +4,18 @@
  * A hot app is never dropped because nobody could take it yet: with no OS
  * to take it over, its storage is parked — unmapped from every VM, owned by
  * the VMM in its own table row — and the attach and activate steps run as
- * soon as an OS can take it (failover_unpark). */
+ * soon as an OS can take it (failover_unpark).
+ * Claims served: 1, 2, 3, 7, 9 (OS takeover), 4, 6, 8, 9 (app takeover). */
 #include "failover.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "classroom.h"
+#include "mailbox.h"
+#include "slots.h"
 
 #define REQUEST_MS 3000 /* how long a guest may take to answer a request */
 /* A backstop only: an app that fails again, or an OS that fails, ends the
@@ -31,32 +35,6 @@ static void emit_units(struct vmfo *m, const char *ev, const char *vm, const str
 	char text[512];
 	units_format(u, text, sizeof text);
 	trace_emit(&m->trace, ev, "vm", vm, "units", text, "fo", m->fo_cur, NULL);
-}
-
-/* Classroom pacing, before each step: in step mode wait until the console
- * grants the step (it shows `next`); else sleep --pace / pace MS, if set.
- * With m->lock held; released while waiting. */
-static void pace(struct vmfo *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void pace(struct vmfo *m, const char *fmt, ...)
-{
-	if (m->step_mode) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(m->step_next, sizeof m->step_next, fmt, ap);
-		va_end(ap);
-		while (m->step_mode && m->step_grants == 0 && !atomic_load(&m->quit))
-			pthread_cond_wait(&m->stepped, &m->lock);
-		if (m->step_grants)
-			m->step_grants--;
-		m->step_next[0] = '\0';
-		return;
-	}
-	uint64_t ms = m->cfg.pace_ms;
-	if (!ms)
-		return;
-	pthread_mutex_unlock(&m->lock);
-	sleep_ms(ms);
-	pthread_mutex_lock(&m->lock);
 }
 
 /* A step that went wrong: the sequence stops there, and says why. */
@@ -167,6 +145,7 @@ static void pace_move(struct vmfo *m, struct guest *from, struct guest *to, cons
 static enum outcome await_resumed(struct vmfo *m, struct guest *s, struct app *a, struct err *e)
 {
 	uint64_t end = now_us() + (uint64_t)RESUME_MS * 1000;
+	assert_locked(m);
 	while (a->state == A_MOVING && s->state == G_RUNNING && !atomic_load(&m->quit)) {
 		uint64_t now = now_us();
 		if (now >= end) {
@@ -175,7 +154,7 @@ static enum outcome await_resumed(struct vmfo *m, struct guest *s, struct app *a
 		}
 		struct timespec deadline;
 		deadline_in_us(&deadline, end - now);
-		pthread_cond_timedwait(&m->acked, &m->lock, &deadline);
+		monitor_timedwait(m, &m->acked, &deadline);
 	}
 	if (a->state == A_RUNNING)
 		return DONE;
@@ -221,10 +200,15 @@ static enum outcome activate(struct vmfo *m, struct guest *s, struct app *a, str
 }
 
 /* A failed app that is not taken over: its storage goes back to its OS as
- * free storage (claim 8), and the app holds nothing any more. */
+ * free storage (claim 8), and the app holds nothing any more. Should the
+ * OS's row be unable to hold it, the app keeps its row: nothing is lost. */
 static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 {
-	app_give_back(m, os, a);
+	if (app_give_back(m, os, a)) {
+		struct err e;
+		err_set(&e, "%s's row cannot take %s's storage back", os->vm.name, a->name);
+		abandon(m, os, "release", &e);
+	}
 	a->state = A_STOPPED;
 }
 
@@ -232,19 +216,17 @@ static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
  * longer uses it) and is kept, unmapped, in a's own row until an OS can. */
 static void mark_parked(struct vmfo *m, struct app *a)
 {
-	struct row *row = &m->table.row[a->row];
 	char text[256];
-	row->vm = row->control = row->takeover = NO_VM;
+	table_park(&m->table, a->row);
 	a->state = A_PARKED;
-	units_format(&row->units, text, sizeof text);
+	units_format(&m->table.row[a->row].units, text, sizeof text);
 	trace_emit(&m->trace, "vmm.park", "app", a->name, "units", text, "fo", m->fo_cur, NULL);
 }
 
 static int park(struct vmfo *m, struct guest *from, struct app *a, struct err *e)
 {
-	struct row *row = &m->table.row[a->row];
-	pace_move(m, from, NULL, &row->units);
-	row->vm = row->control = row->takeover = NO_VM;
+	pace_move(m, from, NULL, &m->table.row[a->row].units);
+	table_park(&m->table, a->row);
 	if (detach(m, from, e))
 		return -1;
 	mark_parked(m, a);
@@ -263,13 +245,12 @@ static void done(struct vmfo *m, const char *key, const char *name, uint64_t sin
 static void finish_app_takeover(struct vmfo *m, struct guest *s, struct app *a, uint64_t since_us)
 {
 	struct err e;
-	struct row *row = &m->table.row[a->row];
-	struct units u = row->units;
+	struct units u = m->table.row[a->row].units;
 	/* From now the other OS takes it over: the active one for an app on
 	 * the standby side, the standby for an app back on the active. */
 	struct guest *other = &m->g[1 - s->vm.index];
 
-	row->takeover = other->state == G_RUNNING ? other->vm.index : NO_VM;
+	table_set_takeover(&m->table, a->row, other->state == G_RUNNING ? other->vm.index : NO_VM);
 	pace(m, "tell %s what it now holds (claim 9)", s->vm.name);
 	enum outcome o = attach_request(m, s, &u, 0, &e);
 	if (o == DONE)
@@ -292,18 +273,80 @@ static struct guest *takeover_os(struct vmfo *m, const struct row *row)
 	return s->state == G_RUNNING && s->vm.index != row->vm ? s : NULL;
 }
 
+/* Claim 9, the OS's resource disconnection routine: ask act to disconnect
+ * app a's storage (`text`: its units). false when the sequence ends here,
+ * said so in the trace: act failed (its own failover carries the app) or
+ * refused. With m->lock held. */
+static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const char *text)
+{
+	struct err e;
+	int64_t status;
+
+	assert_locked(m);
+	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
+	uint64_t args[2] = { (uint64_t)app_id(m, a), a->hot };
+	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
+	if (seq >= 0)
+		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
+			   "units", text, "fo", m->fo_cur, NULL);
+	if (seq < 0 || guest_await(m, act, seq, REQUEST_MS, &status, &e) ||
+	    (status != VMFO_OK && err_set(&e, "%s refused (status %lld)", act->vm.name,
+					  (long long)status))) {
+		/* The OS itself failed meanwhile: its own failover (queued
+		 * behind this one) carries the app with everything else. */
+		if (act->state == G_FAILED)
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
+				   "os_failed", "fo", m->fo_cur, NULL);
+		else
+			abandon(m, act, "disconnect", &e);
+		return false;
+	}
+	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
+		   m->fo_cur, NULL);
+	return true;
+}
+
+/* Claims 4 and 6: only app a's storage (`text`) moves, from act to s. Two
+ * classroom steps, so a class can see it in neither VM; after each pause,
+ * an OS that failed meanwhile takes nothing: as if none ran. With m->lock
+ * held. */
+static void move_app(struct vmfo *m, struct guest *act, struct guest *s, struct app *a,
+		     uint64_t since, const char *text)
+{
+	struct err e;
+
+	assert_locked(m);
+	pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, act->vm.name);
+	bool taker = s->state == G_RUNNING;
+	table_place(&m->table, a->row, taker ? s->vm.index : NO_VM);
+	if (detach(m, act, &e)) {
+		abandon(m, act, "app takeover", &e);
+		return;
+	}
+	if (taker)
+		pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)", s->vm.name);
+	if (s->state != G_RUNNING) {
+		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "no_standby", "fo",
+			   m->fo_cur, NULL);
+		mark_parked(m, a);
+	} else if (attach(m, s, &e)) {
+		abandon(m, s, "app takeover", &e);
+	} else {
+		finish_app_takeover(m, s, a, since);
+	}
+}
+
 /* Claims 4, 6, 8, 9: an app failed on the OS controlling it. */
 void failover_app(struct vmfo *m, int id)
 {
 	struct err e;
-	int64_t status;
 	char text[512];
 
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	struct app *a = &m->app[id];
 	struct row *row = a->row >= 0 ? &m->table.row[a->row] : NULL;
 	if (a->state != A_FAILED || !row || row->vm == NO_VM) {
-		pthread_mutex_unlock(&m->lock);
+		monitor_unlock(m);
 		return; /* reset, or an OS failover, got there first */
 	}
 	struct guest *act = &m->g[row->vm];
@@ -319,7 +362,7 @@ void failover_app(struct vmfo *m, int id)
 		 * the OS failover takes the app along (claims 1, 7). */
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "os_failed",
 			   "fo", m->fo_cur, NULL);
-		pthread_mutex_unlock(&m->lock);
+		monitor_unlock(m);
 		return;
 	}
 	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
@@ -328,59 +371,18 @@ void failover_app(struct vmfo *m, int id)
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
 			   !a->hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
-	/* Claim 9, the OS's resource disconnection routine. A hot app's
-	 * units leave its OS: to the standby, or parked. */
-	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
-	uint64_t args[2] = { (uint64_t)id, a->hot };
-	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
-	if (seq >= 0)
-		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
-			   "units", text, "fo", m->fo_cur, NULL);
-	if (seq < 0 || guest_await(m, act, seq, REQUEST_MS, &status, &e) ||
-	    (status != VMFO_OK && err_set(&e, "%s refused (status %lld)", act->vm.name,
-					  (long long)status))) {
-		/* The OS itself failed meanwhile: its own failover (queued
-		 * behind this one) carries the app with everything else. */
-		if (act->state == G_FAILED)
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
-				   "os_failed", "fo", m->fo_cur, NULL);
-		else
-			abandon(m, act, "disconnect", &e);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
-		   m->fo_cur, NULL);
-	if (!a->hot) {
-		release_to_os(m, act, a);
-	} else if (!s) {
-		if (park(m, act, a, &e))
-			abandon(m, act, "park", &e);
-	} else {
-		/* Claims 4 and 6: only this app's storage moves. Two classroom
-		 * steps, so a class can see it in neither VM; after each pause,
-		 * an OS that failed meanwhile takes nothing: as if none ran. */
-		pace(m, "remove units %s from %s's memslots (claims 1, 4, 6, 7)", text, act->vm.name);
-		bool taker = s->state == G_RUNNING;
-		row->vm = row->control = taker ? s->vm.index : NO_VM;
-		if (detach(m, act, &e)) {
-			abandon(m, act, "app takeover", &e);
+	/* A hot app's units leave its OS: to the standby, or parked. */
+	if (disconnect(m, act, a, text)) {
+		if (!a->hot) {
+			release_to_os(m, act, a);
+		} else if (!s) {
+			if (park(m, act, a, &e))
+				abandon(m, act, "park", &e);
 		} else {
-			if (taker)
-				pace(m, "map the same units into %s: moved, not copied (claims 1, 4, 6, 7)",
-				     s->vm.name);
-			if (s->state != G_RUNNING) {
-				trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
-					   "no_standby", "fo", m->fo_cur, NULL);
-				mark_parked(m, a);
-			} else if (attach(m, s, &e)) {
-				abandon(m, s, "app takeover", &e);
-			} else {
-				finish_app_takeover(m, s, a, since);
-			}
+			move_app(m, act, s, a, since, text);
 		}
 	}
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 }
 
 /* The apps whose storage is mapped in vm, by id; returns how many. */
@@ -414,6 +416,70 @@ static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
 	}
 }
 
+/* Claims 7 and 8: activate on s the hot-standby jobs among the apps moved
+ * from f (the others' storage goes back to s as free storage); done once
+ * every hot app resumed. With m->lock held. */
+static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, const int *moved,
+			   int nmoved)
+{
+	struct err e;
+	bool all_resumed = true;
+	assert_locked(m);
+	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
+		struct app *a = &m->app[moved[i]];
+		if (!a->hot) {
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
+				   "fo", m->fo_cur, NULL);
+			release_to_os(m, s, a);
+			continue;
+		}
+		enum outcome o = activate(m, s, a, &e);
+		if (o == BROKEN)
+			abandon(m, s, "activation", &e);
+		all_resumed &= o == DONE;
+	}
+	if (all_resumed && s->state == G_RUNNING) /* done: detected -> resumed, every hot app */
+		done(m, "os", f->vm.name, f->fault_us);
+}
+
+/* Everything failed OS f held (units u), its own storage and its apps',
+ * goes to s: the table first, then the memslots, then s is told. With
+ * m->lock held. */
+static void take_over_os(struct vmfo *m, struct guest *f, struct guest *s, const int *moved,
+			 int nmoved, const struct units *u)
+{
+	struct err e;
+	uint32_t crash_unit = f->kernel_unit;
+
+	assert_locked(m);
+	/* The table first: the failed OS's own storage joins the survivor's,
+	 * and every app row now lives on and is controlled by the survivor. */
+	if (table_absorb(&m->table, s->os_row, f->os_row, &e)) {
+		abandon(m, s, "OS takeover", &e);
+		return;
+	}
+	f->os_row = -1;
+	for (int i = 0; i < nmoved; i++) {
+		table_place(&m->table, m->app[moved[i]].row, s->vm.index);
+		table_set_takeover(&m->table, m->app[moved[i]].row, NO_VM);
+	}
+	if (detach(m, f, &e) || attach(m, s, &e)) {
+		abandon(m, s, "OS takeover", &e);
+		return;
+	}
+	pace(m, "tell %s what it now holds, with the crash record (claim 9)", s->vm.name);
+	enum outcome o = attach_request(m, s, u, crash_unit + 1, &e);
+	if (o != DONE) {
+		if (o == BROKEN)
+			abandon(m, s, "OS takeover", &e);
+		return;
+	}
+	if (f->role == VMFO_ROLE_ACTIVE)
+		s->role = VMFO_ROLE_ACTIVE;
+	f->role = 0;
+	activate_moved(m, f, s, moved, nmoved);
+}
+
 /* Claims 1, 2, 3, 7, 9: an OS failed. Everything it held, its own storage
  * and every app's, goes to the OS that survives; hot apps continue there.
  * A failed active OS is taken over by the standby, which becomes active; a
@@ -421,19 +487,18 @@ static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
  * by the active OS. */
 void failover_os(struct vmfo *m, int vm)
 {
-	struct err e;
 	char text[512];
 	struct guest *f = &m->g[vm];
 
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	bool failed = m->booted && f->state == G_FAILED && f->os_row >= 0;
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	if (!failed)
 		return;
 	/* The failed OS must not run on while its storage moves. vCPU
 	 * threads take m->lock for hypercalls: stop it unlocked. */
 	vm_stop(&f->vm);
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	struct guest *s = &m->g[1 - vm];
 	int moved[MAX_APPS];
 	int nmoved = apps_on(m, vm, moved);
@@ -445,67 +510,16 @@ void failover_os(struct vmfo *m, int vm)
 	units_format(&u, text, sizeof text);
 	if (s->state == G_RUNNING)
 		pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
-	if (s->state != G_RUNNING) { /* none runs, or it failed while we paced */
+	if (s->state == G_RUNNING) {
+		trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur,
+			   NULL);
+		pace_move(m, f, s, &u);
+	}
+	if (s->state != G_RUNNING) /* none runs, or it failed while we paced */
 		park_all(m, f, moved, nmoved);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-	trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur, NULL);
-	pace_move(m, f, s, &u);
-	if (s->state != G_RUNNING) {
-		park_all(m, f, moved, nmoved);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-
-	/* The table first: the failed OS's own storage joins the survivor's,
-	 * and every app row now lives on and is controlled by the survivor. */
-	struct row *fos = &m->table.row[f->os_row];
-	struct row *sos = &m->table.row[s->os_row];
-	uint32_t crash_unit = f->kernel_unit;
-	units_merge(&sos->units, &fos->units);
-	table_remove(&m->table, f->os_row);
-	f->os_row = -1;
-	for (int i = 0; i < nmoved; i++) {
-		struct row *row = &m->table.row[m->app[moved[i]].row];
-		row->vm = row->control = s->vm.index;
-		row->takeover = NO_VM;
-	}
-	if (detach(m, f, &e) || attach(m, s, &e)) {
-		abandon(m, s, "OS takeover", &e);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-	pace(m, "tell %s what it now holds, with the crash record (claim 9)", s->vm.name);
-	enum outcome o = attach_request(m, s, &u, crash_unit + 1, &e);
-	if (o != DONE) {
-		if (o == BROKEN)
-			abandon(m, s, "OS takeover", &e);
-		pthread_mutex_unlock(&m->lock);
-		return;
-	}
-	if (f->role == VMFO_ROLE_ACTIVE)
-		s->role = VMFO_ROLE_ACTIVE;
-	f->role = 0;
-
-	/* Claims 7 and 8: activate the hot-standby jobs only. */
-	bool all_resumed = true;
-	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
-		struct app *a = &m->app[moved[i]];
-		if (!a->hot) {
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
-				   "fo", m->fo_cur, NULL);
-			release_to_os(m, s, a);
-			continue;
-		}
-		o = activate(m, s, a, &e);
-		if (o == BROKEN)
-			abandon(m, s, "activation", &e);
-		all_resumed &= o == DONE;
-	}
-	if (all_resumed && s->state == G_RUNNING) /* done: detected -> resumed, every hot app */
-		done(m, "os", f->vm.name, f->fault_us);
-	pthread_mutex_unlock(&m->lock);
+	else
+		take_over_os(m, f, s, moved, nmoved, &u);
+	monitor_unlock(m);
 }
 
 /* The OS that takes parked storage: the standby, which the claims make the
@@ -525,7 +539,7 @@ void failover_unpark(struct vmfo *m)
 	struct err e;
 	char text[256];
 
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	for (int i = 0; i < MAX_APPS; i++) {
 		struct app *a = &m->app[i];
 		struct guest *s = unpark_target(m);
@@ -543,13 +557,13 @@ void failover_unpark(struct vmfo *m)
 		pace(m, "map the parked units %s into %s (claims 1, 4, 6, 7)", text, s->vm.name);
 		if (s->state != G_RUNNING)
 			continue; /* likewise: the takeover of s's failure comes next */
-		row->vm = row->control = s->vm.index;
+		table_place(&m->table, a->row, s->vm.index);
 		if (attach(m, s, &e)) {
-			row->vm = row->control = NO_VM;
+			table_place(&m->table, a->row, NO_VM);
 			abandon(m, s, "unpark", &e);
 			continue;
 		}
 		finish_app_takeover(m, s, a, a->failed_us);
 	}
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 }

@@ -1,12 +1,20 @@
-/* hcall.c — hypercall dispatch with checked guest-physical addresses. */
+/* hcall.c — the vCPU exit path: hypercall dispatch with checked
+ * guest-physical addresses, one handler per hypercall, refusals (a handler
+ * says why through its out-parameter), MMIO to storage the VM does not own,
+ * and exits that end a VM. Policy is reached only through m->policy (an OS
+ * fault, queued work); the table only through its verbs.
+ * Claims served: 2 (aux read), 5 (report, request), 6 (resumed, with the
+ * continuity check), 9 (app failure, panic, OS faults by exit), 3 (every
+ * change of storage here goes through the table). */
 #include "hcall.h"
-
-#include "apps.h"
 
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "mailbox.h"
+#include "slots.h"
 
 void *guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
@@ -21,7 +29,10 @@ void *guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
-#define REJECTS_PER_SECOND 100 /* beyond that a guest is flooding: stop it */
+#define REJECTS_PER_SECOND 100
+/* The table row released storage waits in (hc_release): not a name an app
+ * can have. */
+#define RELEASE_ROW "(released)" /* beyond that a guest is flooding: stop it */
 
 /* The VMM refused something a guest did: say so in the trace and the
  * guest's log. A guest that keeps at it is stopped as failed, so that it
@@ -29,6 +40,7 @@ void *guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
 static void refuse(struct vmfo *m, struct guest *g, const char *what)
 {
 	char line[VMFO_CONSOLE_MAX];
+	assert_locked(m);
 	int n = snprintf(line, sizeof line, "[vmm] refused: %s", what);
 	log_append(&g->log, line, n > 0 ? (size_t)n : 0);
 	uint64_t now = now_us();
@@ -39,23 +51,23 @@ static void refuse(struct vmfo *m, struct guest *g, const char *what)
 	if (++g->rejects <= REJECTS_PER_SECOND)
 		trace_emit(&m->trace, "vmm.reject", "vm", g->vm.name, "reason", what, NULL);
 	else if (g->state == G_RUNNING)
-		monitor_os_fault(m, g, "hostile");
+		m->policy->os_fault(m, g, "hostile");
 }
 
-/* Record why a hypercall is refused; the dispatcher reports it. */
-static uint32_t refuse_why(struct guest *g, uint32_t status, const char *why)
+/* A handler refuses: *why gets the reason, which the dispatcher reports. */
+static uint32_t refuse_why(const char **why, uint32_t status, const char *reason)
 {
-	g->reject_why = why;
+	*why = reason;
 	return status;
 }
 
-static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	struct vmfo_hc_ready *r = arg;
 	if (r->abi_version != VMFO_ABI_VERSION)
-		return refuse_why(g, VMFO_EVERSION, "ready: built for another ABI version");
+		return refuse_why(why, VMFO_EVERSION, "ready: built for another ABI version");
 	if (r->role != g->role || g->state != G_BOOTING)
-		return refuse_why(g, VMFO_EINVAL, "ready: a second time, or with the wrong role");
+		return refuse_why(why, VMFO_EINVAL, "ready: a second time, or with the wrong role");
 	g->state = G_RUNNING;
 	g->t_ready_us = now_us();
 	atomic_store(&g->last_hb_us, g->t_ready_us);
@@ -65,7 +77,7 @@ static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg)
 	/* Parked storage waits for an OS that can take it: here is one. */
 	for (int i = 0; i < MAX_APPS; i++)
 		if (m->app[i].state == A_PARKED) {
-			monitor_queue(m, WORK_UNPARK, g->vm.index);
+			m->policy->queue(m, WORK_UNPARK, g->vm.index);
 			break;
 		}
 	return VMFO_OK;
@@ -85,13 +97,13 @@ static struct app *guest_app(struct vmfo *m, struct guest *g, uint64_t id)
 	return vm == g->vm.index ? a : NULL;
 }
 
-static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_heartbeat *hb = arg;
 	if (g->state != G_RUNNING)
 		return VMFO_OK; /* a tick before ready: nothing to record yet */
 	if (hb->napps > VMFO_MAX_APPS)
-		return refuse_why(g, VMFO_EINVAL, "heartbeat: more apps than an OS can run");
+		return refuse_why(why, VMFO_EINVAL, "heartbeat: more apps than an OS can run");
 	atomic_store(&g->hb_count, hb->count);
 	atomic_store(&g->last_hb_us, now_us());
 	atomic_fetch_add(&g->heartbeats, 1);
@@ -104,24 +116,24 @@ static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg)
 	return VMFO_OK;
 }
 
-static uint32_t hc_console(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_console(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_console *c = arg;
 	(void)m;
 	if (c->len == 0 || c->len > VMFO_CONSOLE_MAX)
-		return refuse_why(g, VMFO_EINVAL, "console: length out of range");
+		return refuse_why(why, VMFO_EINVAL, "console: length out of range");
 	const char *text = guest_range(&g->vm, c->gpa, c->len);
 	if (!text)
-		return refuse_why(g, VMFO_EFAULT, "console: text outside its storage");
+		return refuse_why(why, VMFO_EFAULT, "console: text outside its storage");
 	log_append(&g->log, text, c->len);
 	return VMFO_OK;
 }
 
-static uint32_t hc_ack(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_ack(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_ack *a = arg;
 	if (a->seq == 0 || a->seq >= g->mb_next_seq)
-		return refuse_why(g, VMFO_EINVAL, "ack: answers a request never made");
+		return refuse_why(why, VMFO_EINVAL, "ack: answers a request never made");
 	g->mb_acked = a->seq;
 	pthread_cond_broadcast(&m->acked);
 	return VMFO_OK;
@@ -137,7 +149,7 @@ static const char *moving_key(const struct app *a)
 /* Claim 5: the OS says which units an app uses. They come out of the OS's
  * own free storage into the app's row, as whole memslots of their own. We
  * are on g's vCPU thread, so splitting g's slots cannot race the guest. */
-static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_units *r = arg;
 	struct app *a = guest_app(m, g, r->app_id);
@@ -147,50 +159,46 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 
 	/* Starting, grown, or just taken over (claim 6: its new OS reports). */
 	if (!a || (a->state != A_STARTING && a->state != A_RUNNING && a->state != A_MOVING))
-		return refuse_why(g, VMFO_ENOENT, "report: no such app on this OS");
+		return refuse_why(why, VMFO_ENOENT, "report: no such app on this OS");
 	if (runs_to_units(&r->runs, &want))
-		return refuse_why(g, VMFO_EINVAL, "report: malformed or overlapping unit runs");
+		return refuse_why(why, VMFO_EINVAL, "report: malformed or overlapping unit runs");
 	units_clear(&have);
 	if (a->row >= 0)
 		have = m->table.row[a->row].units;
 	added = want;
 	if (units_remove(&added, &have))
-		return refuse_why(g, VMFO_EINVAL, "report: drops units the app holds");
-	struct row *os = &m->table.row[g->os_row];
+		return refuse_why(why, VMFO_EINVAL, "report: drops units the app holds");
+	const struct units *os_free = &m->table.row[g->os_row].units;
 	for (uint32_t i = 0; i < added.nruns; i++)
 		for (uint32_t k = 0; k < added.run[i].count; k++) {
 			uint32_t u = added.run[i].first + k;
-			if (!units_contains(&os->units, u) || u == g->kernel_unit)
-				return refuse_why(g, VMFO_EFAULT, "report: claims units that are not its free storage");
+			if (!units_contains(os_free, u) || u == g->kernel_unit)
+				return refuse_why(why, VMFO_EFAULT, "report: claims units that are not its free storage");
 		}
-	units_remove(&os->units, &added); /* a unit has one row: leave the OS's first */
+	/* A unit has one row: the units leave the OS's as they join the app's. */
 	bool new_row = a->row < 0;
-	if (a->row < 0) {
+	if (new_row) {
 		a->hdr_unit = r->runs.run[0].first; /* the guest puts the header there */
-		int row = table_add(&m->table, a->name, ROW_APP, g->vm.index, &added, &e);
-		if (row < 0) {
-			units_merge(&os->units, &added);
+		int row = table_split(&m->table, g->os_row, a->name, ROW_APP, g->vm.index, &added, &e);
+		if (row < 0)
 			return VMFO_EINVAL;
-		}
 		struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
-		m->table.row[row].control = g->vm.index;
-		m->table.row[row].takeover = sb ? sb->vm.index : NO_VM;
-		m->table.row[row].hot = a->hot;
+		table_set_takeover(&m->table, row, sb ? sb->vm.index : NO_VM);
+		table_set_hot(&m->table, row, a->hot);
 		a->row = row;
-	} else {
-		units_merge(&m->table.row[a->row].units, &added);
+	} else if (table_move(&m->table, g->os_row, a->row, &added, &e)) {
+		return refuse_why(why, VMFO_EINVAL, "report: the app's row cannot hold those units");
 	}
 	if (sync_slots(m, g, &e)) {
 		/* KVM would not take the new slots (none left, say): give the
 		 * units back to the OS and map what was mapped before. */
 		log_append(&g->log, e.msg, strlen(e.msg));
-		units_remove(&m->table.row[a->row].units, &added);
-		units_merge(&os->units, &added);
-		if (new_row) {
-			table_remove(&m->table, a->row);
+		if (new_row ? table_absorb(&m->table, g->os_row, a->row, &e)
+			    : table_move(&m->table, a->row, g->os_row, &added, &e))
+			log_append(&g->log, e.msg, strlen(e.msg)); /* the app keeps them */
+		else if (new_row)
 			a->row = -1;
-		}
-		return refuse_why(g, VMFO_EFAULT, "report: no memslot left for the app's storage");
+		return refuse_why(why, VMFO_EFAULT, "report: no memslot left for the app's storage");
 	}
 	units_format(&want, text, sizeof text);
 	char fo[24];
@@ -200,7 +208,7 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg)
 }
 
 /* Claim 5: the OS lacks storage; the VMM gives it unused units. */
-static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	struct vmfo_hc_request *r = arg;
 	struct units got;
@@ -208,20 +216,17 @@ static uint32_t hc_request(struct vmfo *m, struct guest *g, void *arg)
 	char text[256];
 
 	if (r->units == 0 || r->units > m->pool.nunits)
-		return refuse_why(g, VMFO_EINVAL, "request: more units than the pool has");
+		return refuse_why(why, VMFO_EINVAL, "request: more units than the pool has");
 	snprintf(text, sizeof text, "%" PRIu64, r->units * (m->pool.unit_bytes / MB));
 	trace_emit(&m->trace, "os.request", "vm", g->vm.name, "mb", text, NULL);
-	if (pool_alloc(&m->pool, (uint32_t)r->units, &got, &e))
+	/* Units from the pool into the OS's row, in as many runs as a
+	 * hypercall can carry back. */
+	if (table_alloc(&m->table, g->os_row, (uint32_t)r->units, VMFO_MAX_RUNS, &got, &e))
 		return VMFO_ENOSPC;
-	if (got.nruns > VMFO_MAX_RUNS) {
-		pool_free(&m->pool, &got, NULL);
-		return VMFO_ENOSPC;
-	}
-	struct row *os = &m->table.row[g->os_row];
-	units_merge(&os->units, &got);
 	if (sync_slots(m, g, &e)) {
-		units_remove(&os->units, &got);
-		pool_free(&m->pool, &got, NULL);
+		struct err undo;
+		if (table_free(&m->table, g->os_row, &got, &undo))
+			log_append(&g->log, undo.msg, strlen(undo.msg)); /* the OS keeps them */
 		log_append(&g->log, e.msg, strlen(e.msg));
 		return VMFO_ENOSPC;
 	}
@@ -240,7 +245,28 @@ static bool continuity_holds(struct vmfo *m, struct app *a, const struct vmfo_hc
 	return ev->seq >= a->acked_before && h->seq == ev->seq && h->hash == ev->hash;
 }
 
-static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
+/* Claim 6: a taken-over app resumed on the OS that took it over: running
+ * again if nothing acknowledged was lost (app.resumed), failed if it was
+ * (app.lost). The takeover waiting on m->acked learns either way. */
+static void app_resumed(struct vmfo *m, struct app *a, const struct vmfo_hc_app_event *ev,
+			const char *vm, const char *seq, const char *hash, const char *fo)
+{
+	char acked[24];
+	snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
+	if (!continuity_holds(m, a, ev)) {
+		a->state = A_FAILED;
+		pthread_cond_broadcast(&m->acked);
+		trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
+			   "fo", fo, NULL);
+		return;
+	}
+	a->state = A_RUNNING;
+	pthread_cond_broadcast(&m->acked); /* the takeover waits for this */
+	trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
+		   "acked", acked, "fo", fo, NULL);
+}
+
+static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_app_event *ev = arg;
 	struct app *a = guest_app(m, g, ev->app_id);
@@ -249,7 +275,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 	const char *vm = g->vm.name;
 
 	if (!a)
-		return refuse_why(g, VMFO_ENOENT, "app event: no such app on this OS");
+		return refuse_why(why, VMFO_ENOENT, "app event: no such app on this OS");
 	const char *fo_key = moving_key(a); /* before the state changes below */
 	fo_text(a->fo, fo, sizeof fo);
 	snprintf(seq, sizeof seq, "%" PRIu64, ev->seq);
@@ -277,21 +303,7 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 	case VMFO_APP_RESUMED:
 		if (a->state != A_MOVING || a->row < 0)
 			return VMFO_EINVAL;
-		if (!continuity_holds(m, a, ev)) {
-			char acked[24];
-			snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
-			a->state = A_FAILED;
-			pthread_cond_broadcast(&m->acked);
-			trace_emit(&m->trace, "app.lost", "app", a->name, "vm", vm, "acked", acked, "seq", seq,
-				   "fo", fo, NULL);
-			return VMFO_OK;
-		}
-		a->state = A_RUNNING;
-		pthread_cond_broadcast(&m->acked); /* the takeover waits for this */
-		char acked[24];
-		snprintf(acked, sizeof acked, "%" PRIu64, a->acked_before);
-		trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
-			   "acked", acked, "fo", fo, NULL);
+		app_resumed(m, a, ev, vm, seq, hash, fo);
 		return VMFO_OK;
 	case VMFO_APP_RESTARTED:
 		trace_emit(&m->trace, "app.restarted", "app", a->name, "vm", vm, NULL);
@@ -309,18 +321,18 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg)
 		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, fo_key, fo, NULL);
 		return VMFO_OK;
 	}
-	return refuse_why(g, VMFO_EINVAL, "app event: unknown or out of place");
+	return refuse_why(why, VMFO_EINVAL, "app event: unknown or out of place");
 }
 
 /* Claims 6 and 9: the OS's fault-level routine reports an unrecoverable
  * app failure; the monitor thread takes it from here. */
-static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_app_event *ev = arg;
 	struct app *a = guest_app(m, g, ev->app_id);
 	/* A taken-over app may fail before it has resumed (A_MOVING). */
 	if (!a || (a->state != A_RUNNING && a->state != A_MOVING))
-		return refuse_why(g, VMFO_ENOENT, "app failure: no such running app on this OS");
+		return refuse_why(why, VMFO_ENOENT, "app failure: no such running app on this OS");
 	a->state = A_FAILED;
 	a->failed_us = now_us();
 	a->fo = monitor_new_fo(m); /* a takeover of its own, even mid-takeover */
@@ -328,29 +340,30 @@ static uint32_t hc_app_failure(struct vmfo *m, struct guest *g, void *arg)
 	char fo[24];
 	trace_emit(&m->trace, "os.app_failure", "vm", g->vm.name, "app", a->name, "fo",
 		   fo_text(a->fo, fo, sizeof fo), NULL);
-	monitor_queue(m, WORK_APP_FAILOVER, app_id(m, a));
+	m->policy->queue(m, WORK_APP_FAILOVER, app_id(m, a));
 	return VMFO_OK;
 }
 
-static uint32_t hc_panic(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_panic(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	(void)arg;
-	monitor_os_fault(m, g, "panic");
+	(void)why;
+	m->policy->os_fault(m, g, "panic");
 	return VMFO_OK;
 }
 
 /* Claim 2: programs live in the auxiliary image, outside main storage; an
  * OS reads them into its own storage through this call. */
-static uint32_t hc_aux_read(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_aux_read(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_aux_read *r = arg;
 	uint64_t size = (uint64_t)(vmfo_aux_image_end - vmfo_aux_image);
 	(void)m;
 	if (r->len == 0 || r->len > size || r->offset > size - r->len)
-		return refuse_why(g, VMFO_EINVAL, "aux read: outside the auxiliary image");
+		return refuse_why(why, VMFO_EINVAL, "aux read: outside the auxiliary image");
 	void *dst = guest_range(&g->vm, r->gpa, r->len);
 	if (!dst)
-		return refuse_why(g, VMFO_EFAULT, "aux read: destination outside its storage");
+		return refuse_why(why, VMFO_EFAULT, "aux read: destination outside its storage");
 	memcpy(dst, vmfo_aux_image + r->offset, r->len);
 	return VMFO_OK;
 }
@@ -358,30 +371,37 @@ static uint32_t hc_aux_read(struct vmfo *m, struct guest *g, void *arg)
 /* The OS gives free storage back (when the VMM asks, at reprotect): the
  * units leave its row and go back to the pool. On g's own vCPU thread, so
  * splitting its slots cannot race the guest. */
-static uint32_t hc_release(struct vmfo *m, struct guest *g, void *arg)
+static uint32_t hc_release(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_units *r = arg;
 	struct units u;
 	struct err e;
 	char text[256];
-	struct row *os = &m->table.row[g->os_row];
 
 	if (runs_to_units(&r->runs, &u))
-		return refuse_why(g, VMFO_EINVAL, "release: malformed unit runs");
-	if (units_contains(&u, g->kernel_unit) || units_remove(&os->units, &u))
-		return refuse_why(g, VMFO_EFAULT, "release: units that are not its free storage");
+		return refuse_why(why, VMFO_EINVAL, "release: malformed unit runs");
+	/* Until g's memslots no longer map them, the units wait in a row of
+	 * their own, mapped nowhere (never seen: m->lock is held throughout);
+	 * only then do they go back to the pool, which discards them. */
+	int out = units_contains(&u, g->kernel_unit)
+		? -1 : table_split(&m->table, g->os_row, RELEASE_ROW, ROW_VMM, NO_VM, &u, &e);
+	if (out < 0)
+		return refuse_why(why, VMFO_EFAULT, "release: units that are not its free storage");
 	if (sync_slots(m, g, &e)) {
-		units_merge(&os->units, &u);
+		struct err undo;
+		if (table_absorb(&m->table, g->os_row, out, &undo))
+			log_append(&g->log, undo.msg, strlen(undo.msg));
 		log_append(&g->log, e.msg, strlen(e.msg));
 		return VMFO_EFAULT;
 	}
-	pool_free(&m->pool, &u, NULL);
+	if (table_free_row(&m->table, out, NULL, &e))
+		log_append(&g->log, e.msg, strlen(e.msg));
 	units_format(&u, text, sizeof text);
 	trace_emit(&m->trace, "vmm.reclaim", "vm", g->vm.name, "units", text, NULL);
 	return VMFO_OK;
 }
 
-typedef uint32_t (*hc_fn)(struct vmfo *m, struct guest *g, void *arg);
+typedef uint32_t (*hc_fn)(struct vmfo *m, struct guest *g, void *arg, const char **why);
 
 #define HC(nr, name, type, fn) [nr] = { name, sizeof(type), offsetof(type, status), fn }
 
@@ -424,9 +444,9 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 	    port <= VMFO_HC_PORT || port >= VMFO_HC_PORT + VMFO_HC_MAX) {
 		snprintf(why, sizeof why, "port 0x%x access (dir %u, size %u)", port,
 			 run->io.direction, run->io.size);
-		pthread_mutex_lock(&m->lock);
+		monitor_lock(m);
 		refuse(m, g, why);
-		pthread_mutex_unlock(&m->lock);
+		monitor_unlock(m);
 		if (run->io.direction == KVM_EXIT_IO_IN)
 			memset((uint8_t *)run + run->io.data_offset, 0xff,
 			       (size_t)run->io.size * run->io.count);
@@ -439,7 +459,7 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 	uint64_t gpa = (uint64_t)value << 3;
 	size_t size = hcalls[nr].size;
 
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	uint8_t *hva = guest_range(&g->vm, gpa, size);
 	if (!hva) {
 		snprintf(why, sizeof why, "%s: argument at 0x%llx outside its storage", hcalls[nr].name,
@@ -447,12 +467,12 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 		refuse(m, g, why);
 	} else {
 		memcpy(arg, hva, size);
-		g->reject_why = NULL;
-		uint32_t status = hcalls[nr].fn(m, g, arg);
+		const char *reason = NULL;
+		uint32_t status = hcalls[nr].fn(m, g, arg, &reason);
 		/* An exhausted pool is an answer, not a refusal. */
 		if (status != VMFO_OK && status != VMFO_ENOSPC) {
-			if (g->reject_why)
-				strlcpy0(why, g->reject_why, sizeof why);
+			if (reason)
+				strlcpy0(why, reason, sizeof why);
 			else
 				snprintf(why, sizeof why, "%s: status %u", hcalls[nr].name, status);
 			refuse(m, g, why);
@@ -460,6 +480,50 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 		memcpy(arg + hcalls[nr].status_off, &status, sizeof status);
 		memcpy(hva, arg, size);
 	}
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return VM_CONTINUE;
+}
+
+/* A guest touched guest-physical memory with no memslot: storage it does
+ * not own. KVM has not let the access through; the VMM refuses it (reads
+ * see all ones) and stops that OS, since a kernel writing wild is broken. */
+static enum vm_action on_mmio(struct vmfo *m, struct guest *g, struct kvm_run *run)
+{
+	char gpa[24];
+	snprintf(gpa, sizeof gpa, "0x%llx", (unsigned long long)run->mmio.phys_addr);
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0xff, sizeof run->mmio.data);
+	trace_emit(&m->trace, "vmm.blocked", "vm", g->vm.name, "gpa", gpa, NULL);
+	monitor_lock(m);
+	m->policy->os_fault(m, g, "mmio");
+	monitor_unlock(m);
+	return VM_HALT;
+}
+
+enum vm_action hcall_vm_exit(struct vm *vm, struct kvm_run *run, void *opaque)
+{
+	struct vmfo *m = opaque;
+	struct guest *g = &m->g[vm->index];
+	const char *cause;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return hcall_dispatch(m, g, run);
+	case KVM_EXIT_MMIO:
+		return on_mmio(m, g, run);
+	case KVM_EXIT_SHUTDOWN: /* triple fault */
+		cause = "shutdown";
+		break;
+	default:
+		cause = "internal";
+		break;
+	}
+	char line[VMFO_CONSOLE_MAX];
+	int n = snprintf(line, sizeof line, "[vmm] vCPU stopped: KVM exit %u (%s)",
+			 run->exit_reason, kvm_exit_name(run->exit_reason));
+	monitor_lock(m);
+	log_append(&g->log, line, n > 0 ? (size_t)n : 0);
+	m->policy->os_fault(m, g, cause);
+	monitor_unlock(m);
+	return VM_HALT;
 }

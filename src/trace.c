@@ -203,8 +203,10 @@ void trace_emit(struct trace *t, const char *name, ...)
 		size_t cap = t->cap ? t->cap * 2 : 256;
 		struct event *grown = realloc(t->ev, cap * sizeof *grown);
 		if (!grown) {
-			/* Dropping an event would make the checker lie; say so. */
-			fprintf(stderr, "vmfo: out of memory recording event %s\n", name);
+			/* Dropping an event would make the checker lie: record
+			 * it, so that no verdict is taken (trace_lost). */
+			if (t->lost++ == 0)
+				strlcpy0(t->lost_first, name, sizeof t->lost_first);
 			pthread_mutex_unlock(&t->lock);
 			return;
 		}
@@ -217,6 +219,19 @@ void trace_emit(struct trace *t, const char *name, ...)
 		queue_for_file(t, &ev);
 	pthread_cond_broadcast(&t->grew);
 	pthread_mutex_unlock(&t->lock);
+}
+
+int trace_lost(struct trace *t, struct err *e)
+{
+	pthread_mutex_lock(&t->lock);
+	uint64_t lost = t->lost;
+	char first[EV_NAME_MAX];
+	strlcpy0(first, t->lost_first, sizeof first);
+	pthread_mutex_unlock(&t->lock);
+	if (!lost)
+		return 0;
+	return err_set(e, "out of memory recording event %s (%llu event%s lost): the trace is "
+			  "incomplete", first, (unsigned long long)lost, lost == 1 ? "" : "s");
 }
 
 void trace_clear(struct trace *t)

@@ -32,6 +32,10 @@ struct trace {
 	char *path;           /* the file's name, for messages */
 	int file_errno;       /* the first error writing the file, or 0 */
 	bool error_told;      /* trace_file_error_news() has returned it */
+	/* Events that could not be recorded (no memory), since trace_init:
+	 * a trace that lost one must not be judged (trace_lost). */
+	uint64_t lost;
+	char lost_first[EV_NAME_MAX]; /* the first one's name */
 };
 
 void trace_init(struct trace *t);
@@ -53,6 +57,9 @@ bool trace_file_error_news(struct trace *t, struct err *e);
 /* Record an event: name, then key/value string pairs, then NULL. Call it
  * only after the thing the event names has happened. */
 void trace_emit(struct trace *t, const char *name, ...) __attribute__((sentinel));
+/* -1 with e saying so once an event could not be recorded (out of memory):
+ * the checker would judge an incomplete trace. 0 while none was lost. */
+int trace_lost(struct trace *t, struct err *e);
 void trace_clear(struct trace *t);
 size_t trace_count(struct trace *t);
 /* Copy event idx (0-based); false if there is none. */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,23 @@ static const char *kvm_path(void)
 	return p && *p ? p : "/dev/kvm";
 }
 
+/* kvm_host_open could not go on: e says why (formatted before anything is
+ * closed, so that errno is still the failed call's), and what was opened
+ * is closed again. Returns -1. */
+static int host_open_failed(struct kvm_host *k, struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int host_open_failed(struct kvm_host *k, struct err *e, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+		va_end(ap);
+	}
+	kvm_host_close(k);
+	return -1;
+}
+
 int kvm_host_open(struct kvm_host *k, struct err *e)
 {
 	const char *path = kvm_path();
@@ -38,15 +56,11 @@ int kvm_host_open(struct kvm_host *k, struct err *e)
 		return err_set(e, "cannot open %s: %s", path, strerror(err));
 	}
 	int api = ioctl(k->fd, KVM_GET_API_VERSION, 0);
-	if (api < 0) {
-		int err = errno;
-		kvm_host_close(k);
-		return err_set(e, "%s is not a KVM device (%s)", path, strerror(err));
-	}
-	if (api != KVM_API_VERSION) {
-		kvm_host_close(k);
-		return err_set(e, "%s speaks KVM API %d, vmfo needs %d", path, api, KVM_API_VERSION);
-	}
+	if (api < 0)
+		return host_open_failed(k, e, "%s is not a KVM device (%s)", path, strerror(errno));
+	if (api != KVM_API_VERSION)
+		return host_open_failed(k, e, "%s speaks KVM API %d, vmfo needs %d", path, api,
+					KVM_API_VERSION);
 	static const struct { int cap; const char *name; } caps[] = {
 		{ KVM_CAP_USER_MEMORY, "user memory" },
 		{ KVM_CAP_IRQCHIP, "in-kernel irqchip" },
@@ -54,26 +68,18 @@ int kvm_host_open(struct kvm_host *k, struct err *e)
 		{ KVM_CAP_SIGNAL_MSI, "MSI injection" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(caps); i++)
-		if (ioctl(k->fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0) {
-			kvm_host_close(k);
-			return err_set(e, "%s lacks the %s capability vmfo needs", path, caps[i].name);
-		}
+		if (ioctl(k->fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0)
+			return host_open_failed(k, e, "%s lacks the %s capability vmfo needs", path,
+						caps[i].name);
 	k->run_size = ioctl(k->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (k->run_size <= 0) {
-		kvm_host_close(k);
-		return err_set(e, "KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
-	}
+	if (k->run_size <= 0)
+		return host_open_failed(k, e, "KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
 	k->cpuid = calloc(1, sizeof *k->cpuid + CPUID_MAX_ENTRIES * sizeof k->cpuid->entries[0]);
-	if (!k->cpuid) {
-		kvm_host_close(k);
-		return err_set(e, "out of memory");
-	}
+	if (!k->cpuid)
+		return host_open_failed(k, e, "out of memory");
 	k->cpuid->nent = CPUID_MAX_ENTRIES;
-	if (ioctl(k->fd, KVM_GET_SUPPORTED_CPUID, k->cpuid) < 0) {
-		int err = errno;
-		kvm_host_close(k);
-		return err_set(e, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(err));
-	}
+	if (ioctl(k->fd, KVM_GET_SUPPORTED_CPUID, k->cpuid) < 0)
+		return host_open_failed(k, e, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(errno));
 	/* The guest uses the LAPIC in x2APIC mode, which KVM always emulates. */
 	for (uint32_t i = 0; i < k->cpuid->nent; i++)
 		if (k->cpuid->entries[i].function == 1)
@@ -82,12 +88,9 @@ int kvm_host_open(struct kvm_host *k, struct err *e)
 	/* A throw-away VM proves that VMs can really be created here: with
 	 * nested virtualisation off, /dev/kvm may exist and still refuse. */
 	int probe = ioctl(k->fd, KVM_CREATE_VM, 0);
-	if (probe < 0) {
-		int err = errno;
-		kvm_host_close(k);
-		return err_set(e, "KVM refused to create a VM (%s): is hardware or nested "
-				  "virtualisation enabled?", strerror(err));
-	}
+	if (probe < 0)
+		return host_open_failed(k, e, "KVM refused to create a VM (%s): is hardware or nested "
+					      "virtualisation enabled?", strerror(errno));
 	close(probe);
 	return 0;
 }

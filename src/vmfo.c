@@ -47,26 +47,26 @@ const struct config *vmfo_defaults(const struct vmfo *m)
 
 void vmfo_set_heartbeat(struct vmfo *m, uint64_t heartbeat_ms, uint64_t miss)
 {
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	m->cfg.heartbeat_ms = heartbeat_ms;
 	m->cfg.miss = miss;
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 }
 
 void vmfo_restore_config(struct vmfo *m)
 {
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	m->cfg = m->cfg0;
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 }
 
 /* ---- actions ---- */
 
 static size_t mark_of(struct vmfo *m)
 {
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	size_t mark = m->mark;
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return mark;
 }
 
@@ -83,13 +83,13 @@ static int await_ready(struct vmfo *m, int i, size_t mark, struct vmfo_booted *o
 	if (!got)
 		return err_set(e, "%s did not report ready within %d ms (see 'log %s')", vm,
 			       BOOT_WAIT_MS, vm);
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	const struct guest *g = &m->g[i];
 	strlcpy0(out->os[i].vm, vm, sizeof out->os[i].vm);
 	out->os[i].role = role_name(g->role);
 	out->os[i].ready_ms = (double)(ev.t_us - g->t_boot_us) / 1000.0;
 	out->os[i].mb = g->os_row >= 0 ? row_bytes(&m->table, &m->table.row[g->os_row]) / MB : 0;
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return 0;
 }
 
@@ -253,11 +253,11 @@ int vmfo_reprotect(struct vmfo *m, struct vmfo_reprotected *out, struct err *e)
 	const char *vm = event_field(&ev, "vm");
 	strlcpy0(out->vm, vm ? vm : "-", sizeof out->vm);
 	out->role = "-";
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	for (int i = 0; i < 2; i++)
 		if (vm && strcmp(vm, m->g[i].vm.name) == 0)
 			out->role = role_name(m->g[i].role);
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return 0;
 }
 
@@ -354,37 +354,34 @@ static void snap_app(const struct vmfo *m, const struct app *a, struct vmfo_app_
 
 void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s)
 {
-	/* ctl is taken before lock (monitor.h): a policy action or failover
-	 * holding it is running; trylock never waits for it. */
-	bool acting = pthread_mutex_trylock(&m->ctl) != 0;
-	if (!acting)
-		pthread_mutex_unlock(&m->ctl);
-	pthread_mutex_lock(&m->lock);
+	bool busy = monitor_busy(m);
+	monitor_lock(m);
 	s->now_us = now_us();
 	s->booted = m->booted;
 	s->cfg = m->cfg;
 	s->step_mode = m->step_mode;
 	strlcpy0(s->step_next, m->step_next, sizeof s->step_next);
-	s->busy = acting || m->work_count > 0;
+	s->busy = busy;
 	for (int i = 0; i < 2; i++)
 		snap_os(m, i, &s->os[i]);
 	for (int i = 0; i < MAX_APPS; i++)
 		snap_app(m, &m->app[i], &s->app[i]);
 	s->table = m->table;
+	s->table.pool = NULL; /* a copy to read: nothing in it may reach the live pool */
 	s->vmm_row = m->vmm_row;
 	s->nunits = m->pool.nunits;
 	s->nfree = m->pool.nfree;
 	s->unit_bytes = m->pool.unit_bytes;
 	s->huge = m->pool.huge;
 	s->free_fragmented = pool_free_units(&m->pool, &s->free_units) != 0;
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 }
 
 const void *vmfo_app_storage(struct vmfo *m, const char *name, uint64_t *bytes)
 {
 	const void *p = NULL;
 	*bytes = 0;
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	const struct app *a = app_by_name(m, name);
 	if (a && a->row >= 0) {
 		const struct units *u = &m->table.row[a->row].units;
@@ -394,13 +391,13 @@ const void *vmfo_app_storage(struct vmfo *m, const char *name, uint64_t *bytes)
 					 m->pool.unit_bytes;
 		p = app_header(m, a);
 	}
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return p;
 }
 
 void vmfo_log(struct vmfo *m, int vm, struct vmfo_log *out)
 {
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	const struct log_ring *r = &m->g[vm].log;
 	unsigned first = (r->next + LOG_LINES - r->count) % LOG_LINES;
 	out->count = r->count;
@@ -409,7 +406,7 @@ void vmfo_log(struct vmfo *m, int vm, struct vmfo_log *out)
 		strlcpy0(out->line[i], r->line[k], sizeof out->line[i]);
 		out->t_us[i] = r->t_us[k];
 	}
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 }
 
 static const char *program_names[VMFO_AUX_MAX_PROGS + 1];

@@ -13,7 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "state.h"
+#include "lifecycle.h"
+#include "settings.h"
 #include "table.h"
 #include "trace.h"
 #include "util.h"

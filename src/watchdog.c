@@ -12,10 +12,13 @@
  * The host settles a thread's run-queue wait only when the thread gets a
  * CPU. So when the vCPU thread is runnable at a look, its current wait is
  * not counted yet: then only the time it was seen on a CPU, less the
- * VMM's, can be the guest's. */
+ * VMM's, can be the guest's.
+ *
+ * A hang found is reported through m->policy (struct monitor_policy), so
+ * that this file needs no policy header. */
 #include "watchdog.h"
 
-#include "monitor.h"
+#include "state.h"
 
 /* How long an OS may go without heartbeats while it answers a request: at
  * CPL0 with interrupts off, on a nested host, that can take a while. */
@@ -70,6 +73,7 @@ static void look(struct vmfo *m, struct guest *g)
 	struct hb_watch *w = &g->watch;
 	uint64_t limit = m->cfg.heartbeat_ms * 1000 * m->cfg.miss;
 
+	assert_locked(m);
 	if (g->state != G_RUNNING || !g->created || !limit) {
 		watchdog_reset(g);
 		return;
@@ -95,22 +99,22 @@ static void look(struct vmfo *m, struct guest *g)
 	*w = *now;
 	w->silent_us = silent;
 	if (silent > limit)
-		monitor_os_fault(m, g, "heartbeat");
+		m->policy->os_fault(m, g, "heartbeat");
 }
 
 static void *watchdog_main(void *arg)
 {
 	struct vmfo *m = arg;
 
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	while (!atomic_load(&m->quit)) {
 		struct timespec deadline;
 		deadline_in_us(&deadline, look_period_us(m));
-		pthread_cond_timedwait(&m->watch_wake, &m->lock, &deadline);
+		monitor_timedwait(m, &m->watch_wake, &deadline);
 		for (int i = 0; i < 2 && m->booted; i++)
 			look(m, &m->g[i]);
 	}
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	return NULL;
 }
 
@@ -126,9 +130,9 @@ void watchdog_stop(struct vmfo *m)
 {
 	if (!m->watchdog_started)
 		return;
-	pthread_mutex_lock(&m->lock);
+	monitor_lock(m);
 	pthread_cond_broadcast(&m->watch_wake);
-	pthread_mutex_unlock(&m->lock);
+	monitor_unlock(m);
 	pthread_join(m->watchdog, NULL);
 	m->watchdog_started = false;
 }

@@ -4,21 +4,10 @@
 #ifndef VMFO_WATCHDOG_H
 #define VMFO_WATCHDOG_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 struct vmfo;
 
-/* What the watchdog last saw of one guest. */
-struct hb_watch {
-	uint64_t heartbeats; /* heartbeats received by then */
-	uint64_t t_us;       /* when it looked */
-	uint64_t outside_us; /* the vCPU thread's time in the VMM by then */
-	uint64_t delay_us;   /* its time waiting for a host CPU by then */
-	uint64_t on_cpu_us;  /* its time on a host CPU by then */
-	bool runnable;       /* it was runnable (or running) then */
-	uint64_t silent_us;  /* guest time since the last heartbeat */
-};
+/* What the watchdog last saw of each guest is struct hb_watch, kept in the
+ * guest's state (state.h), so that the state needs nothing from here. */
 
 /* Start and stop the watchdog thread (monitor_init, monitor_destroy). */
 int watchdog_start(struct vmfo *m);

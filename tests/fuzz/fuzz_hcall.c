@@ -25,11 +25,7 @@ static void setup(void)
 static void reset_guest(void)
 {
 	struct units u;
-	for (int r = 0; r < TABLE_MAX_ROWS; r++)
-		if (m.table.row[r].used) {
-			pool_free(&m.pool, &m.table.row[r].units, NULL);
-			table_remove(&m.table, r);
-		}
+	table_clear(&m.table);
 	memset(m.app, 0, sizeof m.app);
 	memset(m.g, 0, sizeof m.g);
 	trace_clear(&m.trace);
@@ -44,8 +40,7 @@ static void reset_guest(void)
 		g->state = G_RUNNING;
 		g->mb_next_seq = 3;
 		g->mb_acked = 1;
-		pool_alloc(&m.pool, i ? 2 : 4, &u, NULL);
-		g->os_row = table_add(&m.table, g->vm.name, ROW_OS, i, &u, NULL);
+		g->os_row = table_alloc_row(&m.table, g->vm.name, ROW_OS, i, i ? 2 : 4, &u, NULL);
 		g->kernel_unit = u.run[0].first;
 		g->vm.slot[0] = (struct vm_slot){ true, VMFO_POOL_GPA + (uint64_t)u.run[0].first * m.pool.unit_bytes,
 						  (uint64_t)u.run[0].count * m.pool.unit_bytes,

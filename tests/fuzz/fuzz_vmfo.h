@@ -1,5 +1,6 @@
-/* fuzz_vmfo.h — a monitor without KVM for the fuzz harnesses: pool, table,
- * trace and locks, nothing booted; any VM it tries to create fails on the
+/* fuzz_vmfo.h — a monitor without KVM for the fuzz harnesses: what
+ * monitor_init_core() makes (pool, table, trace, locks, the policy table),
+ * nothing booted and no threads; any VM it tries to create fails on the
  * closed descriptor. */
 #ifndef VMFO_FUZZ_VMFO_H
 #define VMFO_FUZZ_VMFO_H
@@ -10,20 +11,15 @@
 
 static inline void fake_vmfo_init(struct vmfo *m, uint64_t pool_mb)
 {
+	struct config cfg;
 	struct err e;
-	config_defaults(&m->cfg);
-	m->cfg0 = m->cfg;
-	m->kvm.fd = -1;
-	pthread_mutex_init(&m->ctl, NULL);
-	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->acked, NULL);
-	pthread_cond_init(&m->wake, NULL);
-	pthread_cond_init(&m->watch_wake, NULL);
-	pthread_cond_init(&m->stepped, NULL);
-	trace_init(&m->trace);
-	if (pool_init(&m->pool, pool_mb << 20, 2u << 20, &e))
+	config_defaults(&cfg);
+	/* Sizes that pass config_check in a pool of pool_mb. */
+	cfg.pool_mb = pool_mb;
+	cfg.active_mb = pool_mb / 2;
+	cfg.standby_mb = 4;
+	if (monitor_init_core(m, &cfg, &e))
 		abort();
-	table_init(&m->table, m->pool.nunits, m->pool.unit_bytes);
 }
 
 #endif

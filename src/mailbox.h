@@ -1,0 +1,28 @@
+/* mailbox.h — requests from the VMM to a guest: the mailbox page in the
+ * guest's kernel unit and the MSI doorbell, and the answer the guest
+ * acknowledges with the ACK hypercall; unit sets to and from the ABI's
+ * runs. Claims served: 5, 6, 7, 9 (the VMM asks an OS to start, grow,
+ * disconnect, engage or activate; docs/protocol.md has the commands). */
+#ifndef VMFO_MAILBOX_H
+#define VMFO_MAILBOX_H
+
+#include "state.h"
+
+/* Post a mailbox request (runs may be NULL) and ring g's doorbell; returns
+ * the request's number, or -1. With m->lock held. */
+int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		   int nargs, const struct units *runs, struct err *e);
+/* Wait for the answer to request seq, releasing m->lock while waiting;
+ * *status gets the guest's answer. Ends at once if g fails. With m->lock
+ * held. */
+int guest_await(struct vmfo *m, struct guest *g, int64_t seq, int timeout_ms, int64_t *status,
+		struct err *e);
+/* Both: post a request and wait for its answer. With m->lock held. */
+int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
+		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
+		  struct err *e);
+/* Unit sets to and from the ABI's runs. */
+void units_to_runs(const struct units *u, struct vmfo_runs *r);
+int runs_to_units(const struct vmfo_runs *r, struct units *u);
+
+#endif
