@@ -98,7 +98,7 @@ int apps_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, 
 	}
 	*a = (struct app){ .state = A_STARTING, .prog = p, .hot = hot, .row = -1 };
 	strlcpy0(a->name, name, sizeof a->name);
-	m->mark = trace_count(&m->trace);
+	monitor_mark_action(m);
 	size_t mark = m->mark;
 	uint64_t args[4] = { (uint64_t)app_id(m, a), (uint64_t)p, units, hot };
 	int rc = guest_request(m, g, VMFO_MB_APP_START, args, 4, NULL, START_MS, &status, e);
@@ -137,7 +137,7 @@ static int app_request(struct vmfo *m, const char *name, enum vmfo_mb_cmd cmd, u
 		err_set(e, "'%s' cannot %s now: its OS %s has failed", name, what, m->g[vm].vm.name);
 	else {
 		uint64_t args[2] = { (uint64_t)app_id(m, a), arg };
-		m->mark = trace_count(&m->trace);
+		monitor_mark_action(m);
 		rc = guest_request(m, &m->g[vm], cmd, args, 2, NULL, START_MS, &status, e);
 		if (rc == 0 && status != VMFO_OK)
 			rc = err_set(e, "%s could not %s '%s': %s", m->g[vm].vm.name, what, name,

@@ -135,7 +135,7 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 		return booted ? err_set(e, "already booted: use 'reset' first") : -1;
 	}
 	m->cfg = cfg;
-	m->mark = trace_count(&m->trace);
+	monitor_mark_action(m);
 	m->booted = true; /* from here, reset undoes whatever was done */
 	m->vmm_row = table_alloc_row(&m->table, "vmm", ROW_VMM, NO_VM, 1, &u, e);
 	if (m->vmm_row < 0)
@@ -208,7 +208,7 @@ static int reboot_failed(struct vmfo *m, struct guest *failed, struct guest *act
 	monitor_unlock(m);
 	vm_destroy(&failed->vm);
 	monitor_lock(m);
-	m->mark = trace_count(&m->trace);
+	monitor_mark_action(m);
 	/* Only the VM just destroyed: the other, if it failed too,
 	 * still maps its storage until it is reprotected in turn. */
 	reclaim_leftovers(m, failed);

@@ -60,7 +60,7 @@ int monitor_os_fault_inject(struct vmfo *m, int kind, uint32_t target, struct er
 			target = wild_target(m, g);
 		uint64_t args[2] = { (uint64_t)kind,
 				     VMFO_POOL_GPA + (uint64_t)target * m->pool.unit_bytes + 0x100 };
-		m->mark = trace_count(&m->trace);
+		monitor_mark_action(m);
 		rc = guest_request(m, g, VMFO_MB_OS_FAULT, args, 2, NULL, 2000, &status, e);
 		if (rc == 0 && status != VMFO_OK)
 			rc = err_set(e, "%s refused the %s fault (status %lld)", g->vm.name,
@@ -77,7 +77,7 @@ int monitor_standby_fault_inject(struct vmfo *m, int kind, struct err *e)
 	if (!g)
 		return -1;
 	uint64_t args[2] = { (uint64_t)kind, 0 };
-	m->mark = trace_count(&m->trace);
+	monitor_mark_action(m);
 	int rc = guest_request(m, g, VMFO_MB_OS_FAULT, args, 2, NULL, 2000, &status, e);
 	if (rc == 0 && status != VMFO_OK)
 		rc = err_set(e, "%s refused the fault (status %lld)", g->vm.name, (long long)status);
@@ -95,7 +95,7 @@ int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e)
 	struct guest *sb = guest_by_role(m, VMFO_ROLE_STANDBY);
 	uint32_t unit = sb ? sb->kernel_unit : m->table.row[m->vmm_row].units.run[0].first;
 	uint64_t args[2] = { (uint64_t)kind, VMFO_POOL_GPA + (uint64_t)unit * m->pool.unit_bytes };
-	m->mark = trace_count(&m->trace);
+	monitor_mark_action(m);
 	int rc = guest_request(m, g, VMFO_MB_HOSTILE, args, 2, NULL, 3000, answer, e);
 	monitor_end(m);
 	return rc;

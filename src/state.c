@@ -22,6 +22,12 @@ void monitor_assert_locked(struct vmfo *m, const char *fn)
 }
 #endif
 
+void monitor_mark_action(struct vmfo *m)
+{
+	assert_locked(m);
+	m->mark = trace_count(&m->trace);
+}
+
 const char *role_name(enum vmfo_role r)
 {
 	return r == VMFO_ROLE_ACTIVE ? "active" : r == VMFO_ROLE_STANDBY ? "standby" : "-";

@@ -200,6 +200,9 @@ void monitor_assert_locked(struct vmfo *m, const char *fn);
 
 /* ---- reading the state (with m->lock held, or a front end's own hold) ---- */
 
+/* A front end's state-changing action begins now: 'wait' and vmfo.wait
+ * look for events from here on (m->mark). With m->lock held. */
+void monitor_mark_action(struct vmfo *m);
 const char *role_name(enum vmfo_role r);
 /* The live (booting or running) guest holding a role, or NULL. */
 struct guest *guest_by_role(struct vmfo *m, enum vmfo_role r);
