@@ -82,6 +82,23 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 	return vm_start(&g->vm, hcall_vm_exit, m, e);
 }
 
+/* Claim 3's takeover column for the OSes' own storage: while both OSes
+ * live, each takes the other's over should it fail (failover_os reads it).
+ * A failed OS's entries are dropped when its fault is detected
+ * (table_drop_takeover); a reprotected one gets them back here. With
+ * m->lock held. */
+static void pair_takeover(struct vmfo *m)
+{
+	assert_locked(m);
+	bool live[2];
+	for (int i = 0; i < 2; i++)
+		live[i] = m->g[i].created && m->g[i].os_row >= 0 &&
+			  (m->g[i].state == G_RUNNING || m->g[i].state == G_BOOTING);
+	for (int i = 0; i < 2; i++)
+		if (live[i] && live[1 - i])
+			table_set_takeover(&m->table, m->g[i].os_row, m->g[1 - i].vm.index);
+}
+
 /* Stop both guests, delete their VMs, return every unit to the pool and
  * forget the pair. With m->ctl held and m->lock not held: the vCPU threads
  * take m->lock for hypercalls, so they are stopped without it; everything
@@ -137,13 +154,20 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 	m->cfg = cfg;
 	monitor_mark_action(m);
 	m->booted = true; /* from here, reset undoes whatever was done */
-	m->vmm_row = table_alloc_row(&m->table, "vmm", ROW_VMM, NO_VM, 1, &u, e);
+	/* The VMM's own unit (claim 3): the master copy of the guest image
+	 * from its start, the resource management table at TABLE_OFFSET. */
+	if (guest_image_size() > TABLE_OFFSET) {
+		err_set(e, "the guest image (%zu bytes) would overlap the table", guest_image_size());
+		goto fail;
+	}
+	m->vmm_row = table_alloc_home(&m->table, "vmm", &u, e);
 	if (m->vmm_row < 0)
 		goto fail;
 	memcpy(pool_hva(&m->pool, u.run[0].first), vmfo_guest_image, guest_image_size());
 	if (start_guest(m, 0, VMFO_ROLE_ACTIVE, (uint32_t)m->cfg.active_mb / unit_mb, e) ||
 	    start_guest(m, 1, VMFO_ROLE_STANDBY, (uint32_t)m->cfg.standby_mb / unit_mb, e))
 		goto fail;
+	pair_takeover(m);
 	monitor_end(m);
 	return 0;
 fail:
@@ -220,6 +244,8 @@ static int reboot_failed(struct vmfo *m, struct guest *failed, struct guest *act
 	m->g[idx].reprotected = rc == 0; /* hc_ready emits vmm.reprotect */
 	if (rc == 0 && act)
 		table_set_takeover_of_vm(&m->table, act->vm.index, idx);
+	if (rc == 0)
+		pair_takeover(m);
 	return rc;
 }
 

@@ -341,7 +341,8 @@ static void snap_app(const struct vmfo *m, const struct app *a, struct vmfo_app_
 	strlcpy0(v->name, a->name, sizeof v->name);
 	v->prog = aux_name(a->prog);
 	v->vm = app_vm(m, a);
-	v->hot = a->hot;
+	/* Once it holds storage, the table says (claim 3); before, what was asked. */
+	v->hot = a->row >= 0 ? m->table.row[a->row].hot : a->hot;
 	v->acked = a->acked_seq;
 	if (a->row >= 0) {
 		/* Progress is read straight from the app's storage, no exit. */
@@ -366,8 +367,9 @@ void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s)
 		snap_os(m, i, &s->os[i]);
 	for (int i = 0; i < MAX_APPS; i++)
 		snap_app(m, &m->app[i], &s->app[i]);
-	s->table = m->table;
-	s->table.pool = NULL; /* a copy to read: nothing in it may reach the live pool */
+	/* The rows themselves, out of the VMM's unit: nothing in the copy may
+	 * reach the live table or the pool. */
+	table_copy(&s->table, &m->table);
 	s->vmm_row = m->vmm_row;
 	s->nunits = m->pool.nunits;
 	s->nfree = m->pool.nfree;
