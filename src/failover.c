@@ -5,6 +5,11 @@
  * to take it over, its storage is parked — unmapped from every VM, owned by
  * the VMM in its own table row — and the attach and activate steps run as
  * soon as an OS can take it (failover_unpark).
+ *
+ * Who takes what over is read from the resource management table (claim 3),
+ * which lies in the VMM's unit of main storage: an app's row gives its
+ * controlling OS, its takeover OS and its hot flag; a failed OS's own row
+ * gives the OS that takes its storage over.
  * Claims served: 1, 2, 3, 7, 9 (OS takeover), 4, 6, 8, 9 (app takeover). */
 #include "failover.h"
 
@@ -212,6 +217,12 @@ static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 	a->state = A_STOPPED;
 }
 
+/* Whether app a is a hot-standby job: its table row says (claims 3, 8). */
+static bool row_hot(const struct vmfo *m, const struct app *a)
+{
+	return a->row >= 0 && m->table.row[a->row].hot;
+}
+
 /* Nobody can take hot app a over now: its storage leaves `from` (which no
  * longer uses it) and is kept, unmapped, in a's own row until an OS can. */
 static void mark_parked(struct vmfo *m, struct app *a)
@@ -246,11 +257,10 @@ static void finish_app_takeover(struct vmfo *m, struct guest *s, struct app *a, 
 {
 	struct err e;
 	struct units u = m->table.row[a->row].units;
-	/* From now the other OS takes it over: the active one for an app on
-	 * the standby side, the standby for an app back on the active. */
-	struct guest *other = &m->g[1 - s->vm.index];
-
-	table_set_takeover(&m->table, a->row, other->state == G_RUNNING ? other->vm.index : NO_VM);
+	/* From now the OS that takes s's own storage over (s's row says)
+	 * takes the app over too: the active one for an app on the standby
+	 * side, the standby for an app back on the active. */
+	table_set_takeover(&m->table, a->row, m->table.row[s->os_row].takeover);
 	pace(m, "tell %s what it now holds (claim 9)", s->vm.name);
 	enum outcome o = attach_request(m, s, &u, 0, &e);
 	if (o == DONE)
@@ -263,8 +273,8 @@ static void finish_app_takeover(struct vmfo *m, struct guest *s, struct app *a, 
 	 * carries on from the state the table now holds. */
 }
 
-/* The OS that takes an app over: its takeover OS from the table, if that
- * runs and is not the app's own OS. */
+/* The OS that takes a row over (an app, or a failed OS's own storage): its
+ * takeover OS from the table, if that runs and is not where the row is. */
 static struct guest *takeover_os(struct vmfo *m, const struct row *row)
 {
 	if (row->takeover == NO_VM)
@@ -284,7 +294,7 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const c
 
 	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
-	uint64_t args[2] = { (uint64_t)app_id(m, a), a->hot };
+	uint64_t args[2] = { (uint64_t)app_id(m, a), row_hot(m, a) };
 	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
@@ -345,15 +355,16 @@ void failover_app(struct vmfo *m, int id)
 	monitor_lock(m);
 	struct app *a = &m->app[id];
 	struct row *row = a->row >= 0 ? &m->table.row[a->row] : NULL;
-	if (a->state != A_FAILED || !row || row->vm == NO_VM) {
+	if (a->state != A_FAILED || !row || row->control == NO_VM) {
 		monitor_unlock(m);
 		return; /* reset, or an OS failover, got there first */
 	}
-	struct guest *act = &m->g[row->vm];
+	struct guest *act = &m->g[row->control];
 	uint64_t since = a->failed_us;
 	fo_text(a->fo, m->fo_cur, sizeof m->fo_cur);
 
-	/* Claim 3: the table says whose storage this is and who takes over. */
+	/* Claim 3: the table says whose storage this is, who controls it, who
+	 * takes it over and whether it is a hot-standby job. */
 	struct units u = row->units;
 	units_format(&u, text, sizeof text);
 	pace(m, "look %s up in the resource management table (claim 3)", a->name);
@@ -366,14 +377,15 @@ void failover_app(struct vmfo *m, int id)
 		return;
 	}
 	trace_emit(&m->trace, "vmm.lookup", "what", a->name, "units", text, "fo", m->fo_cur, NULL);
-	struct guest *s = a->hot ? takeover_os(m, row) : NULL;
+	bool hot = row->hot;
+	struct guest *s = hot ? takeover_os(m, row) : NULL;
 	if (!s)
 		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
-			   !a->hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
+			   !hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
 	/* A hot app's units leave its OS: to the standby, or parked. */
 	if (disconnect(m, act, a, text)) {
-		if (!a->hot) {
+		if (!hot) {
 			release_to_os(m, act, a);
 		} else if (!s) {
 			if (park(m, act, a, &e))
@@ -405,7 +417,7 @@ static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
 	for (int i = 0; i < n; i++) {
 		struct app *a = &m->app[ids[i]];
 		a->failed_us = f->fault_us; /* its takeover counts from there */
-		if (!a->hot) { /* claim 8: not a hot-standby job */
+		if (!row_hot(m, a)) { /* claim 8: not a hot-standby job */
 			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
 				   "fo", m->fo_cur, NULL);
 			release_to_os(m, f, a);
@@ -427,7 +439,7 @@ static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, con
 	assert_locked(m);
 	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
 		struct app *a = &m->app[moved[i]];
-		if (!a->hot) {
+		if (!row_hot(m, a)) {
 			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
 				   "fo", m->fo_cur, NULL);
 			release_to_os(m, s, a);
@@ -440,6 +452,31 @@ static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, con
 	}
 	if (all_resumed && s->state == G_RUNNING) /* done: detected -> resumed, every hot app */
 		done(m, "os", f->vm.name, f->fault_us);
+}
+
+/* Hot apps of failed OS f whose rows name no OS that can take them (not s,
+ * which takes f's own storage): each is parked, as with no OS left, and
+ * leaves moved[]; the others stay. Returns how many stay. With m->lock
+ * held. */
+static int park_untaken(struct vmfo *m, struct guest *f, struct guest *s, int *moved, int nmoved)
+{
+	struct err e;
+	int n = 0;
+	assert_locked(m);
+	for (int i = 0; i < nmoved; i++) {
+		struct app *a = &m->app[moved[i]];
+		const struct row *row = &m->table.row[a->row];
+		if (!row->hot || takeover_os(m, row) == s) {
+			moved[n++] = moved[i];
+			continue;
+		}
+		a->failed_us = f->fault_us; /* its takeover counts from there */
+		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "no_standby", "fo",
+			   m->fo_cur, NULL);
+		if (park(m, f, a, &e))
+			abandon(m, f, "park", &e);
+	}
+	return n;
 }
 
 /* Everything failed OS f held (units u), its own storage and its apps',
@@ -481,10 +518,12 @@ static void take_over_os(struct vmfo *m, struct guest *f, struct guest *s, const
 }
 
 /* Claims 1, 2, 3, 7, 9: an OS failed. Everything it held, its own storage
- * and every app's, goes to the OS that survives; hot apps continue there.
- * A failed active OS is taken over by the standby, which becomes active; a
- * failed standby that ran apps (taken over from the active) is taken over
- * by the active OS. */
+ * and every app's, goes to the OS its table row names, which survives; hot
+ * apps continue there. A failed active OS is taken over by the standby,
+ * which becomes active; a failed standby that ran apps (taken over from the
+ * active) is taken over by the active OS. A hot app whose row names no OS
+ * that runs is parked; with no OS named for f's own storage, every hot
+ * app is. */
 void failover_os(struct vmfo *m, int vm)
 {
 	char text[512];
@@ -499,7 +538,8 @@ void failover_os(struct vmfo *m, int vm)
 	 * threads take m->lock for hypercalls: stop it unlocked. */
 	vm_stop(&f->vm);
 	monitor_lock(m);
-	struct guest *s = &m->g[1 - vm];
+	/* Claim 3: the failed OS's row says who takes its storage over. */
+	struct guest *s = takeover_os(m, &m->table.row[f->os_row]);
 	int moved[MAX_APPS];
 	int nmoved = apps_on(m, vm, moved);
 	fo_text(f->fo, m->fo_cur, sizeof m->fo_cur);
@@ -508,14 +548,16 @@ void failover_os(struct vmfo *m, int vm)
 	struct units u;
 	table_units_of_vm(&m->table, vm, &u);
 	units_format(&u, text, sizeof text);
-	if (s->state == G_RUNNING)
+	if (s)
 		pace(m, "look %s up in the resource management table (claim 3)", f->vm.name);
-	if (s->state == G_RUNNING) {
+	if (s && s->state == G_RUNNING) {
 		trace_emit(&m->trace, "vmm.lookup", "what", f->vm.name, "units", text, "fo", m->fo_cur,
 			   NULL);
+		nmoved = park_untaken(m, f, s, moved, nmoved);
+		table_units_of_vm(&m->table, vm, &u); /* what is left to move */
 		pace_move(m, f, s, &u);
 	}
-	if (s->state != G_RUNNING) /* none runs, or it failed while we paced */
+	if (!s || s->state != G_RUNNING) /* none runs, or it failed while we paced */
 		park_all(m, f, moved, nmoved);
 	else
 		take_over_os(m, f, s, moved, nmoved, &u);

@@ -27,7 +27,10 @@ struct app {
 	enum app_state state;
 	char name[APP_NAME_MAX];
 	int prog;              /* index in the auxiliary image */
-	bool hot;              /* a hot-standby job (claims 5, 8) */
+	bool hot;              /* asked for at `app start`: a hot-standby job
+				* (claims 5, 8). Its row's hot flag takes it
+				* over at the first report; from then on policy
+				* reads the row (claim 3), never this */
 	int row;               /* table row, or -1 once it holds no storage */
 	uint32_t hdr_unit;     /* where its header (its state) starts: the first
 				* unit it was given, wherever grows add units */
