@@ -303,6 +303,15 @@ static const struct completion fault_completion[] = {
 static const struct completion hostile_completion[] = {
 	{ 1, NULL, WORD_LIST, NULL, vmfo_hostile_cases }, { 0 },
 };
+static const struct completion table_completion[] = {
+	{ 1, NULL, WORD_LIST, (const char *const[]){ "raw", "set", NULL }, NULL },
+	{ 2, "set", WORD_APP, NULL, NULL },
+	{ 3, "set", WORD_LIST,
+	  (const char *const[]){ "hot=yes", "hot=no", "takeover=vm0", "takeover=vm1", "takeover=-",
+				 NULL },
+	  NULL },
+	{ 0 },
+};
 static const struct completion check_completion[] = {
 	{ 1, NULL, WORD_LIST, (const char *const[]){ "all", "claim", NULL }, NULL },
 	{ 2, "claim", WORD_LIST,
@@ -325,10 +334,19 @@ const struct command commands[] = {
 	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion, 0 },
 	{ "status", "status", "each VM's role, state, storage, heartbeat, boot time",
 	  "Example: boot; status\n", cmd_status, NULL, 0 },
-	{ "table", "table", "the resource management table (claim 3)",
+	{ "table", "table [raw] | table set ROW hot=yes|no|takeover=vm0|vm1|-",
+	  "the resource management table (claim 3)",
 	  "One row per holder of storage (the VMM, each OS, each app) with its units,\n"
 	  "size, use amount, controlling and takeover OS; then the unused units and\n"
-	  "the total, which is always the pool size.\n", cmd_table, NULL, 0 },
+	  "the total, which is always the pool size.\n"
+	  "table raw   the table's bytes where they lie in main storage, the VMM's own\n"
+	  "    unit (mapped in no VM), as a hex dump with offsets from the unit's\n"
+	  "    start, then the header and each row decoded from those bytes.\n"
+	  "table set ROW hot=yes|no|takeover=vm0|vm1|-   test mode: change an app's\n"
+	  "    hot flag, or the OS that takes an app or an OS's own storage over, in\n"
+	  "    the table's storage and nowhere else; the next takeover follows it.\n"
+	  "Example: table set db hot=no; fault app db crash; wait vmm.no_takeover\n",
+	  cmd_table, table_completion, 0 },
 	{ "map", "map", "one character per storage unit, showing its owner",
 	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, 0 },
 	{ "trace", "trace [N] | trace save FILE", "the last N events (default 20), or save all as JSONL",

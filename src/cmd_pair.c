@@ -116,9 +116,47 @@ int cmd_status(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* table raw: the table's bytes where they lie, in the VMM's unit. */
+static int table_raw(struct cmd_ctx *c)
+{
+	struct err e;
+	struct vmfo_table_bytes *b = malloc(sizeof *b);
+	if (!b)
+		return cmd_fail(c, "out of memory");
+	int rc = vmfo_table_bytes(c->m, b, &e);
+	if (rc == 0)
+		render_table_raw(b, c->out);
+	else
+		fail_err(c, &e);
+	free(b);
+	return rc;
+}
+
+/* table set ROW hot=yes|no | takeover=vm0|vm1|- (test mode): the table's
+ * storage changes, nothing else. */
+static int table_set(struct cmd_ctx *c, const char *row, const char *setting)
+{
+	struct err e;
+	int rc;
+	if (strcmp(setting, "hot=yes") == 0 || strcmp(setting, "hot=no") == 0)
+		rc = vmfo_table_set_hot(c->m, row, strcmp(setting, "hot=yes") == 0, &e);
+	else if (strncmp(setting, "takeover=", 9) == 0 &&
+		 (vm_index_of(setting + 9) >= 0 || strcmp(setting + 9, "-") == 0))
+		rc = vmfo_table_set_takeover(c->m, row, vm_index_of(setting + 9), &e);
+	else
+		return cmd_usage(c, "table");
+	if (rc)
+		return fail_err(c, &e);
+	fprintf(c->out, "%s: %s, in the table's storage only (see 'table raw')\n", row, setting);
+	return 0;
+}
+
 int cmd_table(struct cmd_ctx *c, int argc, char **argv)
 {
-	(void)argv;
+	if (argc > 1 && strcmp(argv[1], "raw") == 0)
+		return argc == 2 ? table_raw(c) : cmd_usage(c, "table");
+	if (argc > 1 && strcmp(argv[1], "set") == 0)
+		return argc == 4 ? table_set(c, argv[2], argv[3]) : cmd_usage(c, "table");
 	return show(c, argc, "table", false, render_table);
 }
 

@@ -1,7 +1,8 @@
 /* inject.c — faults injected into the active or the standby OS, and the
  * hostile test mode (inject.h): each is a mailbox request the guest then
  * carries out itself, so that the VMM detects it by the real mechanism.
- * Claims served: 1, 7, 9 (OS faults), isolation (hostile). */
+ * And the table changed by hand (test mode: `table set`).
+ * Claims served: 1, 7, 9 (OS faults), isolation (hostile), 3 (table set). */
 #include "inject.h"
 
 #include <string.h>
@@ -99,4 +100,42 @@ int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e)
 	int rc = guest_request(m, g, VMFO_MB_HOSTILE, args, 2, NULL, 3000, answer, e);
 	monitor_end(m);
 	return rc;
+}
+
+/* Why the row called name cannot have col set to value, or NULL. With
+ * m->lock held. */
+static const char *table_set_refused(struct vmfo *m, const struct row *row,
+				     enum table_column col, int value)
+{
+	assert_locked(m);
+	if (!m->booted)
+		return "not booted: use 'boot' first";
+	if (!row)
+		return "no such row in the table (see 'table')";
+	if (col == TABLE_COL_HOT && row->kind != ROW_APP)
+		return "only an app's row has a hot flag";
+	if (col == TABLE_COL_TAKEOVER && row->kind == ROW_VMM)
+		return "the VMM's row is taken over by nobody";
+	if (col == TABLE_COL_TAKEOVER && value != NO_VM && value == row->vm)
+		return "a row cannot be taken over by the VM it is mapped in";
+	return NULL;
+}
+
+int monitor_table_set(struct vmfo *m, const char *name, enum table_column col, int value,
+		      struct err *e)
+{
+	if (monitor_ctl_acquire(m, e))
+		return -1;
+	monitor_lock(m);
+	int r = table_find(&m->table, name);
+	const char *why = table_set_refused(m, r >= 0 ? &m->table.row[r] : NULL, col, value);
+	if (!why) {
+		monitor_mark_action(m);
+		if (col == TABLE_COL_HOT)
+			table_set_hot(&m->table, r, value != 0);
+		else
+			table_set_takeover(&m->table, r, value);
+	}
+	monitor_end(m);
+	return why ? err_set(e, "table set %s: %s", name, why) : 0;
 }

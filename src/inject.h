@@ -2,7 +2,8 @@
  * the standby) OS execute an OS fault for real, or misuse the hypercall
  * interface (hostile test mode).
  * Claims served: 1, 7, 9 (the OS faults whose detection and takeover the
- * claims describe), and isolation (hostile: the VMM refuses). */
+ * claims describe), isolation (hostile: the VMM refuses), 3 (the table
+ * changed by hand: the next takeover follows it). */
 #ifndef VMFO_INJECT_H
 #define VMFO_INJECT_H
 
@@ -22,5 +23,14 @@ int monitor_standby_fault_inject(struct vmfo *m, int kind, struct err *e);
 /* Test mode: make the active OS misuse the hypercall interface (enum
  * vmfo_hostile); *answer gets what the VMM told the guest. */
 int monitor_hostile(struct vmfo *m, int kind, int64_t *answer, struct err *e);
+
+/* Test mode: change one column of a row of the resource management table
+ * by hand, in the table's storage and nowhere else (not the app record,
+ * not the memslots), so that the next takeover shows policy reads the
+ * table (claim 3): an app's hot flag (value 0 or 1), or an app's or an
+ * OS's takeover OS (a VM index, or NO_VM). */
+enum table_column { TABLE_COL_HOT, TABLE_COL_TAKEOVER };
+int monitor_table_set(struct vmfo *m, const char *name, enum table_column col, int value,
+		      struct err *e);
 
 #endif

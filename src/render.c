@@ -1,5 +1,5 @@
 /* render.c — status, table, map, app list and logs as text, from a
- * snapshot. The console prints these; the view draws the same marks and
+ * snapshot; the table's bytes in main storage (table raw), decoded. The console prints these; the view draws the same marks and
  * rows in its own narrower layout. */
 #include "render.h"
 
@@ -207,6 +207,88 @@ bool render_table_row_narrow(const struct vmfo_snapshot *s, int i, char *buf, si
 	snprintf(buf, size, "%-8s %-4s %-3s %-12s %4u", "unused", "free", "-", "",
 		 (unsigned)(s->nfree * (s->unit_bytes / MB)));
 	return true;
+}
+
+/* ---- the table's bytes in main storage (table raw) ---- */
+
+static void hex_line(FILE *out, uint64_t at, const unsigned char *p, size_t n)
+{
+	fprintf(out, "%08" PRIx64 " ", at);
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 8)
+			fputc(' ', out);
+		if (i < n)
+			fprintf(out, " %02x", p[i]);
+		else
+			fputs("   ", out);
+	}
+	fputs("  |", out);
+	for (size_t i = 0; i < n; i++)
+		fputc(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.', out);
+	fputs("|\n", out);
+}
+
+/* As `hexdump -C` shows bytes: offsets from base, and a line the same as
+ * the one before it (empty row slots, unused runs) once, as '*'. */
+static void hex_dump(FILE *out, uint64_t base, const unsigned char *p, size_t size)
+{
+	bool starred = false;
+	for (size_t at = 0; at < size; at += 16) {
+		size_t n = size - at < 16 ? size - at : 16;
+		if (at >= 16 && n == 16 && memcmp(p + at, p + at - 16, 16) == 0) {
+			if (!starred)
+				fputs("*\n", out);
+			starred = true;
+			continue;
+		}
+		starred = false;
+		hex_line(out, base + at, p + at, n);
+	}
+	fprintf(out, "%08" PRIx64 "\n", base + size);
+}
+
+/* One row slot decoded from the bytes, if it is a row. */
+static void raw_row(const struct vmfo_table_bytes *b, const struct table_header *h, uint32_t i,
+		    FILE *out)
+{
+	static const char *const hot[] = { "no", "yes" };
+	struct row r;
+	char units[256] = "?";
+	size_t at = h->header_bytes + (size_t)i * h->row_bytes;
+	memcpy(&r, b->bytes + at, sizeof r);
+	if (!r.used)
+		return;
+	r.name[ROW_NAME_MAX - 1] = '\0';
+	if (r.units.nruns <= UNITS_MAX_RUNS)
+		units_format(&r.units, units, sizeof units);
+	fprintf(out, "%-3u 0x%06zx %-10s %-4s %-4s %-7s %-8s %-3s %s\n", i, b->offset + at, r.name,
+		r.kind <= ROW_APP ? row_kind_name(r.kind) : "?", vm_or_dash(r.vm),
+		vm_or_dash(r.control), vm_or_dash(r.takeover), r.hot <= 1 ? hot[r.hot] : "?", units);
+}
+
+void render_table_raw(const struct vmfo_table_bytes *b, FILE *out)
+{
+	struct table_header h;
+	memcpy(&h, b->bytes, sizeof h);
+	fprintf(out,
+		"the resource management table in main storage: unit %u (the VMM's own, mapped in "
+		"no VM), bytes 0x%x-0x%zx of the unit\n",
+		b->unit, b->offset, b->offset + b->size - 1);
+	hex_dump(out, b->offset, b->bytes, b->size);
+	if (memcmp(h.magic, TABLE_MAGIC, TABLE_MAGIC_LEN) || h.version != TABLE_VERSION ||
+	    h.header_bytes != sizeof h || h.row_bytes != sizeof(struct row) || h.rows > TABLE_MAX_ROWS) {
+		fprintf(out, "header: not that of layout version %d\n", TABLE_VERSION);
+		return;
+	}
+	fprintf(out,
+		"header: magic %.8s, version %u, %u-byte header, %u row slots of %u bytes, %u in "
+		"use, %u units of %" PRIu64 " MB, in unit %u\n",
+		h.magic, h.version, h.header_bytes, h.rows, h.row_bytes, h.used, h.nunits,
+		h.unit_bytes / MB, h.home_unit);
+	fprintf(out, "%-3s %-8s %-10s %-4s %-4s %-7s %-8s %-3s %s\n", "row", "offset", "name", "kind",
+		"vm", "control", "takeover", "hot", "units");
+	for (uint32_t i = 0; i < h.rows; i++)
+		raw_row(b, &h, i, out);
 }
 
 /* ---- the unit map ---- */

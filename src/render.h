@@ -29,6 +29,10 @@ bool render_legend_entry(const struct vmfo_snapshot *s, int i, char *mark, const
 /* The console's screens. */
 void render_status(const struct vmfo_snapshot *s, FILE *out);
 void render_table(const struct vmfo_snapshot *s, FILE *out);
+/* The table's bytes in the VMM's unit (vmfo_table_bytes) as a hex dump
+ * with offsets from the unit's start, then the header and each row
+ * decoded from those bytes. */
+void render_table_raw(const struct vmfo_table_bytes *b, FILE *out);
 void render_map(const struct vmfo_snapshot *s, FILE *out);
 void render_app_list(const struct vmfo_snapshot *s, FILE *out);
 void render_log(const char *vm, const struct vmfo_log *log, FILE *out);

@@ -202,6 +202,17 @@ static int home_stays(const struct table *t, struct err *e)
 		       t->store->hdr.home_unit);
 }
 
+/* A row's units become u: its runs, and zeroes in the run slots it does
+ * not use, so that what lies in storage is the table and nothing else
+ * (a struct units from the stack has leftovers there). */
+static void set_units(struct row *r, const struct units *u)
+{
+	uint32_t n = u->nruns <= UNITS_MAX_RUNS ? u->nruns : UNITS_MAX_RUNS;
+	r->units.nruns = n;
+	memcpy(r->units.run, u->run, n * sizeof u->run[0]);
+	memset(r->units.run + n, 0, (UNITS_MAX_RUNS - n) * sizeof u->run[0]);
+}
+
 /* table_add without the check afterwards, for verbs part-way through. */
 static int add_row(struct table *t, const char *name, enum row_kind kind, int vm,
 		   const struct units *units, struct err *e)
@@ -234,7 +245,7 @@ static int add_row(struct table *t, const char *name, enum row_kind kind, int vm
 	r->used = true;
 	strlcpy0(r->name, name, sizeof r->name);
 	r->kind = kind;
-	r->units = *units;
+	set_units(r, units);
 	r->vm = vm;
 	r->control = NO_VM;
 	r->takeover = NO_VM;
@@ -310,7 +321,7 @@ int table_alloc(struct table *t, int row, uint32_t n, uint32_t max_runs, struct 
 	if (rc)
 		pool_free(t->pool, got, NULL);
 	else
-		t->row[row].units = held;
+		set_units(&t->row[row], &held);
 	verify(t);
 	return rc;
 }
@@ -337,7 +348,7 @@ int table_free(struct table *t, int row, const struct units *u, struct err *e)
 		return home_stays(t, e);
 	if (units_without(t, row, u, &left, e) || pool_free(t->pool, u, e))
 		return -1;
-	t->row[row].units = left;
+	set_units(&t->row[row], &left);
 	verify(t);
 	return 0;
 }
@@ -391,8 +402,8 @@ int table_move(struct table *t, int from, int to, const struct units *u, struct 
 	grown = t->row[to].units;
 	if (units_merge(&grown, u))
 		return err_set(e, "'%s' cannot hold more runs of units", t->row[to].name);
-	t->row[from].units = left;
-	t->row[to].units = grown;
+	set_units(&t->row[from], &left);
+	set_units(&t->row[to], &grown);
 	verify(t);
 	return 0;
 }
@@ -406,10 +417,10 @@ int table_split(struct table *t, int from, const char *name, enum row_kind kind,
 	if (units_without(t, from, u, &left, e))
 		return -1;
 	struct units had = t->row[from].units;
-	t->row[from].units = left; /* so that the new row may hold them */
+	set_units(&t->row[from], &left); /* so that the new row may hold them */
 	int row = add_row(t, name, kind, vm, u, e);
 	if (row < 0)
-		t->row[from].units = had;
+		set_units(&t->row[from], &had);
 	else
 		t->row[row].control = vm;
 	verify(t);
@@ -428,7 +439,7 @@ int table_absorb(struct table *t, int into, int from, struct err *e)
 	if (units_merge(&grown, &t->row[from].units))
 		return err_set(e, "'%s' cannot take '%s''s units: too many runs", t->row[into].name,
 			       t->row[from].name);
-	t->row[into].units = grown;
+	set_units(&t->row[into], &grown);
 	remove_row(t, from);
 	verify(t);
 	return 0;

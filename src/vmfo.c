@@ -242,6 +242,41 @@ int vmfo_hostile(struct vmfo *m, const char *name, int64_t *answer, struct err *
 	return err_set(e, "no hostile case '%s'", name);
 }
 
+/* ---- the table in main storage ---- */
+
+int vmfo_table_bytes(struct vmfo *m, struct vmfo_table_bytes *out, struct err *e)
+{
+	int rc = 0;
+	monitor_lock(m);
+	uint32_t home = table_home(&m->table);
+	if (home == TABLE_NO_HOME) {
+		rc = err_set(e, "not booted: the table lies in the VMM's unit once 'boot' has taken it");
+	} else {
+		out->unit = home;
+		out->offset = TABLE_OFFSET;
+		out->unit_bytes = m->pool.unit_bytes;
+		out->size = sizeof out->bytes;
+		/* Read from the pool, where the verbs write: the same bytes
+		 * as m->table.store (table_check makes sure). */
+		memcpy(out->bytes, (const unsigned char *)pool_hva(&m->pool, home) + TABLE_OFFSET,
+		       out->size);
+	}
+	monitor_unlock(m);
+	return rc;
+}
+
+int vmfo_table_set_hot(struct vmfo *m, const char *row, bool hot, struct err *e)
+{
+	return monitor_table_set(m, row, TABLE_COL_HOT, hot, e);
+}
+
+int vmfo_table_set_takeover(struct vmfo *m, const char *row, int vm, struct err *e)
+{
+	if (vm != NO_VM && vm != 0 && vm != 1)
+		return err_set(e, "table set %s: no VM %d (vm0, vm1 or none)", row, vm);
+	return monitor_table_set(m, row, TABLE_COL_TAKEOVER, vm, e);
+}
+
 int vmfo_reprotect(struct vmfo *m, struct vmfo_reprotected *out, struct err *e)
 {
 	struct event ev;

@@ -81,6 +81,27 @@ const char *vmfo_fault_kinds_text(enum vmfo_fault_target t);
 int vmfo_hostile(struct vmfo *m, const char *name, int64_t *answer, struct err *e);
 const char *const *vmfo_hostile_cases(void);
 
+/* ---- the resource management table in main storage (claim 3) ---- */
+
+/* The table's bytes as they lie in the VMM's own unit of the pool, copied
+ * under the monitor's lock, and where they lie. Laid out as
+ * table_layout.h says: decode them with struct table_header and struct
+ * row at the offsets the header gives. */
+struct vmfo_table_bytes {
+	uint32_t unit;            /* the VMM's unit that holds the table */
+	uint32_t offset;          /* from the start of that unit: TABLE_OFFSET */
+	uint64_t unit_bytes;
+	size_t size;              /* sizeof(struct table_store) */
+	_Alignas(8) unsigned char bytes[sizeof(struct table_store)];
+};
+/* -1 before boot (the table, empty, then lies in the VMM process). */
+int vmfo_table_bytes(struct vmfo *m, struct vmfo_table_bytes *out, struct err *e);
+/* Test mode: change one column of a row in the table's storage only (not
+ * the app record, not the memslots); the next takeover follows it. An
+ * app's hot flag; an app's or an OS's takeover OS (0, 1 or NO_VM). */
+int vmfo_table_set_hot(struct vmfo *m, const char *row, bool hot, struct err *e);
+int vmfo_table_set_takeover(struct vmfo *m, const char *row, int vm, struct err *e);
+
 /* Reboot the failed VM as the new standby (or, with both down, as the new
  * active OS); waits until it reports ready. */
 struct vmfo_reprotected {

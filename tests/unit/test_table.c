@@ -1,6 +1,7 @@
 /* test_table.c — the resource management table: rows, sums, the verbs
- * that change ownership (each refusing without changing anything) and the
- * invariant checks, against a real pool. No KVM needed. */
+ * that change ownership (each refusing without changing anything), the
+ * invariant checks, and the table's layout in main storage (its home in
+ * the VMM's unit), against a real pool. No KVM needed. */
 #include "table.h"
 #include "tap.h"
 
@@ -160,6 +161,99 @@ static void test_overflow(void)
 	pool_destroy(&p);
 }
 
+/* The table in main storage (claim 3): once it has a home unit, its rows
+ * are the bytes at TABLE_OFFSET of that unit, in table_layout.h's layout;
+ * the verbs change those bytes and nothing else; the unit never leaves the
+ * VMM's row, and table_clear brings the table back out before it goes. */
+static void test_home(void)
+{
+	struct pool p;
+	struct table t;
+	struct err e;
+	struct units u, got;
+
+	pool_init(&p, 64 * MB, 2 * MB, &e);
+	table_init(&t, &p);
+	ok(table_home(&t) == TABLE_NO_HOME && t.store == &t.fallback, "before boot: no home unit");
+	ok(memcmp(t.store->hdr.magic, TABLE_MAGIC, TABLE_MAGIC_LEN) == 0 && t.store->hdr.used == 0,
+	   "an empty table's header, in the fallback");
+	int vmm = table_alloc_home(&t, "vmm", &got, &e);
+	ok(vmm >= 0 && table_home(&t) == 0, "the VMM's unit 0 is the table's home");
+	const uint8_t *at = (const uint8_t *)pool_hva(&p, 0) + TABLE_OFFSET;
+	ok((const uint8_t *)t.store == at && (const uint8_t *)t.row == at + 64,
+	   "the table lies at offset 0x%x of unit 0, its rows 64 bytes on", TABLE_OFFSET);
+	ok(memcmp(at, "VMFOTABL", 8) == 0, "the bytes there start with the magic");
+	uint32_t word[8];
+	memcpy(word, at + 8, sizeof word);
+	ok(word[0] == TABLE_VERSION && word[1] == 64 && word[2] == 548 && word[3] == TABLE_MAX_ROWS &&
+	   word[4] == 1 && word[5] == 32,
+	   "header: version 1, 64-byte header, 548-byte rows, 40 slots, 1 in use, 32 units");
+	uint64_t ub;
+	memcpy(&ub, at + 0x20, 8);
+	memcpy(word, at + 0x28, 4);
+	ok(ub == 2 * MB && word[0] == 0, "2 MB units; home unit 0");
+	bool empty = true;
+	for (size_t i = 0; i < sizeof t.fallback; i++)
+		empty &= ((const uint8_t *)&t.fallback)[i] == 0;
+	ok(empty, "one table: the fallback it left holds nothing");
+	ok(table_alloc_home(&t, "vmm2", &got, &e) == -1, "a second home is refused: %s", e.msg);
+
+	int vm0 = table_alloc_row(&t, "vm0", ROW_OS, 0, 8, &got, &e);
+	units_parse("3-4", &u);
+	int db = table_split(&t, vm0, "db", ROW_APP, 0, &u, &e);
+	const uint8_t *r = at + 64 + (size_t)db * 548;
+	ok(r[0] == 1 && r[1] == ROW_APP && strcmp((const char *)r + 0x10, "db") == 0,
+	   "db's row in storage: used, kind app, its name at +0x10");
+	uint32_t runs[3];
+	memcpy(runs, r + 0x20, sizeof runs);
+	ok(runs[0] == 1 && runs[1] == 3 && runs[2] == 2, "its units at +0x20: one run, 3, 2 units");
+	table_set_hot(&t, db, true);
+	table_set_takeover(&t, db, 1);
+	int32_t tk;
+	memcpy(&tk, r + 0x0c, 4);
+	ok(r[2] == 1 && tk == 1, "the verbs write the storage: hot at +0x02, takeover at +0x0c");
+	struct table_header h;
+	memcpy(&h, at, sizeof h);
+	ok(h.used == 3, "the header counts 3 rows in use");
+
+	/* The snapshot's copy holds the rows, not a pointer to them. */
+	static struct table copy;
+	table_copy(&copy, &t);
+	ok(copy.row != t.row && copy.pool == NULL && copy.row[db].hot && table_home(&copy) == 0,
+	   "a copy has rows of its own, no pool, the same home");
+	table_set_hot(&t, db, false);
+	ok(copy.row[db].hot && !t.row[db].hot, "a change after the copy is not in it");
+
+	/* The table's unit stays the VMM's, mapped in no VM. */
+	units_parse("0", &u);
+	ok(table_free(&t, vmm, &u, &e) == -1, "its unit is not freed: %s", e.msg);
+	ok(table_free_row(&t, vmm, NULL, &e) == -1, "nor its row");
+	ok(table_move(&t, vmm, vm0, &u, &e) == -1, "nor moved to an OS");
+	ok(table_split(&t, vmm, "x", ROW_APP, 0, &u, &e) == -1, "nor split off as an app");
+	ok(table_absorb(&t, vm0, vmm, &e) == -1, "nor absorbed by an OS");
+	table_place(&t, vmm, 0);
+	ok(t.row[vmm].vm == NO_VM, "nor mapped in a VM");
+	ok(table_check(&t, &p, &e) == 0 && p.used[0], "unchanged, consistent: %s", e.msg);
+
+	/* table_check reads the header too. */
+	t.store->hdr.used++;
+	ok(table_check(&t, &p, &e) == -1 && strstr(e.msg, "counts 4 rows"), "a wrong count is caught: %s",
+	   e.msg);
+	t.store->hdr.used--;
+	t.store->hdr.magic[0] = 'X';
+	ok(table_check(&t, &p, &e) == -1 && strstr(e.msg, "header"), "a broken magic is caught: %s",
+	   e.msg);
+	t.store->hdr.magic[0] = 'V';
+
+	table_clear(&t);
+	ok(t.store == &t.fallback && table_home(&t) == TABLE_NO_HOME && t.store->hdr.used == 0 &&
+	   p.nfree == p.nunits && table_check(&t, &p, &e) == 0,
+	   "reset: the table back in the fallback, empty, every unit in the pool");
+	ok(table_alloc_home(&t, "vmm", &got, &e) >= 0 && table_home(&t) == 0, "and a new boot houses it again");
+	table_clear(&t);
+	pool_destroy(&p);
+}
+
 int main(void)
 {
 	struct pool p;
@@ -243,6 +337,7 @@ int main(void)
 		none &= !t.row[r].used;
 	ok(none, "every row removed");
 	test_overflow();
+	test_home();
 	pool_destroy(&p);
 	return done_testing();
 }
