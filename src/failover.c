@@ -4,12 +4,9 @@
  * A hot app is never dropped because nobody could take it yet: with no OS
  * to take it over, its storage is parked — unmapped from every VM, owned by
  * the VMM in its own table row — and the attach and activate steps run as
- * soon as an OS can take it (failover_unpark).
- *
- * Who takes what over is read from the resource management table (claim 3),
- * which lies in the VMM's unit of main storage: an app's row gives its
- * controlling OS, its takeover OS and its hot flag; a failed OS's own row
- * gives the OS that takes its storage over.
+ * soon as an OS can take it (failover_unpark). Who takes what over comes
+ * from the resource management table in the VMM's unit (claim 3): an app's
+ * row (controlling OS, takeover OS, hot flag), a failed OS's own row.
  * Claims served: 1, 2, 3, 7, 9 (OS takeover), 4, 6, 8, 9 (app takeover). */
 #include "failover.h"
 
@@ -217,12 +214,6 @@ static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 	a->state = A_STOPPED;
 }
 
-/* Whether app a is a hot-standby job: its table row says (claims 3, 8). */
-static bool row_hot(const struct vmfo *m, const struct app *a)
-{
-	return a->row >= 0 && m->table.row[a->row].hot;
-}
-
 /* Nobody can take hot app a over now: its storage leaves `from` (which no
  * longer uses it) and is kept, unmapped, in a's own row until an OS can. */
 static void mark_parked(struct vmfo *m, struct app *a)
@@ -294,7 +285,7 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const c
 
 	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
-	uint64_t args[2] = { (uint64_t)app_id(m, a), row_hot(m, a) };
+	uint64_t args[2] = { (uint64_t)app_id(m, a), app_hot(m, a) };
 	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
@@ -407,25 +398,38 @@ static int apps_on(struct vmfo *m, int vm, int *ids)
 	return n;
 }
 
-/* An OS failed and no OS runs to take its storage: the hot apps' storage
- * is parked, the rest stays with the failed VM until reprotect or reset. */
-static void park_all(struct vmfo *m, struct guest *f, const int *ids, int n)
+/* Failed OS f's hot apps that no OS can take are parked. With s NULL, no
+ * OS runs to take f's storage: every hot app's is parked, the rest stays
+ * with f until reprotect or reset. Else only those whose rows name no OS
+ * that runs (claim 3); the others stay in ids, to move to s. Returns how
+ * many stay, or -1 when a park failed (failover.error). With m->lock held. */
+static int park_untaken(struct vmfo *m, struct guest *f, struct guest *s, int *ids, int n)
 {
 	struct err e;
-	trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby", "fo",
-		   m->fo_cur, NULL);
+	int stay = 0;
+	assert_locked(m);
+	if (!s)
+		trace_emit(&m->trace, "vmm.no_takeover", "vm", f->vm.name, "reason", "no_standby",
+			   "fo", m->fo_cur, NULL);
 	for (int i = 0; i < n; i++) {
 		struct app *a = &m->app[ids[i]];
+		bool hot = app_hot(m, a);
+		if (s && (!hot || takeover_os(m, &m->table.row[a->row]) == s)) {
+			ids[stay++] = ids[i];
+			continue;
+		}
 		a->failed_us = f->fault_us; /* its takeover counts from there */
-		if (!row_hot(m, a)) { /* claim 8: not a hot-standby job */
-			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
-				   "fo", m->fo_cur, NULL);
+		if (s || !hot) /* claim 8: not a hot-standby job, or nobody to take it */
+			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason",
+				   hot ? "no_standby" : "not_hot", "fo", m->fo_cur, NULL);
+		if (!hot) {
 			release_to_os(m, f, a);
 		} else if (park(m, f, a, &e)) {
 			abandon(m, f, "park", &e);
-			return;
+			return -1;
 		}
 	}
+	return stay;
 }
 
 /* Claims 7 and 8: activate on s the hot-standby jobs among the apps moved
@@ -439,7 +443,7 @@ static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, con
 	assert_locked(m);
 	for (int i = 0; i < nmoved && s->state == G_RUNNING; i++) {
 		struct app *a = &m->app[moved[i]];
-		if (!row_hot(m, a)) {
+		if (!app_hot(m, a)) {
 			trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "not_hot",
 				   "fo", m->fo_cur, NULL);
 			release_to_os(m, s, a);
@@ -452,31 +456,6 @@ static void activate_moved(struct vmfo *m, struct guest *f, struct guest *s, con
 	}
 	if (all_resumed && s->state == G_RUNNING) /* done: detected -> resumed, every hot app */
 		done(m, "os", f->vm.name, f->fault_us);
-}
-
-/* Hot apps of failed OS f whose rows name no OS that can take them (not s,
- * which takes f's own storage): each is parked, as with no OS left, and
- * leaves moved[]; the others stay. Returns how many stay. With m->lock
- * held. */
-static int park_untaken(struct vmfo *m, struct guest *f, struct guest *s, int *moved, int nmoved)
-{
-	struct err e;
-	int n = 0;
-	assert_locked(m);
-	for (int i = 0; i < nmoved; i++) {
-		struct app *a = &m->app[moved[i]];
-		const struct row *row = &m->table.row[a->row];
-		if (!row->hot || takeover_os(m, row) == s) {
-			moved[n++] = moved[i];
-			continue;
-		}
-		a->failed_us = f->fault_us; /* its takeover counts from there */
-		trace_emit(&m->trace, "vmm.no_takeover", "app", a->name, "reason", "no_standby", "fo",
-			   m->fo_cur, NULL);
-		if (park(m, f, a, &e))
-			abandon(m, f, "park", &e);
-	}
-	return n;
 }
 
 /* Everything failed OS f held (units u), its own storage and its apps',
@@ -521,9 +500,8 @@ static void take_over_os(struct vmfo *m, struct guest *f, struct guest *s, const
  * and every app's, goes to the OS its table row names, which survives; hot
  * apps continue there. A failed active OS is taken over by the standby,
  * which becomes active; a failed standby that ran apps (taken over from the
- * active) is taken over by the active OS. A hot app whose row names no OS
- * that runs is parked; with no OS named for f's own storage, every hot
- * app is. */
+ * active) is taken over by the active OS. Hot apps nobody can take (by
+ * their rows, or f's) are parked. */
 void failover_os(struct vmfo *m, int vm)
 {
 	char text[512];
@@ -557,9 +535,10 @@ void failover_os(struct vmfo *m, int vm)
 		table_units_of_vm(&m->table, vm, &u); /* what is left to move */
 		pace_move(m, f, s, &u);
 	}
-	if (!s || s->state != G_RUNNING) /* none runs, or it failed while we paced */
-		park_all(m, f, moved, nmoved);
-	else
+	/* nmoved < 0: a park failed, and failover.error said so */
+	if (nmoved >= 0 && (!s || s->state != G_RUNNING)) /* none runs, or it failed while we paced */
+		park_untaken(m, f, NULL, moved, nmoved);
+	else if (nmoved >= 0)
 		take_over_os(m, f, s, moved, nmoved, &u);
 	monitor_unlock(m);
 }

@@ -67,6 +67,11 @@ int app_vm(const struct vmfo *m, const struct app *a)
 	return a->row >= 0 ? m->table.row[a->row].vm : NO_VM;
 }
 
+bool app_hot(const struct vmfo *m, const struct app *a)
+{
+	return a->row >= 0 ? m->table.row[a->row].hot : a->hot;
+}
+
 int app_give_back(struct vmfo *m, struct guest *os, struct app *a)
 {
 	assert_locked(m);

@@ -216,6 +216,9 @@ static inline int app_id(const struct vmfo *m, const struct app *a)
 }
 /* The VM an app's storage is mapped in, or NO_VM. */
 int app_vm(const struct vmfo *m, const struct app *a);
+/* Whether an app is a hot-standby job: its table row says (claim 3);
+ * before it has a row, what app start asked for. */
+bool app_hot(const struct vmfo *m, const struct app *a);
 /* An app's storage goes back to the OS `os` as its free storage: the
  * app's row is merged into the OS's (same VM, so no memslot changes).
  * With m->lock held. -1 (the app keeps its row) if the OS's row cannot

@@ -376,8 +376,7 @@ static void snap_app(const struct vmfo *m, const struct app *a, struct vmfo_app_
 	strlcpy0(v->name, a->name, sizeof v->name);
 	v->prog = aux_name(a->prog);
 	v->vm = app_vm(m, a);
-	/* Once it holds storage, the table says (claim 3); before, what was asked. */
-	v->hot = a->row >= 0 ? m->table.row[a->row].hot : a->hot;
+	v->hot = app_hot(m, a);
 	v->acked = a->acked_seq;
 	if (a->row >= 0) {
 		/* Progress is read straight from the app's storage, no exit. */
