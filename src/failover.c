@@ -53,14 +53,51 @@ static enum outcome request_failed(const struct guest *s)
 	return s->state == G_FAILED ? TARGET_FAILED : BROKEN;
 }
 
+/* A guest's answer (ack_runs and ack_val) to the request `what`: *u gets
+ * the storage it names. A malformed answer is refused like any hostile
+ * input (vmm.reject), e saying so, and the sequence stops. */
+static int read_answer(struct vmfo *m, struct guest *g, const char *what, struct units *u,
+		       uint64_t val[4], struct err *e)
+{
+	struct err bad;
+	int rc = guest_answer(m, g, u, val, &bad);
+	if (!rc && val && val[0] > m->pool.nunits) /* val[0]: a unit + 1, or 0 */
+		rc = err_set(&bad, "a crash record outside the pool");
+	if (!rc)
+		return 0;
+	char reason[96];
+	snprintf(reason, sizeof reason, "%s answer: %.70s", what, bad.msg);
+	guest_refuse(m, g, reason);
+	return err_set(e, "%s's %s", g->vm.name, reason);
+}
+
+/* The storage a guest says it engaged or let go is the storage it was
+ * asked to: otherwise the sequence stops, the trace already saying what
+ * the guest did. */
+static int as_asked(const struct guest *g, const char *did, const struct units *got,
+		    const struct units *asked, struct err *e)
+{
+	char a[256], b[256];
+	if (units_equal(got, asked))
+		return 0;
+	units_format(got, a, sizeof a);
+	units_format(asked, b, sizeof b);
+	return err_set(e, "%s %s units %s, not the %s asked", g->vm.name, did, a, b);
+}
+
 /* Claim 9, the engaging side: tell the OS what it now holds (in as many
- * requests as the runs need) and wait until it has engaged it. */
+ * requests as the runs need) and wait until it has engaged it. os.attached
+ * gives what the OS answers it engaged, from its own storage map, and
+ * where it read the failed OS's crash record. */
 static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct units *u,
 				   uint32_t crash_unit_plus1, struct err *e)
 {
 	int64_t status;
+	struct units engaged, part, got;
+	uint64_t val[4], crash = 0, record = 0;
+
+	units_clear(&engaged);
 	for (uint32_t first = 0; first < u->nruns; first += VMFO_MAX_RUNS) {
-		struct units part;
 		units_clear(&part);
 		for (uint32_t i = first; i < u->nruns && i < first + VMFO_MAX_RUNS; i++)
 			units_add_run(&part, u->run[i].first, u->run[i].count);
@@ -77,9 +114,29 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 				(long long)status);
 			return BROKEN;
 		}
+		if (read_answer(m, s, "attach", &got, val, e))
+			return BROKEN;
+		if (units_merge(&engaged, &got)) {
+			guest_refuse(m, s, "attach answer: units it had engaged already");
+			err_set(e, "%s's attach answer names units it had engaged already", s->vm.name);
+			return BROKEN;
+		}
+		if (first == 0) {
+			crash = val[0];
+			record = val[1];
+		}
 	}
-	emit_units(m, "os.attached", s->vm.name, u);
-	return DONE;
+	char text[512], unit[24];
+	units_format(&engaged, text, sizeof text);
+	if (crash) {
+		snprintf(unit, sizeof unit, "%" PRIu64, crash - 1);
+		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "crash", unit,
+			   "record", record ? "yes" : "no", "fo", m->fo_cur, NULL);
+	} else {
+		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "fo",
+			   m->fo_cur, NULL);
+	}
+	return as_asked(s, "engaged", &engaged, u, e) ? BROKEN : DONE;
 }
 
 /* The units in a and not in b. */
@@ -274,18 +331,25 @@ static struct guest *takeover_os(struct vmfo *m, const struct row *row)
 }
 
 /* Claim 9, the OS's resource disconnection routine: ask act to disconnect
- * app a's storage (`text`: its units). false when the sequence ends here,
- * said so in the trace: act failed (its own failover carries the app) or
- * refused. With m->lock held. */
-static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const char *text)
+ * app a's storage (u, `text`), naming it unit by unit; os.disconnected
+ * gives the units act answers it let go. false when the sequence ends
+ * here, said so in the trace: act failed (its own failover carries the
+ * app), refused, answered malformed (vmm.reject), or let go of other
+ * units than asked. With m->lock held. */
+static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const struct units *u,
+		       const char *text)
 {
 	struct err e;
-	int64_t status;
+	int64_t status, seq = -1;
+	struct units let_go;
 
 	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
 	uint64_t args[2] = { (uint64_t)app_id(m, a), a->hot };
-	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
+	if (u->nruns > VMFO_MAX_RUNS)
+		err_set(&e, "%s's storage has more runs than a request carries", a->name);
+	else
+		seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, u, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
 			   "units", text, "fo", m->fo_cur, NULL);
@@ -301,8 +365,18 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const c
 			abandon(m, act, "disconnect", &e);
 		return false;
 	}
-	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
-		   m->fo_cur, NULL);
+	if (read_answer(m, act, "disconnect", &let_go, NULL, &e)) {
+		abandon(m, act, "disconnect", &e);
+		return false;
+	}
+	char got[512];
+	units_format(&let_go, got, sizeof got);
+	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "units", got,
+		   "fo", m->fo_cur, NULL);
+	if (as_asked(act, "let go of", &let_go, u, &e)) {
+		abandon(m, act, "disconnect", &e);
+		return false;
+	}
 	return true;
 }
 
@@ -372,7 +446,7 @@ void failover_app(struct vmfo *m, int id)
 			   !a->hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
 	/* A hot app's units leave its OS: to the standby, or parked. */
-	if (disconnect(m, act, a, text)) {
+	if (disconnect(m, act, a, &u, text)) {
 		if (!a->hot) {
 			release_to_os(m, act, a);
 		} else if (!s) {

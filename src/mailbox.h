@@ -21,6 +21,16 @@ int guest_await(struct vmfo *m, struct guest *g, int64_t seq, int timeout_ms, in
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
 		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,
 		  struct err *e);
+/* The VMM refuses something guest g did: vmm.reject with the reason, and a
+ * line in g's log; a guest refused more than 100 times a second is stopped
+ * as failed (vmm.os_fault cause=hostile). With m->lock held. */
+void guest_refuse(struct vmfo *m, struct guest *g, const char *what);
+/* The storage g's last answer names (ack_runs), read once and trusted in
+ * nothing: at most VMFO_MAX_RUNS runs, none empty, overlapping or outside
+ * the pool; *u gets it (possibly empty), val (if not NULL) ack_val. -1
+ * with e saying why when malformed. With m->lock held. */
+int guest_answer(struct vmfo *m, struct guest *g, struct units *u, uint64_t val[4],
+		 struct err *e);
 /* Unit sets to and from the ABI's runs. */
 void units_to_runs(const struct units *u, struct vmfo_runs *r);
 int runs_to_units(const struct vmfo_runs *r, struct units *u);
