@@ -601,6 +601,31 @@ static void test_claim9(void)
 	drop(&t, find(&t, "os.attached", NULL, NULL));
 	expect_fail(9, msg("no os.attached after vmm.attach_request vm=vm1 (event %llu)", seq(i)),
 		    "standby never engaged");
+
+	/* The answers give the guest's own units: those asked for, or FAIL. */
+	t = full;
+	set(&t, find(&t, "os.disconnected", NULL, NULL), "units", "16-23");
+	expect(&t, 9, CLAIM_PASS, "", "disconnected the units asked for");
+
+	t = full;
+	i = find(&t, "vmm.disconnect_request", NULL, NULL);
+	f = find(&t, "os.disconnected", NULL, NULL);
+	set(&t, f, "units", "16-24");
+	expect_fail(9, msg("db: os.disconnected vm=vm0 app=db (event %llu) let go of units 16-24 but "
+			   "vmm.disconnect_request vm=vm0 app=db (event %llu) asked for 16-23",
+			   seq(f), seq(i)), "disconnected other units than asked");
+
+	t = full;
+	i = find(&t, "vmm.attach_request", NULL, NULL);
+	f = find(&t, "os.attached", NULL, NULL);
+	set(&t, f, "units", "16-22");
+	expect_fail(9, msg("vm1: os.attached vm=vm1 (event %llu) engaged units 16-22 but "
+			   "vmm.attach_request vm=vm1 (event %llu) asked for 16-23",
+			   seq(f), seq(i)), "engaged fewer units than reported");
+
+	t = full;
+	set(&t, find(&t, "os.disconnected", NULL, NULL), "units", "16-2x");
+	expect_fail(9, "has malformed units '16-2x'", "malformed units in an answer");
 }
 
 static void test_format(void)
