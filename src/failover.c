@@ -53,38 +53,6 @@ static enum outcome request_failed(const struct guest *s)
 	return s->state == G_FAILED ? TARGET_FAILED : BROKEN;
 }
 
-/* A guest's answer (ack_runs and ack_val) to the request `what`: *u gets
- * the storage it names. A malformed answer is refused like any hostile
- * input (vmm.reject), e saying so, and the sequence stops. */
-static int read_answer(struct vmfo *m, struct guest *g, const char *what, struct units *u,
-		       uint64_t val[4], struct err *e)
-{
-	struct err bad;
-	int rc = guest_answer(m, g, u, val, &bad);
-	if (!rc && val && val[0] > m->pool.nunits) /* val[0]: a unit + 1, or 0 */
-		rc = err_set(&bad, "a crash record outside the pool");
-	if (!rc)
-		return 0;
-	char reason[96];
-	snprintf(reason, sizeof reason, "%s answer: %.70s", what, bad.msg);
-	guest_refuse(m, g, reason);
-	return err_set(e, "%s's %s", g->vm.name, reason);
-}
-
-/* The storage a guest says it engaged or let go is the storage it was
- * asked to: otherwise the sequence stops, the trace already saying what
- * the guest did. */
-static int as_asked(const struct guest *g, const char *did, const struct units *got,
-		    const struct units *asked, struct err *e)
-{
-	char a[256], b[256];
-	if (units_equal(got, asked))
-		return 0;
-	units_format(got, a, sizeof a);
-	units_format(asked, b, sizeof b);
-	return err_set(e, "%s %s units %s, not the %s asked", g->vm.name, did, a, b);
-}
-
 /* Claim 9, the engaging side: tell the OS what it now holds (in as many
  * requests as the runs need) and wait until it has engaged it. os.attached
  * gives what the OS answers it engaged, from its own storage map, and
@@ -93,8 +61,8 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 				   uint32_t crash_unit_plus1, struct err *e)
 {
 	int64_t status;
-	struct units engaged, part, got;
-	uint64_t val[4], crash = 0, record = 0;
+	struct units engaged, part;
+	uint64_t val[4] = { 0 }; /* the first answer's: where the crash record was */
 
 	units_clear(&engaged);
 	for (uint32_t first = 0; first < u->nruns; first += VMFO_MAX_RUNS) {
@@ -114,29 +82,18 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 				(long long)status);
 			return BROKEN;
 		}
-		if (read_answer(m, s, "attach", &got, val, e))
+		if (guest_answer(m, s, "attach", &engaged, first == 0 ? val : NULL, e))
 			return BROKEN;
-		if (units_merge(&engaged, &got)) {
-			guest_refuse(m, s, "attach answer: units it had engaged already");
-			err_set(e, "%s's attach answer names units it had engaged already", s->vm.name);
-			return BROKEN;
-		}
-		if (first == 0) {
-			crash = val[0];
-			record = val[1];
-		}
 	}
 	char text[512], unit[24];
 	units_format(&engaged, text, sizeof text);
-	if (crash) {
-		snprintf(unit, sizeof unit, "%" PRIu64, crash - 1);
+	snprintf(unit, sizeof unit, "%" PRIu64, val[0] - 1);
+	if (val[0]) /* an OS failure: where it read the crash record */
 		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "crash", unit,
-			   "record", record ? "yes" : "no", "fo", m->fo_cur, NULL);
-	} else {
-		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "fo",
-			   m->fo_cur, NULL);
-	}
-	return as_asked(s, "engaged", &engaged, u, e) ? BROKEN : DONE;
+			   "record", val[1] ? "yes" : "no", "fo", m->fo_cur, NULL);
+	else
+		emit_units(m, "os.attached", s->vm.name, &engaged);
+	return guest_did_as_asked(s, "engaged", &engaged, u, e) ? BROKEN : DONE;
 }
 
 /* The units in a and not in b. */
@@ -340,16 +297,13 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const s
 		       const char *text)
 {
 	struct err e;
-	int64_t status, seq = -1;
+	int64_t status;
 	struct units let_go;
 
 	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
 	uint64_t args[2] = { (uint64_t)app_id(m, a), a->hot };
-	if (u->nruns > VMFO_MAX_RUNS)
-		err_set(&e, "%s's storage has more runs than a request carries", a->name);
-	else
-		seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, u, &e);
+	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, u, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
 			   "units", text, "fo", m->fo_cur, NULL);
@@ -365,7 +319,8 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const s
 			abandon(m, act, "disconnect", &e);
 		return false;
 	}
-	if (read_answer(m, act, "disconnect", &let_go, NULL, &e)) {
+	units_clear(&let_go);
+	if (guest_answer(m, act, "disconnect", &let_go, NULL, &e)) {
 		abandon(m, act, "disconnect", &e);
 		return false;
 	}
@@ -373,7 +328,7 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const s
 	units_format(&let_go, got, sizeof got);
 	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "units", got,
 		   "fo", m->fo_cur, NULL);
-	if (as_asked(act, "let go of", &let_go, u, &e)) {
+	if (guest_did_as_asked(act, "let go of", &let_go, u, &e)) {
 		abandon(m, act, "disconnect", &e);
 		return false;
 	}

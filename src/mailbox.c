@@ -62,6 +62,8 @@ int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const 
 		return err_set(e, "%s is %s", g->vm.name, state_name(g->state));
 	if (g->mb_acked + 1 != g->mb_next_seq)
 		return err_set(e, "%s has not answered its last request yet", g->vm.name);
+	if (runs && runs->nruns > VMFO_MAX_RUNS) /* never cut a unit set short */
+		return err_set(e, "%u runs do not fit in a request", runs->nruns);
 	mb->cmd = cmd;
 	for (int i = 0; i < 6; i++)
 		mb->arg[i] = i < nargs ? args[i] : 0;
@@ -118,11 +120,13 @@ void guest_refuse(struct vmfo *m, struct guest *g, const char *what)
 		m->policy->os_fault(m, g, "hostile");
 }
 
-int guest_answer(struct vmfo *m, struct guest *g, struct units *u, uint64_t val[4],
-		 struct err *e)
+int guest_answer(struct vmfo *m, struct guest *g, const char *what, struct units *u,
+		 uint64_t val[4], struct err *e)
 {
 	const struct vmfo_mailbox *mb = mailbox_of(m, g);
 	struct vmfo_runs r;
+	struct units got = *u;
+	const char *bad = NULL;
 
 	assert_locked(m);
 	/* One copy, then only the copy is looked at: the guest may write
@@ -130,17 +134,36 @@ int guest_answer(struct vmfo *m, struct guest *g, struct units *u, uint64_t val[
 	memcpy(&r, &mb->ack_runs, sizeof r);
 	if (val)
 		memcpy(val, mb->ack_val, sizeof mb->ack_val);
-	units_clear(u);
 	if (r.nruns > VMFO_MAX_RUNS)
-		return err_set(e, "more runs than the mailbox holds");
-	for (uint32_t i = 0; i < r.nruns; i++) {
+		bad = "more runs than the mailbox holds";
+	for (uint32_t i = 0; !bad && i < r.nruns; i++) {
 		uint64_t end = (uint64_t)r.run[i].first + r.run[i].count;
 		if (r.run[i].count == 0 || end > m->pool.nunits)
-			return err_set(e, "units outside the pool");
-		if (units_add_run(u, r.run[i].first, r.run[i].count))
-			return err_set(e, "overlapping unit runs");
+			bad = "units outside the pool";
+		else if (units_add_run(&got, r.run[i].first, r.run[i].count))
+			bad = "units named twice";
 	}
-	return 0;
+	if (!bad && val && val[0] > m->pool.nunits) /* a unit + 1, or 0 */
+		bad = "a crash record outside the pool";
+	if (!bad) {
+		*u = got;
+		return 0;
+	}
+	char reason[96];
+	snprintf(reason, sizeof reason, "%s answer: %s", what, bad);
+	guest_refuse(m, g, reason);
+	return err_set(e, "%s's %s", g->vm.name, reason);
+}
+
+int guest_did_as_asked(const struct guest *g, const char *did, const struct units *got,
+		       const struct units *asked, struct err *e)
+{
+	char a[256], b[256];
+	if (units_equal(got, asked))
+		return 0;
+	units_format(got, a, sizeof a);
+	units_format(asked, b, sizeof b);
+	return err_set(e, "%s %s units %s, not the %s asked", g->vm.name, did, a, b);
 }
 
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
