@@ -87,7 +87,7 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 	}
 	char text[512], unit[24];
 	units_format(&engaged, text, sizeof text);
-	snprintf(unit, sizeof unit, "%" PRIu64, val[0] - 1);
+	snprintf(unit, sizeof unit, "%" PRIu64, val[0] ? val[0] - 1 : 0);
 	if (val[0]) /* an OS failure: where it read the crash record */
 		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "crash", unit,
 			   "record", val[1] ? "yes" : "no", "fo", m->fo_cur, NULL);
