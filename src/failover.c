@@ -54,13 +54,18 @@ static enum outcome request_failed(const struct guest *s)
 }
 
 /* Claim 9, the engaging side: tell the OS what it now holds (in as many
- * requests as the runs need) and wait until it has engaged it. */
+ * requests as the runs need) and wait until it has engaged it. os.attached
+ * gives what the OS answers it engaged, from its own storage map, and
+ * where it read the failed OS's crash record. */
 static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct units *u,
 				   uint32_t crash_unit_plus1, struct err *e)
 {
 	int64_t status;
+	struct units engaged, part;
+	uint64_t val[4] = { 0 }; /* the first answer's: where the crash record was */
+
+	units_clear(&engaged);
 	for (uint32_t first = 0; first < u->nruns; first += VMFO_MAX_RUNS) {
-		struct units part;
 		units_clear(&part);
 		for (uint32_t i = first; i < u->nruns && i < first + VMFO_MAX_RUNS; i++)
 			units_add_run(&part, u->run[i].first, u->run[i].count);
@@ -77,9 +82,18 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 				(long long)status);
 			return BROKEN;
 		}
+		if (guest_answer(m, s, "attach", &engaged, first == 0 ? val : NULL, e))
+			return BROKEN;
 	}
-	emit_units(m, "os.attached", s->vm.name, u);
-	return DONE;
+	char text[512], unit[24];
+	units_format(&engaged, text, sizeof text);
+	snprintf(unit, sizeof unit, "%" PRIu64, val[0] ? val[0] - 1 : 0);
+	if (val[0]) /* an OS failure: where it read the crash record */
+		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "crash", unit,
+			   "record", val[1] ? "yes" : "no", "fo", m->fo_cur, NULL);
+	else
+		emit_units(m, "os.attached", s->vm.name, &engaged);
+	return guest_did_as_asked(s, "engaged", &engaged, u, e) ? BROKEN : DONE;
 }
 
 /* The units in a and not in b. */
@@ -274,18 +288,22 @@ static struct guest *takeover_os(struct vmfo *m, const struct row *row)
 }
 
 /* Claim 9, the OS's resource disconnection routine: ask act to disconnect
- * app a's storage (`text`: its units). false when the sequence ends here,
- * said so in the trace: act failed (its own failover carries the app) or
- * refused. With m->lock held. */
-static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const char *text)
+ * app a's storage (u, `text`), naming it unit by unit; os.disconnected
+ * gives the units act answers it let go. false when the sequence ends
+ * here, said so in the trace: act failed (its own failover carries the
+ * app), refused, answered malformed (vmm.reject), or let go of other
+ * units than asked. With m->lock held. */
+static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const struct units *u,
+		       const char *text)
 {
 	struct err e;
 	int64_t status;
+	struct units let_go;
 
 	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
 	uint64_t args[2] = { (uint64_t)app_id(m, a), a->hot };
-	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
+	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, u, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
 			   "units", text, "fo", m->fo_cur, NULL);
@@ -301,8 +319,19 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const c
 			abandon(m, act, "disconnect", &e);
 		return false;
 	}
-	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
-		   m->fo_cur, NULL);
+	units_clear(&let_go);
+	if (guest_answer(m, act, "disconnect", &let_go, NULL, &e)) {
+		abandon(m, act, "disconnect", &e);
+		return false;
+	}
+	char got[512];
+	units_format(&let_go, got, sizeof got);
+	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "units", got,
+		   "fo", m->fo_cur, NULL);
+	if (guest_did_as_asked(act, "let go of", &let_go, u, &e)) {
+		abandon(m, act, "disconnect", &e);
+		return false;
+	}
 	return true;
 }
 
@@ -372,7 +401,7 @@ void failover_app(struct vmfo *m, int id)
 			   !a->hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
 	/* A hot app's units leave its OS: to the standby, or parked. */
-	if (disconnect(m, act, a, text)) {
+	if (disconnect(m, act, a, &u, text)) {
 		if (!a->hot) {
 			release_to_os(m, act, a);
 		} else if (!s) {
