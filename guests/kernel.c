@@ -308,8 +308,14 @@ static int64_t in_pool(uint64_t gpa)
 /* Test mode: fail in the middle of a takeover. */
 static int hang_on_attach, hang_after_activate;
 
-static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
+/* *took gets what it engaged, read back from its own storage map; val[0]
+ * the unit + 1 whose crash record it read (0: none), val[1] 1 if there
+ * was one. */
+static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1,
+		      struct vmfo_runs *took, uint64_t val[2])
 {
+	took->nruns = 0;
+	val[0] = val[1] = 0;
 	if (runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS)
 		return -VMFO_EINVAL;
 	if (hang_on_attach) {
@@ -317,10 +323,13 @@ static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
 		halt_forever();
 	}
 	storage_add(runs);
+	storage_held(runs, took);
 	if (crash_unit_plus1) {
 		const struct vmfo_crash_record *c =
 			(const void *)(unit_gpa((uint32_t)(crash_unit_plus1 - 1)) + VMFO_KOFF_CRASH);
-		if (c->magic == VMFO_CRASH_MAGIC) {
+		val[0] = crash_unit_plus1;
+		val[1] = c->magic == VMFO_CRASH_MAGIC;
+		if (val[1]) {
 			kprint("post-mortem: the failed OS panicked (reason ", c->reason, ")");
 			kprint("post-mortem: it had run ", c->ticks, " ticks");
 			for (uint64_t i = 0; i < c->napps && i < VMFO_MAX_APPS; i++)
@@ -331,8 +340,8 @@ static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1)
 		}
 	}
 	uint32_t units = 0;
-	for (uint32_t i = 0; i < runs->nruns; i++)
-		units += runs->run[i].count;
+	for (uint32_t i = 0; i < took->nruns; i++)
+		units += took->run[i].count;
 	kprint("engaged ", units, " units from the VMM");
 	return VMFO_OK;
 }
@@ -345,6 +354,10 @@ static inline uint32_t inl(uint16_t port)
 	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
 	return v;
 }
+
+/* Test mode: answer the next DISCONNECT, without doing it, with runs
+ * outside the pool. */
+static int bad_ack_runs;
 
 /* Returns what the VMM answered (its status), so tests can see it. */
 static int64_t hostile(uint64_t kind, uint64_t foreign)
@@ -406,6 +419,15 @@ static int64_t hostile(uint64_t kind, uint64_t foreign)
 		for (int i = 0; i < 300; i++)
 			outl((uint16_t)(VMFO_HC_PORT + VMFO_HC_CONSOLE), 0xfffffff8u);
 		return VMFO_OK;
+	case VMFO_HOSTILE_ACK_RUNS:
+		bad_ack_runs = 1; /* the next DISCONNECT's answer */
+		return VMFO_OK;
+	case VMFO_HOSTILE_LOADED: {
+		struct vmfo_hc_app_event ev = { .app_id = 0, .what = VMFO_APP_LOADED,
+						.kind = VMFO_LOAD_AUX, .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_APP_EVENT, &ev);
+		return ev.status;
+	}
 	}
 	return -VMFO_EINVAL;
 }
@@ -418,7 +440,9 @@ struct pending_fault {
 
 static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_fault *pf)
 {
-	struct vmfo_runs runs;
+	struct vmfo_runs runs, answer;
+	uint64_t val[2];
+	int64_t rc;
 	const uint64_t *a = (const uint64_t *)mb->arg;
 
 	switch (mb->cmd) {
@@ -446,10 +470,25 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 	case VMFO_MB_APP_FAULT:
 		return app_inject(a[0], a[1]);
 	case VMFO_MB_DISCONNECT:
-		return app_disconnect(a[0], a[1]);
+		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
+		if (bad_ack_runs) { /* test mode: a hostile answer */
+			bad_ack_runs = 0;
+			answer.nruns = 1;
+			answer.run[0].first = boot->pool_units;
+			answer.run[0].count = 4;
+			rc = VMFO_OK;
+		} else {
+			rc = app_disconnect(a[0], a[1], &runs, &answer);
+		}
+		memcpy((void *)&mb->ack_runs, &answer, sizeof answer);
+		return rc;
 	case VMFO_MB_ATTACH:
 		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
-		return engage(&runs, a[0]);
+		rc = engage(&runs, a[0], &answer, val);
+		memcpy((void *)&mb->ack_runs, &answer, sizeof answer);
+		mb->ack_val[0] = val[0];
+		mb->ack_val[1] = val[1];
+		return rc;
 	case VMFO_MB_ACTIVATE:
 		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
 		if (hang_after_activate) /* test mode: fail before the app resumes */
@@ -471,6 +510,7 @@ static void mailbox_poll(void)
 	if (seq == mbox->ack_seq)
 		return;
 	__asm__ volatile("" : : : "memory"); /* read cmd/arg after req_seq */
+	mbox->ack_runs.nruns = 0; /* only DISCONNECT and ATTACH name storage */
 	mbox->ack_status = handle_request(mbox, &pf);
 	__asm__ volatile("" : : : "memory"); /* answer before ack_seq */
 	mbox->ack_seq = seq;

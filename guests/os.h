@@ -45,6 +45,8 @@ void storage_init(void);
 void storage_add(const struct vmfo_runs *r);
 void storage_release(const struct vmfo_runs *r);
 int storage_owns(const struct vmfo_runs *r);
+/* The units of r this OS holds, as runs read from its map. */
+void storage_held(const struct vmfo_runs *r, struct vmfo_runs *out);
 uint32_t storage_free_units(void);
 /* Take n free units, lowest first; 0 or -1 if there are not n free. */
 int storage_take(uint32_t n, struct vmfo_runs *out);
@@ -57,7 +59,8 @@ int task_uses_unit(uint32_t unit);
 int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot);
 int64_t app_grow(uint64_t id, uint64_t units);
 int64_t app_inject(uint64_t id, uint64_t kind);
-int64_t app_disconnect(uint64_t id, uint64_t release);
+int64_t app_disconnect(uint64_t id, uint64_t release, const struct vmfo_runs *runs,
+		       struct vmfo_runs *out);
 int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct vmfo_runs *runs);
 void tasks_tick(void);
 /* The kernel was entered from ring 3, and is about to return there. */

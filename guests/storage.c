@@ -79,6 +79,35 @@ int storage_owns(const struct vmfo_runs *r)
 	return 1;
 }
 
+/* Add [first, first+count) to out, joined to its last run when they
+ * touch; what does not fit is not claimed. */
+static void runs_append(struct vmfo_runs *out, uint32_t first, uint32_t count)
+{
+	if (out->nruns && out->run[out->nruns - 1].first + out->run[out->nruns - 1].count == first) {
+		out->run[out->nruns - 1].count += count;
+	} else if (out->nruns < VMFO_MAX_RUNS) {
+		out->run[out->nruns].first = first;
+		out->run[out->nruns++].count = count;
+	}
+}
+
+/* What this OS can say it holds of r, from its own map: a run held whole
+ * (the usual case) costs one test; only a gap is looked at unit by unit. */
+void storage_held(const struct vmfo_runs *r, struct vmfo_runs *out)
+{
+	out->nruns = 0;
+	for (uint32_t i = 0; i < r->nruns && i < VMFO_MAX_RUNS; i++) {
+		uint32_t first = r->run[i].first, count = r->run[i].count;
+		if (bits(first, count, 2)) {
+			runs_append(out, first, count);
+			continue;
+		}
+		for (uint32_t u = first; u - first < count && u < MAX_UNITS; u++)
+			if (is_held(u))
+				runs_append(out, u, 1);
+	}
+}
+
 void storage_init(void)
 {
 	kernel_unit = (uint32_t)((boot->kernel_gpa - boot->pool_gpa) / boot->unit_bytes);

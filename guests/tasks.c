@@ -150,7 +150,7 @@ static int64_t load_program(struct task *t)
 	hypercall(VMFO_HC_AUX_READ, &r);
 	if (r.status != VMFO_OK)
 		return -(int64_t)r.status;
-	app_event(t, VMFO_APP_LOADED, 0, 0);
+	app_event(t, VMFO_APP_LOADED, VMFO_LOAD_AUX, 0); /* claim 2: says from where */
 	return VMFO_OK;
 }
 
@@ -245,22 +245,6 @@ int64_t app_inject(uint64_t id, uint64_t kind)
 	return VMFO_OK;
 }
 
-/* Claim 9, resource disconnection routine: stop using the app's storage.
- * With release set the units leave this OS (the VMM moves them); without,
- * they stay as this OS's free storage. */
-int64_t app_disconnect(uint64_t id, uint64_t release)
-{
-	struct task *t = find(id);
-	if (!t)
-		return -VMFO_ENOENT;
-	if (current >= 0 && &task[current] == t)
-		current = -1;
-	if (release)
-		storage_release(&t->runs);
-	t->state = T_FREE;
-	return VMFO_OK;
-}
-
 /* The VMM sends runs in ascending order; the app's region must start at its
  * header unit, so put the run from that unit first, then the others, then
  * the units that came before it in that run. */
@@ -305,6 +289,47 @@ static uint32_t runs_total(const struct vmfo_runs *r)
 	for (uint32_t i = 0; i < r->nruns; i++)
 		n += r->run[i].count;
 	return n;
+}
+
+/* Whether the runs the VMM named (ascending, as it sends every unit set)
+ * are exactly t's storage: each of t's runs lies inside them, they do not
+ * overlap, and the totals agree. */
+static int is_storage_of(const struct task *t, const struct vmfo_runs *r)
+{
+	if (r->nruns == 0 || r->nruns > VMFO_MAX_RUNS)
+		return 0;
+	for (uint32_t i = 1; i < r->nruns; i++)
+		if (r->run[i].first < r->run[i - 1].first + r->run[i - 1].count)
+			return 0;
+	for (uint32_t i = 0; i < t->runs.nruns; i++)
+		if (!run_within(t->runs.run[i].first, t->runs.run[i].count, r))
+			return 0;
+	return runs_total(r) == runs_total(&t->runs);
+}
+
+/* Claim 9, resource disconnection routine: stop using the app's storage,
+ * which the VMM names run by run; refuse (-EINVAL) if that is not exactly
+ * the app's. With release set the units leave this OS (the VMM moves
+ * them); without, they stay as this OS's free storage. *out gets the runs
+ * let go, from the OS's own record of the app. */
+int64_t app_disconnect(uint64_t id, uint64_t release, const struct vmfo_runs *runs,
+		       struct vmfo_runs *out)
+{
+	struct task *t = find(id);
+	out->nruns = 0;
+	if (!t)
+		return -VMFO_ENOENT;
+	if (!is_storage_of(t, runs)) {
+		kprint("disconnect refused: those are not the storage of app ", id, "");
+		return -VMFO_EINVAL;
+	}
+	if (current >= 0 && &task[current] == t)
+		current = -1;
+	if (release)
+		storage_release(&t->runs);
+	*out = t->runs;
+	t->state = T_FREE;
+	return VMFO_OK;
 }
 
 /* The region as the app last knew it: the extents in its header, if they

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 2
+#define VMFO_ABI_VERSION 3
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -147,12 +147,15 @@ enum vmfo_app_what {
 	VMFO_APP_WHAT_MAX
 };
 
+/* Where an OS loaded an app's program from (LOADED: in `kind`). */
+enum vmfo_load_src { VMFO_LOAD_AUX = 1, VMFO_LOAD_SRC_MAX };
+
 enum vmfo_level { VMFO_LEVEL_RECOVERABLE = 1, VMFO_LEVEL_UNRECOVERABLE = 2 };
 
 struct VMFO_HC_ARG vmfo_hc_app_event {
 	uint64_t app_id;       /* IN */
 	uint32_t what;         /* IN: enum vmfo_app_what */
-	uint32_t kind;         /* IN: enum vmfo_app_fault for faults */
+	uint32_t kind;         /* IN: enum vmfo_app_fault for faults; vmfo_load_src for LOADED */
 	uint32_t level;        /* IN: enum vmfo_level for faults */
 	uint32_t status;       /* OUT */
 	uint64_t seq, hash;    /* IN: for STARTED, RESUMED, RESTARTED */
@@ -220,8 +223,11 @@ enum vmfo_mb_cmd {
 	VMFO_MB_APP_GROW,   /* arg: app id, more units: claim 5 */
 	VMFO_MB_APP_FAULT,  /* arg: app id, enum vmfo_app_fault */
 	VMFO_MB_OS_FAULT,   /* arg: enum vmfo_os_fault; for WILD, arg[1] = the gpa */
-	VMFO_MB_DISCONNECT, /* arg: app id: resource disconnection routine (claim 9) */
-	VMFO_MB_ATTACH,     /* runs; arg[0] = failed OS's kernel unit + 1, or 0: engaging routine */
+	VMFO_MB_DISCONNECT, /* arg: app id, release; runs = the app's storage: disconnection
+			     * routine (claim 9); ack_runs = the runs it let go */
+	VMFO_MB_ATTACH,     /* runs; arg[0] = failed OS's kernel unit + 1, or 0: engaging routine;
+			     * ack_runs = the runs it engaged, ack_val[0] = the unit + 1 whose
+			     * crash record it read (0: none), ack_val[1] = 1 if one was there */
 	VMFO_MB_ACTIVATE,   /* arg: app id, program, header unit; runs = its storage (claims 2, 6, 7) */
 	VMFO_MB_HOSTILE,    /* test mode: arg[0] = enum vmfo_hostile, arg[1] = a foreign gpa */
 	VMFO_MB_RELEASE,    /* arg[0] = units to keep free at most: give the rest back */
@@ -250,10 +256,14 @@ struct vmfo_mailbox {
 	uint32_t cmd;       /* VMM: enum vmfo_mb_cmd */
 	uint32_t pad;
 	uint64_t arg[6];    /* VMM */
-	struct vmfo_runs runs; /* VMM: storage named by ATTACH and ACTIVATE */
+	struct vmfo_runs runs; /* VMM: storage named by DISCONNECT, ATTACH and ACTIVATE */
 	uint64_t ack_seq;   /* guest: req_seq of the last request answered */
 	int64_t ack_status; /* guest: VMFO_OK or an error */
 	uint64_t ack_val[4];
+	/* guest: the storage its answer names (DISCONNECT: let go; ATTACH:
+	 * engaged), from its own records; nruns 0 for any other request.
+	 * Written before ack_seq. The VMM trusts none of it. */
+	struct vmfo_runs ack_runs;
 };
 
 /* Test mode: ways a broken or hostile OS misuses the hypercall interface.
@@ -270,6 +280,8 @@ enum vmfo_hostile {
 	VMFO_HOSTILE_AUX,             /* reads past the auxiliary image */
 	VMFO_HOSTILE_ACK,             /* answers a mailbox request never made */
 	VMFO_HOSTILE_FLOOD,           /* keeps sending bad hypercalls */
+	VMFO_HOSTILE_ACK_RUNS,        /* arms: answer the next DISCONNECT with runs outside the pool */
+	VMFO_HOSTILE_LOADED,          /* says it loaded app 0 with no start or activation under way */
 	VMFO_HOSTILE_MAX
 };
 

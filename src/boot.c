@@ -157,7 +157,8 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 	/* The VMM's own unit (claim 3): the master copy of the guest image
 	 * from its start, the resource management table at TABLE_OFFSET. */
 	if (guest_image_size() > TABLE_OFFSET) {
-		err_set(e, "the guest image (%zu bytes) would overlap the table", guest_image_size());
+		err_set(e, "the guest image (%zu bytes) would overlap the table",
+			guest_image_size());
 		goto fail;
 	}
 	m->vmm_row = table_alloc_home(&m->table, "vmm", &u, e);

@@ -59,42 +59,58 @@ static bool request_tk(const struct event *ev, size_t n, size_t i, const char *w
 }
 
 /* The OS's answer st to the VMM's request at i, in the request's takeover
- * (who: what a message is about). A takeover cut short owes no answer. */
+ * (who: what a message is about). A takeover cut short owes no answer.
+ * An answer that gives its own units (the guest's list, from vmfo with
+ * answer runs) must give the units asked for: `did` says what it did with
+ * them. An older trace's answer without units is not compared. */
 static enum verdict answered(const struct event *ev, size_t n, size_t i, const char *who,
-			     const struct step *st, char *why, size_t len)
+			     const struct step *st, const char *did, char *why, size_t len)
 {
 	struct takeover t;
+	struct units asked, got;
+	char d[DESC], r[DESC], a[UBUF], g[UBUF];
 	size_t at;
 
 	if (!request_tk(ev, n, i, who, &t))
 		return CLAIM_PASS;
 	enum verdict v = run_steps(ev, n, &t, i, st, 1, &at, why, len);
-	return v == CUT ? CLAIM_PASS : v;
+	if (v != CLAIM_PASS)
+		return v == CUT ? CLAIM_PASS : v;
+	if (!event_field(&ev[at], "units") || !ev_units(&ev[i], &asked))
+		return CLAIM_PASS;
+	if (!ev_units(&ev[at], &got))
+		return say(CLAIM_FAIL, why, len, "%s: %s has malformed units '%s'", who,
+			   describe(&ev[at], d, sizeof d), field(&ev[at], "units"));
+	if (units_equal(&got, &asked))
+		return CLAIM_PASS;
+	return say(CLAIM_FAIL, why, len, "%s: %s %s units %s but %s asked for %s", who,
+		   describe(&ev[at], d, sizeof d), did, ustr(&got, g, sizeof g),
+		   describe(&ev[i], r, sizeof r), ustr(&asked, a, sizeof a));
 }
 
 /* Claim 9(b), resource disconnection: the active OS releases what it was
- * asked to (os.disconnected, same vm and app). */
+ * asked to (os.disconnected, same vm and app, and the units it says it let
+ * go are those requested). */
 static enum verdict check_disconnect(const struct event *ev, size_t n, size_t i, char *why,
 				     size_t len)
 {
 	const struct step st = { .name = "os.disconnected", .key = { "vm", "app" },
 				 .val = { field(&ev[i], "vm"), field(&ev[i], "app") } };
 
-	return answered(ev, n, i, field(&ev[i], "app"), &st, why, len);
+	return answered(ev, n, i, field(&ev[i], "app"), &st, "let go of", why, len);
 }
 
 /* Claim 9(c), resource engaging: the OS told it now holds storage engages
- * it (os.attached from the same vm, in the same takeover). Both events'
- * units are the VMM's own words, so comparing them would show nothing:
- * that the OS engaged the right units shows in its os.app_alloc (claims 4,
- * 6). */
+ * it (os.attached from the same vm, in the same takeover), and the units
+ * it says it engaged, read from its own storage map, are those the VMM
+ * reported to it. */
 static enum verdict check_engage(const struct event *ev, size_t n, size_t i, char *why,
 				 size_t len)
 {
 	const struct step st = { .name = "os.attached", .key = { "vm" },
 				 .val = { field(&ev[i], "vm") } };
 
-	return answered(ev, n, i, field(&ev[i], "vm"), &st, why, len);
+	return answered(ev, n, i, field(&ev[i], "vm"), &st, "engaged", why, len);
 }
 
 /* Whether the app of a disconnect request had its OS fail before it could

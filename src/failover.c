@@ -56,13 +56,18 @@ static enum outcome request_failed(const struct guest *s)
 }
 
 /* Claim 9, the engaging side: tell the OS what it now holds (in as many
- * requests as the runs need) and wait until it has engaged it. */
+ * requests as the runs need) and wait until it has engaged it. os.attached
+ * gives what the OS answers it engaged, from its own storage map, and
+ * where it read the failed OS's crash record. */
 static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct units *u,
 				   uint32_t crash_unit_plus1, struct err *e)
 {
 	int64_t status;
+	struct units engaged, part;
+	uint64_t val[4] = { 0 }; /* the first answer's: where the crash record was */
+
+	units_clear(&engaged);
 	for (uint32_t first = 0; first < u->nruns; first += VMFO_MAX_RUNS) {
-		struct units part;
 		units_clear(&part);
 		for (uint32_t i = first; i < u->nruns && i < first + VMFO_MAX_RUNS; i++)
 			units_add_run(&part, u->run[i].first, u->run[i].count);
@@ -79,19 +84,18 @@ static enum outcome attach_request(struct vmfo *m, struct guest *s, const struct
 				(long long)status);
 			return BROKEN;
 		}
+		if (guest_answer(m, s, "attach", &engaged, first == 0 ? val : NULL, e))
+			return BROKEN;
 	}
-	emit_units(m, "os.attached", s->vm.name, u);
-	return DONE;
-}
-
-/* The units in a and not in b. */
-static void units_minus(const struct units *a, const struct units *b, struct units *out)
-{
-	units_clear(out);
-	for (uint32_t i = 0; i < a->nruns; i++)
-		for (uint32_t k = 0; k < a->run[i].count; k++)
-			if (!units_contains(b, a->run[i].first + k))
-				units_add_run(out, a->run[i].first + k, 1);
+	char text[512], unit[24];
+	units_format(&engaged, text, sizeof text);
+	snprintf(unit, sizeof unit, "%" PRIu64, val[0] ? val[0] - 1 : 0);
+	if (val[0]) /* an OS failure: where it read the crash record */
+		trace_emit(&m->trace, "os.attached", "vm", s->vm.name, "units", text, "crash", unit,
+			   "record", val[1] ? "yes" : "no", "fo", m->fo_cur, NULL);
+	else
+		emit_units(m, "os.attached", s->vm.name, &engaged);
+	return guest_did_as_asked(s, "engaged", &engaged, u, e) ? BROKEN : DONE;
 }
 
 /* Make g's memslots follow the table, and emit ev with the units whose
@@ -275,18 +279,22 @@ static struct guest *takeover_os(struct vmfo *m, const struct row *row)
 }
 
 /* Claim 9, the OS's resource disconnection routine: ask act to disconnect
- * app a's storage (`text`: its units). false when the sequence ends here,
- * said so in the trace: act failed (its own failover carries the app) or
- * refused. With m->lock held. */
-static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const char *text)
+ * app a's storage (u, `text`), naming it unit by unit; os.disconnected
+ * gives the units act answers it let go. false when the sequence ends
+ * here, said so in the trace: act failed (its own failover carries the
+ * app), refused, answered malformed (vmm.reject), or let go of other
+ * units than asked. With m->lock held. */
+static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const struct units *u,
+		       const char *text)
 {
 	struct err e;
 	int64_t status;
+	struct units let_go;
 
 	assert_locked(m);
 	pace(m, "ask %s to disconnect %s's storage (claim 9)", act->vm.name, a->name);
 	uint64_t args[2] = { (uint64_t)app_id(m, a), app_hot(m, a) };
-	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, NULL, &e);
+	int64_t seq = guest_post(m, act, VMFO_MB_DISCONNECT, args, 2, u, &e);
 	if (seq >= 0)
 		trace_emit(&m->trace, "vmm.disconnect_request", "vm", act->vm.name, "app", a->name,
 			   "units", text, "fo", m->fo_cur, NULL);
@@ -302,8 +310,19 @@ static bool disconnect(struct vmfo *m, struct guest *act, struct app *a, const c
 			abandon(m, act, "disconnect", &e);
 		return false;
 	}
-	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "fo",
-		   m->fo_cur, NULL);
+	units_clear(&let_go);
+	if (guest_answer(m, act, "disconnect", &let_go, NULL, &e)) {
+		abandon(m, act, "disconnect", &e);
+		return false;
+	}
+	char got[512];
+	units_format(&let_go, got, sizeof got);
+	trace_emit(&m->trace, "os.disconnected", "vm", act->vm.name, "app", a->name, "units", got,
+		   "fo", m->fo_cur, NULL);
+	if (guest_did_as_asked(act, "let go of", &let_go, u, &e)) {
+		abandon(m, act, "disconnect", &e);
+		return false;
+	}
 	return true;
 }
 
@@ -375,7 +394,7 @@ void failover_app(struct vmfo *m, int id)
 			   !hot ? "not_hot" : "no_standby", "fo", m->fo_cur, NULL);
 
 	/* A hot app's units leave its OS: to the standby, or parked. */
-	if (disconnect(m, act, a, text)) {
+	if (disconnect(m, act, a, &u, text)) {
 		if (!hot) {
 			release_to_os(m, act, a);
 		} else if (!s) {
@@ -388,21 +407,10 @@ void failover_app(struct vmfo *m, int id)
 	monitor_unlock(m);
 }
 
-/* The apps whose storage is mapped in vm, by id; returns how many. */
-static int apps_on(struct vmfo *m, int vm, int *ids)
-{
-	int n = 0;
-	for (int i = 0; i < MAX_APPS; i++)
-		if (m->app[i].state != A_FREE && m->app[i].row >= 0 && app_vm(m, &m->app[i]) == vm)
-			ids[n++] = i;
-	return n;
-}
-
-/* Failed OS f's hot apps that no OS can take are parked. With s NULL, no
- * OS runs to take f's storage: every hot app's is parked, the rest stays
- * with f until reprotect or reset. Else only those whose rows name no OS
- * that runs (claim 3); the others stay in ids, to move to s. Returns how
- * many stay, or -1 when a park failed (failover.error). With m->lock held. */
+/* Failed OS f's hot apps nobody can take are parked: all (s NULL: no OS
+ * takes f's storage; the rest stays with f), or those whose rows name no OS
+ * that runs; the others stay in ids for s. Returns how many stay, -1 when
+ * a park failed. With m->lock held. */
 static int park_untaken(struct vmfo *m, struct guest *f, struct guest *s, int *ids, int n)
 {
 	struct err e;
@@ -535,8 +543,8 @@ void failover_os(struct vmfo *m, int vm)
 		table_units_of_vm(&m->table, vm, &u); /* what is left to move */
 		pace_move(m, f, s, &u);
 	}
-	/* nmoved < 0: a park failed, and failover.error said so */
-	if (nmoved >= 0 && (!s || s->state != G_RUNNING)) /* none runs, or it failed while we paced */
+	/* nmoved < 0: a park failed (failover.error); s not running: it failed as we paced */
+	if (nmoved >= 0 && (!s || s->state != G_RUNNING))
 		park_untaken(m, f, NULL, moved, nmoved);
 	else if (nmoved >= 0)
 		take_over_os(m, f, s, moved, nmoved, &u);

@@ -29,30 +29,9 @@ void *guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
-#define REJECTS_PER_SECOND 100
 /* The table row released storage waits in (hc_release): not a name an app
  * can have. */
-#define RELEASE_ROW "(released)" /* beyond that a guest is flooding: stop it */
-
-/* The VMM refused something a guest did: say so in the trace and the
- * guest's log. A guest that keeps at it is stopped as failed, so that it
- * cannot flood the trace. With m->lock held. */
-static void refuse(struct vmfo *m, struct guest *g, const char *what)
-{
-	char line[VMFO_CONSOLE_MAX];
-	assert_locked(m);
-	int n = snprintf(line, sizeof line, "[vmm] refused: %s", what);
-	log_append(&g->log, line, n > 0 ? (size_t)n : 0);
-	uint64_t now = now_us();
-	if (now - g->reject_window_us > 1000000) {
-		g->reject_window_us = now;
-		g->rejects = 0;
-	}
-	if (++g->rejects <= REJECTS_PER_SECOND)
-		trace_emit(&m->trace, "vmm.reject", "vm", g->vm.name, "reason", what, NULL);
-	else if (g->state == G_RUNNING)
-		m->policy->os_fault(m, g, "hostile");
-}
+#define RELEASE_ROW "(released)"
 
 /* A handler refuses: *why gets the reason, which the dispatcher reports. */
 static uint32_t refuse_why(const char **why, uint32_t status, const char *reason)
@@ -266,6 +245,13 @@ static void app_resumed(struct vmfo *m, struct app *a, const struct vmfo_hc_app_
 		   "acked", acked, "fo", fo, NULL);
 }
 
+/* The name of where an OS says it loaded a program from (os.load src=). */
+static const char *load_src_name(uint32_t src)
+{
+	static const char *const names[VMFO_LOAD_SRC_MAX] = { [VMFO_LOAD_AUX] = "aux" };
+	return src < VMFO_LOAD_SRC_MAX && names[src] ? names[src] : "?";
+}
+
 static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_app_event *ev = arg;
@@ -290,8 +276,14 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const c
 			   "hot", a->hot ? "yes" : "no", "mb", mb, NULL);
 		return VMFO_OK;
 	case VMFO_APP_LOADED:
-		trace_emit(&m->trace, "os.load", "vm", vm, "app", a->name, "src", "aux", fo_key, fo,
-			   NULL);
+		/* Claim 2: a program is loaded to start the app or to take it
+		 * over, and the OS says from where. */
+		if (a->state != A_STARTING && a->state != A_MOVING)
+			return refuse_why(why, VMFO_EINVAL, "app event: loaded, but the app is not being started or activated");
+		if (ev->kind != VMFO_LOAD_AUX)
+			return refuse_why(why, VMFO_EINVAL, "app event: loaded from an unknown source");
+		trace_emit(&m->trace, "os.load", "vm", vm, "app", a->name, "src", load_src_name(ev->kind),
+			   fo_key, fo, NULL);
 		return VMFO_OK;
 	case VMFO_APP_ALLOCATED:
 		if (runs_to_units(&ev->runs, &u) || a->row < 0 || !units_equal(&u, &m->table.row[a->row].units))
@@ -445,7 +437,7 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 		snprintf(why, sizeof why, "port 0x%x access (dir %u, size %u)", port,
 			 run->io.direction, run->io.size);
 		monitor_lock(m);
-		refuse(m, g, why);
+		guest_refuse(m, g, why);
 		monitor_unlock(m);
 		if (run->io.direction == KVM_EXIT_IO_IN)
 			memset((uint8_t *)run + run->io.data_offset, 0xff,
@@ -464,7 +456,7 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 	if (!hva) {
 		snprintf(why, sizeof why, "%s: argument at 0x%llx outside its storage", hcalls[nr].name,
 			 (unsigned long long)gpa);
-		refuse(m, g, why);
+		guest_refuse(m, g, why);
 	} else {
 		memcpy(arg, hva, size);
 		const char *reason = NULL;
@@ -475,7 +467,7 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 				strlcpy0(why, reason, sizeof why);
 			else
 				snprintf(why, sizeof why, "%s: status %u", hcalls[nr].name, status);
-			refuse(m, g, why);
+			guest_refuse(m, g, why);
 		}
 		memcpy(arg + hcalls[nr].status_off, &status, sizeof status);
 		memcpy(hva, arg, size);

@@ -1,6 +1,7 @@
 /* render.c — status, table, map, app list and logs as text, from a
- * snapshot; the table's bytes in main storage (table raw), decoded. The console prints these; the view draws the same marks and
- * rows in its own narrower layout. */
+ * snapshot, and the table's bytes in main storage (table raw), decoded.
+ * The console prints these; the view draws the same marks and rows in its
+ * own narrower layout. */
 #include "render.h"
 
 #include <inttypes.h>
@@ -263,7 +264,8 @@ static void raw_row(const struct vmfo_table_bytes *b, const struct table_header 
 		units_format(&r.units, units, sizeof units);
 	fprintf(out, "%-3u 0x%06zx %-10s %-4s %-4s %-7s %-8s %-3s %s\n", i, b->offset + at, r.name,
 		r.kind <= ROW_APP ? row_kind_name(r.kind) : "?", vm_or_dash(r.vm),
-		vm_or_dash(r.control), vm_or_dash(r.takeover), r.hot <= 1 ? hot[r.hot] : "?", units);
+		vm_or_dash(r.control), vm_or_dash(r.takeover), r.hot <= 1 ? hot[r.hot] : "?",
+		units);
 }
 
 void render_table_raw(const struct vmfo_table_bytes *b, FILE *out)
@@ -276,7 +278,8 @@ void render_table_raw(const struct vmfo_table_bytes *b, FILE *out)
 		b->unit, b->offset, b->offset + b->size - 1);
 	hex_dump(out, b->offset, b->bytes, b->size);
 	if (memcmp(h.magic, TABLE_MAGIC, TABLE_MAGIC_LEN) || h.version != TABLE_VERSION ||
-	    h.header_bytes != sizeof h || h.row_bytes != sizeof(struct row) || h.rows > TABLE_MAX_ROWS) {
+	    h.header_bytes != sizeof h || h.row_bytes != sizeof(struct row) ||
+	    h.rows > TABLE_MAX_ROWS) {
 		fprintf(out, "header: not that of layout version %d\n", TABLE_VERSION);
 		return;
 	}
@@ -285,8 +288,8 @@ void render_table_raw(const struct vmfo_table_bytes *b, FILE *out)
 		"use, %u units of %" PRIu64 " MB, in unit %u\n",
 		h.magic, h.version, h.header_bytes, h.rows, h.row_bytes, h.used, h.nunits,
 		h.unit_bytes / MB, h.home_unit);
-	fprintf(out, "%-3s %-8s %-10s %-4s %-4s %-7s %-8s %-3s %s\n", "row", "offset", "name", "kind",
-		"vm", "control", "takeover", "hot", "units");
+	fprintf(out, "%-3s %-8s %-10s %-4s %-4s %-7s %-8s %-3s %s\n", "row", "offset", "name",
+		"kind", "vm", "control", "takeover", "hot", "units");
 	for (uint32_t i = 0; i < h.rows; i++)
 		raw_row(b, &h, i, out);
 }

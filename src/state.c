@@ -67,6 +67,15 @@ int app_vm(const struct vmfo *m, const struct app *a)
 	return a->row >= 0 ? m->table.row[a->row].vm : NO_VM;
 }
 
+int apps_on(const struct vmfo *m, int vm, int *ids)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_APPS; i++)
+		if (m->app[i].state != A_FREE && m->app[i].row >= 0 && app_vm(m, &m->app[i]) == vm)
+			ids[n++] = i;
+	return n;
+}
+
 bool app_hot(const struct vmfo *m, const struct app *a)
 {
 	return a->row >= 0 ? m->table.row[a->row].hot : a->hot;

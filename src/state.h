@@ -216,6 +216,9 @@ static inline int app_id(const struct vmfo *m, const struct app *a)
 }
 /* The VM an app's storage is mapped in, or NO_VM. */
 int app_vm(const struct vmfo *m, const struct app *a);
+/* The apps whose storage is mapped in vm, by id, in *ids (MAX_APPS long);
+ * returns how many. */
+int apps_on(const struct vmfo *m, int vm, int *ids);
 /* Whether an app is a hot-standby job: its table row says (claim 3);
  * before it has a row, what app start asked for. */
 bool app_hot(const struct vmfo *m, const struct app *a);

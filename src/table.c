@@ -81,13 +81,15 @@ static int check_header(const struct table *t, const struct pool *p, struct err 
 	if (memcmp(h->magic, TABLE_MAGIC, TABLE_MAGIC_LEN) || h->version != TABLE_VERSION ||
 	    h->header_bytes != sizeof *h || h->row_bytes != sizeof(struct row) ||
 	    h->rows != TABLE_MAX_ROWS)
-		return err_set(e, "the table's header is not that of layout version %d", TABLE_VERSION);
+		return err_set(e, "the table's header is not that of layout version %d",
+			       TABLE_VERSION);
 	if (h->nunits != p->nunits || h->unit_bytes != p->unit_bytes)
 		return err_set(e, "table covers %u units, pool has %u", h->nunits, p->nunits);
 	for (int i = 0; i < TABLE_MAX_ROWS; i++)
 		used += t->row[i].used != 0;
 	if (used != h->used)
-		return err_set(e, "the table's header counts %u rows in use, it has %u", h->used, used);
+		return err_set(e, "the table's header counts %u rows in use, it has %u", h->used,
+			       used);
 	return 0;
 }
 
@@ -98,7 +100,8 @@ static int check_home(const struct table *t, const struct pool *p, const uint8_t
 {
 	uint32_t home = t->store->hdr.home_unit;
 	if (home == TABLE_NO_HOME)
-		return t->store == &t->fallback ? 0 : err_set(e, "the table lies in no unit it names");
+		return t->store == &t->fallback ? 0
+						: err_set(e, "the table lies in no unit it names");
 	if (home >= p->nunits || first[home] == NO_ROW)
 		return err_set(e, "unit %u holds the table but is in no row", home);
 	const struct row *r = &t->row[first[home]];
@@ -106,7 +109,8 @@ static int check_home(const struct table *t, const struct pool *p, const uint8_t
 		return err_set(e, "unit %u holds the table but '%s' holds it%s", home, r->name,
 			       r->vm != NO_VM ? ", mapped in a VM" : "");
 	if ((const uint8_t *)t->store != (const uint8_t *)pool_hva(p, home) + TABLE_OFFSET)
-		return err_set(e, "the table does not lie at offset 0x%x of unit %u", TABLE_OFFSET, home);
+		return err_set(e, "the table does not lie at offset 0x%x of unit %u", TABLE_OFFSET,
+			       home);
 	return 0;
 }
 
@@ -283,8 +287,8 @@ int table_alloc_home(struct table *t, const char *name, struct units *got, struc
 	}
 	/* The table moves into the unit; what it leaves behind is emptied,
 	 * so that there is one table, the one in main storage. */
-	struct table_store *home =
-		(struct table_store *)((uint8_t *)pool_hva(t->pool, got->run[0].first) + TABLE_OFFSET);
+	uint8_t *unit = pool_hva(t->pool, got->run[0].first);
+	struct table_store *home = (struct table_store *)(unit + TABLE_OFFSET);
 	memcpy(home, &t->fallback, sizeof *home);
 	home->hdr.home_unit = got->run[0].first;
 	lie_in(t, home);

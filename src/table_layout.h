@@ -93,19 +93,19 @@ struct table_store {
 
 _Static_assert(sizeof(struct run) == 8 && sizeof(struct units) == 4 + 8 * UNITS_MAX_RUNS,
 	       "a row's units: a count, then 64 runs of two 4-byte numbers");
-_Static_assert(sizeof(struct table_header) == 64 && offsetof(struct table_header, version) == 0x08 &&
-		       offsetof(struct table_header, header_bytes) == 0x0c &&
-		       offsetof(struct table_header, row_bytes) == 0x10 &&
-		       offsetof(struct table_header, rows) == 0x14 &&
-		       offsetof(struct table_header, used) == 0x18 &&
-		       offsetof(struct table_header, nunits) == 0x1c &&
-		       offsetof(struct table_header, unit_bytes) == 0x20 &&
-		       offsetof(struct table_header, home_unit) == 0x28,
+#define TABLE_AT(type, field, off) (offsetof(struct type, field) == (off))
+_Static_assert(sizeof(struct table_header) == 64 && TABLE_AT(table_header, version, 0x08) &&
+		       TABLE_AT(table_header, header_bytes, 0x0c) &&
+		       TABLE_AT(table_header, row_bytes, 0x10) &&
+		       TABLE_AT(table_header, rows, 0x14) &&
+		       TABLE_AT(table_header, used, 0x18) && TABLE_AT(table_header, nunits, 0x1c) &&
+		       TABLE_AT(table_header, unit_bytes, 0x20) &&
+		       TABLE_AT(table_header, home_unit, 0x28),
 	       "the header's layout is documented above");
-_Static_assert(sizeof(struct row) == 548 && offsetof(struct row, kind) == 0x01 &&
-		       offsetof(struct row, hot) == 0x02 && offsetof(struct row, vm) == 0x04 &&
-		       offsetof(struct row, control) == 0x08 && offsetof(struct row, takeover) == 0x0c &&
-		       offsetof(struct row, name) == 0x10 && offsetof(struct row, units) == 0x20,
+_Static_assert(sizeof(struct row) == 548 && TABLE_AT(row, kind, 0x01) && TABLE_AT(row, hot, 0x02) &&
+		       TABLE_AT(row, vm, 0x04) && TABLE_AT(row, control, 0x08) &&
+		       TABLE_AT(row, takeover, 0x0c) && TABLE_AT(row, name, 0x10) &&
+		       TABLE_AT(row, units, 0x20),
 	       "a row's layout is documented above");
 _Static_assert(offsetof(struct table_store, row) == sizeof(struct table_header) &&
 		       sizeof(struct table_store) == 64 + TABLE_MAX_ROWS * 548,

@@ -98,6 +98,15 @@ bool units_equal(const struct units *a, const struct units *b)
 	return true;
 }
 
+void units_minus(const struct units *a, const struct units *b, struct units *out)
+{
+	units_clear(out);
+	for (uint32_t i = 0; i < a->nruns; i++)
+		for (uint32_t k = 0; k < a->run[i].count; k++)
+			if (!units_contains(b, a->run[i].first + k))
+				units_add_run(out, a->run[i].first + k, 1);
+}
+
 size_t units_format(const struct units *u, char *buf, size_t size)
 {
 	size_t len = 0;

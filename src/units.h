@@ -30,6 +30,8 @@ int units_merge(struct units *a, const struct units *b);
 /* Remove every unit of b from a; -1 (a unchanged) unless b is inside a. */
 int units_remove(struct units *a, const struct units *b);
 bool units_equal(const struct units *a, const struct units *b);
+/* The units in a and not in b, in *out (b need not lie inside a). */
+void units_minus(const struct units *a, const struct units *b, struct units *out);
 /* "4-7,12-15", "3", or "-" for the empty set. Returns the length needed. */
 size_t units_format(const struct units *u, char *buf, size_t size);
 /* Inverse of units_format; -1 on malformed, unordered or overlapping input. */

@@ -227,6 +227,7 @@ static const char *const hostile_names[VMFO_HOSTILE_MAX + 1] = { /* NULL-termina
 	[VMFO_HOSTILE_UNKNOWN] = "unknown", [VMFO_HOSTILE_DIRECTION] = "direction",
 	[VMFO_HOSTILE_CLAIM] = "claim", [VMFO_HOSTILE_REQUEST] = "request",
 	[VMFO_HOSTILE_AUX] = "aux", [VMFO_HOSTILE_ACK] = "ack", [VMFO_HOSTILE_FLOOD] = "flood",
+	[VMFO_HOSTILE_ACK_RUNS] = "ack-runs", [VMFO_HOSTILE_LOADED] = "loaded",
 };
 
 const char *const *vmfo_hostile_cases(void)
@@ -250,7 +251,8 @@ int vmfo_table_bytes(struct vmfo *m, struct vmfo_table_bytes *out, struct err *e
 	monitor_lock(m);
 	uint32_t home = table_home(&m->table);
 	if (home == TABLE_NO_HOME) {
-		rc = err_set(e, "not booted: the table lies in the VMM's unit once 'boot' has taken it");
+		rc = err_set(e, "not booted: the table lies in the VMM's unit once 'boot' has "
+				"taken it");
 	} else {
 		out->unit = home;
 		out->offset = TABLE_OFFSET;

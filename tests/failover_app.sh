@@ -13,7 +13,7 @@ is "$(events_from "$out" app.fault)" \
 os.app_failure vm=vm0 app=db
 vmm.lookup what=db units=2-5
 vmm.disconnect_request vm=vm0 app=db units=2-5
-os.disconnected vm=vm0 app=db
+os.disconnected vm=vm0 app=db units=2-5
 vmm.detach vm=vm0 units=2-5
 vmm.attach vm=vm1 units=2-5
 vmm.attach_request vm=vm1 units=2-5
@@ -55,7 +55,7 @@ os.app_failure vm=vm0 app=cache
 vmm.lookup what=cache units=2-3
 vmm.no_takeover app=cache reason=not_hot
 vmm.disconnect_request vm=vm0 app=cache units=2-3
-os.disconnected vm=vm0 app=cache" "no activation for a non-hot app"
+os.disconnected vm=vm0 app=cache units=2-3" "no activation for a non-hot app"
 like "$(row "$out" cache)" '^cache +kv +- +stopped +0 +no ' "app list: cache stopped, holds nothing"
 is "$(row "$out" vm0 | grep ' os ')" "vm0        os    vm0  1-32                 64      64  -        -        -" "its units went back to vm0"
 like "$out" '^claim 8: PASS$' "claim 8 passes"
@@ -90,7 +90,7 @@ is "$(events_from "$out" app.fault | sed -n '/^os.app_failure vm=vm1 app=db/,$p'
 "os.app_failure vm=vm1 app=db
 vmm.lookup what=db units=2-5
 vmm.disconnect_request vm=vm1 app=db units=2-5
-os.disconnected vm=vm1 app=db
+os.disconnected vm=vm1 app=db units=2-5
 vmm.detach vm=vm1 units=2-5
 vmm.attach vm=vm0 units=2-5
 vmm.attach_request vm=vm0 units=2-5
@@ -113,7 +113,7 @@ vmm.lookup what=vm1 units=2-5,33-36
 vmm.detach vm=vm1 units=2-5,33-36
 vmm.attach vm=vm0 units=2-5,33-36
 vmm.attach_request vm=vm0 units=2-5,33-36
-os.attached vm=vm0 units=2-5,33-36
+os.attached vm=vm0 units=2-5,33-36 crash=33 record=yes
 vmm.activate_request vm=vm0 app=db
 app.resumed app=db vm=vm0 seq=N hash=H acked=N
 failover.done os=vm1 ms=T" "a failed standby's app goes back to the active OS"
@@ -129,7 +129,7 @@ is "$(events_from "$out" os.app_failure | sed -n '1,7p')" \
 vmm.lookup what=db units=2-5
 vmm.no_takeover app=db reason=no_standby
 vmm.disconnect_request vm=vm1 app=db units=2-5
-os.disconnected vm=vm1 app=db
+os.disconnected vm=vm1 app=db units=2-5
 vmm.detach vm=vm1 units=2-5
 vmm.park app=db units=2-5" "no standby: disconnected, then parked"
 like "$(row "$out" db | grep ledger | head -n 1)" '^db +ledger +- +parked +8 +yes ' "app list: db parked, on no VM"

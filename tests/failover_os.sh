@@ -10,7 +10,7 @@ expected_tail="vmm.lookup what=vm0 units=1-32
 vmm.detach vm=vm0 units=1-32
 vmm.attach vm=vm1 units=1-32
 vmm.attach_request vm=vm1 units=1-32
-os.attached vm=vm1 units=1-32
+os.attached vm=vm1 units=1-32 crash=1 record=RECORD
 vmm.activate_request vm=vm1 app=db
 os.load vm=vm1 app=db src=aux
 os.app_alloc vm=vm1 app=db units=2-5
@@ -23,8 +23,10 @@ for kind in panic:panic hang:heartbeat triple:shutdown wild:mmio; do
 	fault=${kind%%:*} cause=${kind#*:}
 	run "$VMFO" -c "boot; app start db 8 hot; app start cache 4 prog=kv; sleep 100; fault os $fault; wait failover.done 5000; sleep 100; status; table; app list; invariants; check; trace 100; log vm1"
 	is "$rc" 0 "fault os $fault: survived"
+	record=no; [ "$fault" = panic ] && record=yes # only a panic writes a crash record
 	is "$(events_from "$out" vmm.os_fault)" "vmm.os_fault vm=vm0 cause=$cause
-$expected_tail" "fault os $fault: detected as $cause, then the claim 1/7 sequence"
+$(printf '%s\n' "$expected_tail" | sed "s/record=RECORD/record=$record/")" \
+		"fault os $fault: detected as $cause, then the claim 1/7 sequence; the standby engaged all 32 units and read vm0's crash unit"
 	like "$(row "$out" vm0 | grep failed)" "^vm0 +- +failed \\($cause\\)" "fault os $fault: vm0 failed ($cause)"
 	like "$(row "$out" vm1 | grep running)" '^vm1 +active +running +72 MB' "fault os $fault: vm1 active with all 72 MB"
 	is "$(printf '%s\n' "$out" | grep -E '^(vm0|vm1|db|cache|unused) +(os|app|free) ')" \

@@ -52,7 +52,7 @@ is "$(events_from "$out" os.app_failure)" "os.app_failure vm=vm0 app=db
 vmm.lookup what=db units=2-5
 vmm.no_takeover app=db reason=not_hot
 vmm.disconnect_request vm=vm0 app=db units=2-5
-os.disconnected vm=vm0 app=db" \
+os.disconnected vm=vm0 app=db units=2-5" \
 	"db started hot, its row says not: not taken over, its storage goes back to vm0"
 like "$(row "$out" db | grep ledger)" '^db +ledger +- +stopped +0 ' "db stopped, holds nothing"
 like "$(row "$out" vm0 | grep ' os ')" '^vm0 +os +vm0 +1-32 ' "vm0 has db's units back"

@@ -566,6 +566,18 @@ static void test_claim8(void)
 		    "hot app treated as not hot");
 }
 
+/* The full trace with the first answer given other units than its request
+ * asked for: claim 9 FAILs with text (the answer's event, then the
+ * request's). */
+static void answer_differs(const char *request, const char *answer, const char *units,
+			   const char *text, const char *what)
+{
+	t = full;
+	size_t i = find(&t, request, NULL, NULL), f = find(&t, answer, NULL, NULL);
+	set(&t, f, "units", units);
+	expect_fail(9, msg(text, seq(f), seq(i)), what);
+}
+
 static void test_claim9(void)
 {
 	size_t i, f;
@@ -601,6 +613,24 @@ static void test_claim9(void)
 	drop(&t, find(&t, "os.attached", NULL, NULL));
 	expect_fail(9, msg("no os.attached after vmm.attach_request vm=vm1 (event %llu)", seq(i)),
 		    "standby never engaged");
+
+	/* The answers give the guest's own units: those asked for, or FAIL. */
+	t = full;
+	set(&t, find(&t, "os.disconnected", NULL, NULL), "units", "16-23");
+	expect(&t, 9, CLAIM_PASS, "", "disconnected the units asked for");
+
+	answer_differs("vmm.disconnect_request", "os.disconnected", "16-24",
+		       "db: os.disconnected vm=vm0 app=db (event %llu) let go of units 16-24 but "
+		       "vmm.disconnect_request vm=vm0 app=db (event %llu) asked for 16-23",
+		       "disconnected other units than asked");
+	answer_differs("vmm.attach_request", "os.attached", "16-22",
+		       "vm1: os.attached vm=vm1 (event %llu) engaged units 16-22 but "
+		       "vmm.attach_request vm=vm1 (event %llu) asked for 16-23",
+		       "engaged fewer units than reported");
+
+	t = full;
+	set(&t, find(&t, "os.disconnected", NULL, NULL), "units", "16-2x");
+	expect_fail(9, "has malformed units '16-2x'", "malformed units in an answer");
 }
 
 static void test_format(void)

@@ -185,8 +185,8 @@ static void test_home(void)
 	ok(memcmp(at, "VMFOTABL", 8) == 0, "the bytes there start with the magic");
 	uint32_t word[8];
 	memcpy(word, at + 8, sizeof word);
-	ok(word[0] == TABLE_VERSION && word[1] == 64 && word[2] == 548 && word[3] == TABLE_MAX_ROWS &&
-	   word[4] == 1 && word[5] == 32,
+	ok(word[0] == TABLE_VERSION && word[1] == 64 && word[2] == 548 &&
+	   word[3] == TABLE_MAX_ROWS && word[4] == 1 && word[5] == 32,
 	   "header: version 1, 64-byte header, 548-byte rows, 40 slots, 1 in use, 32 units");
 	uint64_t ub;
 	memcpy(&ub, at + 0x20, 8);
@@ -237,8 +237,8 @@ static void test_home(void)
 
 	/* table_check reads the header too. */
 	t.store->hdr.used++;
-	ok(table_check(&t, &p, &e) == -1 && strstr(e.msg, "counts 4 rows"), "a wrong count is caught: %s",
-	   e.msg);
+	ok(table_check(&t, &p, &e) == -1 && strstr(e.msg, "counts 4 rows"),
+	   "a wrong count is caught: %s", e.msg);
 	t.store->hdr.used--;
 	t.store->hdr.magic[0] = 'X';
 	ok(table_check(&t, &p, &e) == -1 && strstr(e.msg, "header"), "a broken magic is caught: %s",
@@ -249,7 +249,8 @@ static void test_home(void)
 	ok(t.store == &t.fallback && table_home(&t) == TABLE_NO_HOME && t.store->hdr.used == 0 &&
 	   p.nfree == p.nunits && table_check(&t, &p, &e) == 0,
 	   "reset: the table back in the fallback, empty, every unit in the pool");
-	ok(table_alloc_home(&t, "vmm", &got, &e) >= 0 && table_home(&t) == 0, "and a new boot houses it again");
+	ok(table_alloc_home(&t, "vmm", &got, &e) >= 0 && table_home(&t) == 0,
+	   "and a new boot houses it again");
 	table_clear(&t);
 	pool_destroy(&p);
 }
