@@ -149,6 +149,8 @@ bool on_vm(const struct event *ev, const struct world *w, const struct app_rec *
 {
 	struct units u;
 
+	if (vm < 0 || vm >= NVMS) /* a trace may name no VM, or a strange one */
+		return false;
 	if (r->alive)
 		return r->vm == vm;
 	return r->moving && app_storage(ev, r, &u) && units_count(&u) && inside(&u, &w->owned[vm]);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "fuzz_vmfo.h"
 #include "script.h"
 
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!lua) {
 		fake_vmfo_init(&m, 64);
 		FILE *devnull = fopen("/dev/null", "w");
-		lua = script_new(&m, devnull, devnull);
+		lua = script_new(&m, devnull, devnull, cmd_capture);
 	}
 	if (size < 1 || size > 512)
 		return 0;
