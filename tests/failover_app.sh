@@ -141,9 +141,11 @@ unlike "$out" 'app.lost|app.corrupt|failover.error|claim [0-9]: FAIL' "nothing l
 
 # A big ledger checks a long log when it resumes: the standby's watchdog
 # must not take that for a hang.
-run "$VMFO" --active-mb 256 --pool-mb 512 -c 'boot; app start db 128 hot; sleep 300; fault app db crash; wait failover.done 10000; app list'
+run "$VMFO" --active-mb 256 --pool-mb 512 -c 'boot; app start db 128 hot; sleep 300; fault app db crash; wait failover.done 10000; app list; trace 60; log'
 is "$rc" 0 "a 128 MB ledger is taken over"
 like "$(row "$out" db | grep ledger)" '^db +ledger +vm1 +running ' "and runs on vm1"
+# If not, the whole sequence and the guests' logs say why.
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
 
 # Step mode: while a failover waits for Enter, state-changing commands are
 # refused (waiting for them would hang the console); step off lets it end.
