@@ -179,6 +179,10 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg, const char
 			a->row = -1;
 		return refuse_why(why, VMFO_EFAULT, "report: no memslot left for the app's storage");
 	}
+	/* Claims 5, 6: the OS reporting an app's resources is the OS that
+	 * controls it; after a takeover the column changes here, on the new
+	 * OS's report, not when the storage moved. */
+	table_set_control(&m->table, a->row, g->vm.index);
 	units_format(&want, text, sizeof text);
 	char fo[24];
 	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text,

@@ -453,8 +453,16 @@ void table_place(struct table *t, int row, int vm)
 {
 	if (!row_ok(t, row) || (vm != NO_VM && holds_home(t, &t->row[row].units)))
 		return; /* the table is never mapped in a VM */
-	t->row[row].vm = t->row[row].control = vm;
+	t->row[row].vm = vm;
+	if (vm == NO_VM)
+		t->row[row].control = NO_VM; /* parked: no OS controls it */
 	verify(t);
+}
+
+void table_set_control(struct table *t, int row, int vm)
+{
+	if (row_ok(t, row))
+		t->row[row].control = vm;
 }
 
 void table_park(struct table *t, int row)

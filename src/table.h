@@ -95,9 +95,13 @@ int table_split(struct table *t, int from, const char *name, enum row_kind kind,
 /* Row `from`'s units join row `into` and row `from` is removed (a failed
  * OS's storage joins the survivor's; an app's goes back to its OS). */
 int table_absorb(struct table *t, int into, int from, struct err *e);
-/* Where a row's units are mapped and which OS controls it (claims 3, 4):
- * vm, or NO_VM for nowhere. The row holding the table stays unmapped. */
+/* Where a row's units are mapped (claims 3, 4): vm, or NO_VM for nowhere
+ * (then no OS controls it either). The row holding the table stays
+ * unmapped. */
 void table_place(struct table *t, int row, int vm);
+/* Which OS controls an app (claims 5, 6): set when that OS reports the
+ * app's resources, so after a takeover only once the new OS has. */
+void table_set_control(struct table *t, int row, int vm);
 /* A row that waits for an OS (parked, claim 8): mapped nowhere, controlled
  * by nobody, taken over by nobody. */
 void table_park(struct table *t, int row);

@@ -123,6 +123,17 @@ done
 run "$VMFO" -c 'boot; table set vm1 hot=maybe'
 like "$out" '^error: usage: table \[raw\] \| table set ROW' "a setting that is none: usage"
 
+# ---- the control column changes on the new OS's report, not before ----
+# Step mode stops the takeover after its moves (the storage is mapped in
+# vm1, which has not reported it yet), then lets it finish.
+run "$VMFO" -c 'boot; app start db 8 hot; step on; fault app db crash; sleep 200; step; sleep 100; step; sleep 100; step; sleep 100; step; sleep 100; table; step off; wait failover.done; table; trace 40'
+like "$(row "$out" db | grep ' app ' | head -n 1)" '^db +app +vm1 +2-5 +8 +8 +vm0 ' \
+	"mapped in vm1 before vm1 reported it: still controlled by vm0"
+like "$(events_from "$out" vmm.activate_request | tr '\n' ' ')" 'os.report vm=vm1 app=db units=2-5' \
+	"then vm1 reports db's resources (claims 5, 6)"
+like "$(row "$out" db | grep ' app ' | tail -n 1)" '^db +app +vm1 +2-5 +8 +8 +vm1 ' \
+	"after its report vm1 controls db"
+
 # ---- reset: the table leaves the unit, and comes back at the next boot ----
 run "$VMFO" -c 'boot; app start db 8 hot; reset; table; table raw; boot; table raw; invariants'
 like "$out" "error: not booted: the table lies in the VMM's unit" "after reset the table has no unit"

@@ -319,8 +319,12 @@ int main(void)
 	char buf[64];
 	units_format(&u, buf, sizeof buf);
 	is_str(buf, "9-10", "vm1 maps its own units");
+	int controlled_by = t.row[vm0].control;
 	table_place(&t, vm0, 1);
-	ok(t.row[vm0].vm == 1 && t.row[vm0].control == 1, "placed: mapped in and controlled by vm1");
+	ok(t.row[vm0].vm == 1 && t.row[vm0].control == controlled_by,
+	   "placed: mapped in vm1, still controlled as before (until vm1 reports it)");
+	table_set_control(&t, vm0, 1);
+	ok(t.row[vm0].control == 1, "controlled by vm1 once it reports");
 	table_units_of_vm(&t, 1, &u);
 	units_format(&u, buf, sizeof buf);
 	is_str(buf, "1-10", "after a move vm1 maps vm0's storage too");
