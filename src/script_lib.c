@@ -311,7 +311,7 @@ static void push_event(lua_State *L, const struct event *ev)
 	lua_setfield(L, -2, "seq");
 	/* Numbers by what the field is, not by how its value looks (an app
 	 * may be called 42). */
-	static const char *const integers[] = { "seq", "mb", "acked", NULL };
+	static const char *const integers[] = { "seq", "mb", "need_mb", "acked", NULL };
 	for (int i = 0; i < ev->nfields; i++) {
 		const char *k = ev->field[i].key, *v = ev->field[i].val;
 		bool integer = false;
