@@ -9,7 +9,7 @@
 const char *needs_calc_wrong(const struct vmfo_need_calc *c, const struct vmfo_prog_needs *n,
 			     uint64_t unit_bytes)
 {
-	if (!n)
+	if (!n || n->item_bytes == 0)
 		return "the program declares no needs";
 	if (c->item_bytes != n->item_bytes || c->fixed_bytes != n->fixed_bytes ||
 	    memchr(c->item, '\0', sizeof c->item) == NULL ||
