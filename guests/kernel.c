@@ -463,10 +463,15 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 		pf->kind = a[0];
 		pf->gpa = a[1];
 		return VMFO_OK;
-	case VMFO_MB_APP_START:
-		return app_start(a[0], a[1], a[2], a[3]);
-	case VMFO_MB_APP_GROW:
-		return app_grow(a[0], a[1]);
+	case VMFO_MB_APP_START: /* a[3], hot: the VMM keeps that flag in its table */
+	case VMFO_MB_APP_GROW: {
+		uint64_t out[4] = { 0 };
+		rc = mb->cmd == VMFO_MB_APP_START ? app_start(a[0], a[1], a[2], a[4], out)
+						  : app_grow(a[0], a[1], a[2], out);
+		for (int i = 0; i < 4; i++)
+			mb->ack_val[i] = out[i];
+		return rc;
+	}
 	case VMFO_MB_APP_FAULT:
 		return app_inject(a[0], a[1]);
 	case VMFO_MB_DISCONNECT:

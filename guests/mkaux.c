@@ -1,5 +1,8 @@
 /* mkaux.c — packs app programs into the auxiliary image (claim 2): a
  * directory (struct vmfo_aux_dir) followed by each program, 4 KiB aligned.
+ * Each program starts with what it needs (struct vmfo_prog_needs); mkaux
+ * checks it and copies it into the program's directory entry, where the OS
+ * reads it (claim 5).
  * usage: mkaux OUT NAME=FILE... */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +11,30 @@
 #include "../src/abi.h"
 
 #define ALIGN 4096
+
+_Static_assert(sizeof(struct vmfo_prog_needs) == VMFO_PROG_OFF_ENTRY - VMFO_PROG_OFF_NEEDS,
+	       "a program's needs fill the bytes before its entry point");
+
+/* The needs at the start of a program, if they make sense; else NULL and why. */
+static const char *needs_of(const unsigned char *prog, size_t size, struct vmfo_prog_needs *n)
+{
+	if (size < VMFO_PROG_OFF_ENTRY + 1)
+		return "too short to hold its needs and code";
+	memcpy(n, prog + VMFO_PROG_OFF_NEEDS, sizeof *n);
+	if (n->magic != VMFO_NEEDS_MAGIC)
+		return "does not start with its needs (VMFO_NEEDS in app.h)";
+	if (n->fixed_bytes < VMFO_APP_OFF_DATA || n->item_bytes == 0 || n->item_min == 0 ||
+	    n->item_default < n->item_min)
+		return "declares needs that make no sense";
+	if (n->item[0] == '\0' || memchr(n->item, '\0', sizeof n->item) == NULL)
+		return "names its item with no name, or an unterminated one";
+	for (const char *c = n->item; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+			return "names its item with other than a-z and '_'";
+	if (strcmp(n->item, "prog") == 0) /* app start NAME prog=P ITEM=N */
+		return "calls its item 'prog', the option naming the program";
+	return NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -41,6 +68,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fclose(f);
+		const char *bad = needs_of(prog[n], size[n], &dir.prog[n].needs);
+		if (bad) {
+			fprintf(stderr, "mkaux: %s %s\n", eq + 1, bad);
+			return 1;
+		}
 		dir.prog[n].offset = offset;
 		dir.prog[n].size = size[n];
 		offset += (size[n] + ALIGN - 1) / ALIGN * ALIGN;

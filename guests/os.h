@@ -55,9 +55,20 @@ int64_t storage_give_back(uint32_t keep);
 /* Whether a unit is held by an app (tasks.c answers). */
 int task_uses_unit(uint32_t unit);
 
+/* needs.c: claim 5, what an app of program prog needs for items (0: the
+ * program's default), computed into *c (also on failure, as far as it
+ * got): VMFO_OK, -ENOENT (no such program or no needs), -EINVAL (fewer
+ * items than the program's minimum), -ENOSPC (more than the whole pool). */
+int64_t needs_compute(uint64_t prog, uint64_t items, struct vmfo_need_calc *c);
+
 /* tasks.c: apps in ring 3. */
-int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot);
-int64_t app_grow(uint64_t id, uint64_t units);
+/* What program prog needs, from the auxiliary directory; 0 if there is no
+ * such program or its needs make no sense. */
+const struct vmfo_prog_needs *prog_needs(uint64_t prog);
+/* APP_START and APP_GROW: units 0 means the OS computes them for items;
+ * out gets the answer's values (the items, bytes and units computed). */
+int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t items, uint64_t out[4]);
+int64_t app_grow(uint64_t id, uint64_t units, uint64_t items, uint64_t out[4]);
 int64_t app_inject(uint64_t id, uint64_t kind);
 int64_t app_disconnect(uint64_t id, uint64_t release, const struct vmfo_runs *runs,
 		       struct vmfo_runs *out);

@@ -114,7 +114,7 @@ static void fresh_context(struct task *t)
 {
 	uint64_t base = unit_gpa(t->runs.run[0].first);
 	memset(&t->ctx, 0, sizeof t->ctx);
-	t->ctx.rip = base + VMFO_APP_OFF_CODE;
+	t->ctx.rip = base + VMFO_APP_OFF_CODE + VMFO_PROG_OFF_ENTRY; /* past its needs */
 	t->ctx.cs = VMFO_SEL_UCODE;
 	t->ctx.rflags = RFLAGS_IF | 2;
 	t->ctx.rsp = base + VMFO_APP_OFF_STACK_TOP;
@@ -154,7 +154,19 @@ static int64_t load_program(struct task *t)
 	return VMFO_OK;
 }
 
-/* Claim 5: work out what the app needs; ask the VMM for the shortfall. */
+const struct vmfo_prog_needs *prog_needs(uint64_t prog)
+{
+	if (aux.magic != VMFO_AUX_MAGIC || prog >= aux.nprogs || prog >= VMFO_AUX_MAX_PROGS)
+		return 0;
+	const struct vmfo_prog_needs *n = &aux.prog[prog].needs;
+	if (n->magic != VMFO_NEEDS_MAGIC || n->item_bytes == 0 || n->item_min == 0 ||
+	    n->fixed_bytes < VMFO_APP_OFF_DATA)
+		return 0;
+	return n;
+}
+
+/* Claim 5: take the units the app needs from this OS's free storage;
+ * short of them, ask the VMM for exactly the shortfall first. */
 static int64_t take_storage(uint64_t units, struct vmfo_runs *out)
 {
 	uint32_t free = storage_free_units();
@@ -168,20 +180,49 @@ static int64_t take_storage(uint64_t units, struct vmfo_runs *out)
 	return storage_take((uint32_t)units, out) ? -VMFO_ENOSPC : VMFO_OK;
 }
 
-static int64_t report(struct task *t)
+/* Tell the VMM the app's units; with calc, how the OS computed them. */
+static int64_t report(struct task *t, const struct vmfo_need_calc *calc)
 {
 	struct vmfo_hc_units rep = { .app_id = t->id, .runs = t->runs, .status = VMFO_ENOREPLY };
+	if (calc)
+		rep.calc = *calc;
 	hypercall(VMFO_HC_REPORT, &rep);
 	return rep.status == VMFO_OK ? VMFO_OK : -(int64_t)rep.status;
 }
 
-int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot)
+static uint32_t runs_total(const struct vmfo_runs *r)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < r->nruns; i++)
+		n += r->run[i].count;
+	return n;
+}
+
+/* The answer's values: what was computed (the VMM words its messages
+ * with them). */
+static void computed(uint64_t out[4], const struct vmfo_need_calc *c)
+{
+	out[0] = c->items;
+	out[1] = c->bytes;
+	out[2] = c->units;
+}
+
+/* Claim 5: the units the VMM named, or (units 0) those this OS computes
+ * from the program's needs for items. The VMM keeps the hot flag. */
+int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t items, uint64_t out[4])
 {
 	struct task *t = alloc_task();
+	struct vmfo_need_calc calc = { 0 };
 	int64_t rc;
-	(void)hot; /* the VMM keeps the hot-standby flag in its table */
-	if (!t || find(id) || units == 0)
+	if (!t || find(id))
 		return -VMFO_EINVAL;
+	if (units == 0) {
+		rc = needs_compute(prog, items, &calc);
+		computed(out, &calc);
+		if (rc != VMFO_OK)
+			return rc;
+		units = calc.units;
+	}
 	if ((rc = take_storage(units, &t->runs)) != VMFO_OK) {
 		kprint("app start: cannot get ", units, " units of storage");
 		return rc;
@@ -190,7 +231,7 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t hot)
 	t->prog = prog;
 	t->hdr = (struct vmfo_app_hdr *)unit_gpa(t->runs.run[0].first);
 	t->state = T_STOPPED; /* holds its units from here on */
-	if ((rc = report(t)) != VMFO_OK || (rc = load_program(t)) != VMFO_OK) {
+	if ((rc = report(t, calc.units ? &calc : 0)) != VMFO_OK || (rc = load_program(t)) != VMFO_OK) {
 		kprint("app start: the VMM refused the report or the load, status ", (uint64_t)-rc, "");
 		t->state = T_FREE;
 		return rc;
@@ -211,20 +252,37 @@ int task_runs(uint64_t id, struct vmfo_runs *out)
 	return 0;
 }
 
-int64_t app_grow(uint64_t id, uint64_t units)
+/* Claim 5 again, from a parameter change: `units` more, or (units 0) as
+ * many more as items need in all beyond what the app holds, if its
+ * program takes in what a grow adds. */
+int64_t app_grow(uint64_t id, uint64_t units, uint64_t items, uint64_t out[4])
 {
 	struct task *t = find(id);
+	struct vmfo_need_calc calc = { 0 };
 	struct vmfo_runs more;
 	int64_t rc;
-	if (!t || units == 0)
+	if (!t)
 		return -VMFO_ENOENT;
+	if (units == 0) {
+		const struct vmfo_prog_needs *n = prog_needs(t->prog);
+		if (items == 0 || !n || !(n->flags & VMFO_NEEDS_GROWS))
+			return -VMFO_EINVAL;
+		rc = needs_compute(t->prog, items, &calc);
+		uint32_t held = runs_total(&t->runs);
+		computed(out, &calc);
+		if (rc != VMFO_OK)
+			return rc;
+		if (calc.units <= held)
+			return -VMFO_EINVAL; /* it has enough: nothing to grow */
+		units = calc.units - held;
+	}
 	if ((rc = take_storage(units, &more)) != VMFO_OK)
 		return rc;
 	if (t->runs.nruns + more.nruns > VMFO_MAX_RUNS)
 		return -VMFO_ENOSPC;
 	for (uint32_t i = 0; i < more.nruns; i++)
 		t->runs.run[t->runs.nruns++] = more.run[i];
-	if ((rc = report(t)) != VMFO_OK) {
+	if ((rc = report(t, calc.units ? &calc : 0)) != VMFO_OK) {
 		t->runs.nruns -= more.nruns;
 		return rc;
 	}
@@ -281,14 +339,6 @@ static int run_within(uint32_t first, uint32_t count, const struct vmfo_runs *r)
 		if (first >= r->run[i].first && first - r->run[i].first + (uint64_t)count <= r->run[i].count)
 			return 1;
 	return 0;
-}
-
-static uint32_t runs_total(const struct vmfo_runs *r)
-{
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < r->nruns; i++)
-		n += r->run[i].count;
-	return n;
 }
 
 /* Whether the runs the VMM named (ascending, as it sends every unit set)
@@ -385,7 +435,7 @@ int64_t app_activate(uint64_t id, uint64_t prog, uint64_t hdr_unit, const struct
 	app_event(t, VMFO_APP_ALLOCATED, 0, 0); /* claim 6: from what it was given */
 	/* Claim 6: as the app's controlling OS now, report what it uses, so
 	 * that a later failure of it is judged against this OS's report. */
-	if ((rc = report(t)) != VMFO_OK) {
+	if ((rc = report(t, 0)) != VMFO_OK) {
 		t->state = T_FREE;
 		return rc;
 	}

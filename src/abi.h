@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 3
+#define VMFO_ABI_VERSION 4
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -122,11 +122,26 @@ struct vmfo_runs {
 	} run[VMFO_MAX_RUNS];
 };
 
+/* How an OS computed an app's storage from its program's needs (claim 5):
+ * bytes = fixed_bytes + item_bytes x items, rounded up to `units` whole
+ * units. items 0: nothing was computed (a size the VMM gave in MB, a
+ * takeover's report, a release). The VMM checks the arithmetic and shows
+ * it in os.report (need_mb, how). */
+struct vmfo_need_calc {
+	uint64_t items;       /* how many of the program's items */
+	uint64_t item_bytes;  /* storage per item, from the program's header */
+	uint64_t fixed_bytes; /* header, code and stack, from the program's header */
+	uint64_t bytes;       /* fixed_bytes + item_bytes x items */
+	uint64_t units;       /* bytes rounded up to whole units */
+	char item[16];        /* the item's name, NUL-terminated: "records" */
+};
+
 struct VMFO_HC_ARG vmfo_hc_units {
 	uint64_t app_id;       /* IN */
 	struct vmfo_runs runs; /* IN: every unit the app uses */
 	uint32_t status;       /* OUT */
 	uint32_t pad;
+	struct vmfo_need_calc calc; /* IN, REPORT only: what the OS computed, or zero */
 };
 
 struct VMFO_HC_ARG vmfo_hc_request {
@@ -219,8 +234,11 @@ struct vmfo_boot_info {
 enum vmfo_mb_cmd {
 	VMFO_MB_NONE = 0,
 	VMFO_MB_PING,       /* answer with ack_val[0] = heartbeats so far */
-	VMFO_MB_APP_START,  /* arg: app id, program, units, hot: claim 5 */
-	VMFO_MB_APP_GROW,   /* arg: app id, more units: claim 5 */
+	VMFO_MB_APP_START,  /* arg: app id, program, units, hot, items: claim 5. units 0:
+			     * the OS computes them from the program's needs for `items`
+			     * (0: the program's default); ack_val = its computation */
+	VMFO_MB_APP_GROW,   /* arg: app id, more units, items: claim 5. more units 0: the OS
+			     * computes what `items` need in all and adds the difference */
 	VMFO_MB_APP_FAULT,  /* arg: app id, enum vmfo_app_fault */
 	VMFO_MB_OS_FAULT,   /* arg: enum vmfo_os_fault; for WILD, arg[1] = the gpa */
 	VMFO_MB_DISCONNECT, /* arg: app id, release; runs = the app's storage: disconnection
@@ -300,6 +318,33 @@ struct vmfo_crash_record {
 
 /* ---- applications: programs in the auxiliary image, state in storage ---- */
 
+/* What a program needs, declared by the program itself in the first
+ * bytes of its binary (VMFO_PROG_OFF_NEEDS; guests/apps/app.h's
+ * VMFO_NEEDS()), copied by mkaux into its directory entry, and read by the
+ * OS, which computes an app's storage from it (claim 5):
+ *   bytes = fixed_bytes + item_bytes x items, rounded up to whole units.
+ * An item is what the program keeps one of per unit of work: a ledger's
+ * records, a key-value store's keys, a hog's MiB of pages. */
+#define VMFO_NEEDS_MAGIC 0x6465656e6f666d76ULL /* "vmfoneed" */
+enum vmfo_needs_flags {
+	/* A grow by items adds storage the program uses (it re-sizes itself
+	 * to what it holds); without it, only the MB shorthand can grow it. */
+	VMFO_NEEDS_GROWS = 1,
+};
+struct vmfo_prog_needs {
+	uint64_t magic;        /* VMFO_NEEDS_MAGIC */
+	uint64_t fixed_bytes;  /* header, code and stack: at least VMFO_APP_OFF_DATA */
+	uint64_t item_bytes;   /* storage per item, at least 1 */
+	uint64_t item_default; /* items when none are given */
+	uint64_t item_min;     /* fewest items the program works with, at least 1 */
+	char item[16];         /* the item's name, NUL-terminated: "records" */
+	uint32_t flags;        /* enum vmfo_needs_flags */
+	uint32_t pad;
+};
+/* A program's binary starts with its needs; its entry point follows. */
+#define VMFO_PROG_OFF_NEEDS 0x00
+#define VMFO_PROG_OFF_ENTRY 0x40
+
 #define VMFO_AUX_MAGIC 0x78756f666d76ULL /* "vmfoux" */
 #define VMFO_AUX_MAX_PROGS 8
 struct vmfo_aux_dir {
@@ -308,6 +353,7 @@ struct vmfo_aux_dir {
 	struct {
 		char name[16];
 		uint64_t offset, size; /* in the image */
+		struct vmfo_prog_needs needs; /* a copy of the program's own */
 	} prog[VMFO_AUX_MAX_PROGS];
 };
 

@@ -54,7 +54,8 @@ static int fresh_pair(struct vmfo *m, uint64_t active_mb)
 static int start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
 {
 	struct err e;
-	return vmfo_app_start(m, name, prog, mb, true, &e) ? failed(m, "app start", &e) : 0;
+	struct vmfo_app_size size = { .mb = mb };
+	return vmfo_app_start(m, name, prog, true, &size, &e) ? failed(m, "app start", &e) : 0;
 }
 
 static int fault(struct vmfo *m, enum vmfo_fault_target target, const char *app, const char *kind)

@@ -248,24 +248,44 @@ static const char *const *app_fault_kinds(void)
 	return vmfo_fault_kinds(VMFO_FAULT_APP);
 }
 
-/* app start's options: hot, and prog= each program in the auxiliary image. */
-static char prog_words[8][32]; /* as many as the auxiliary image holds */
-static const char *start_words[1 + ARRAY_SIZE(prog_words) + 1] = { "hot" };
+/* app start's options: hot, prog= each program in the auxiliary image,
+ * and each program's ITEM= (records=, keys=, ...); app grow's: the ITEM=
+ * of the programs that take in what a grow by items adds. */
+#define PROGS_MAX 8 /* as many as the auxiliary image holds */
+static char prog_words[PROGS_MAX][32], item_words[PROGS_MAX][32];
+static const char *start_words[1 + 2 * PROGS_MAX + 1] = { "hot" };
+static const char *grow_words[PROGS_MAX + 1];
 
-static void list_start_words(void)
+static void list_app_words(void)
 {
 	const char *const *progs = vmfo_programs();
-	for (size_t i = 0; i < ARRAY_SIZE(prog_words) && progs[i]; i++) {
+	size_t n = 1, g = 0;
+	for (size_t i = 0; i < PROGS_MAX && progs[i]; i++) {
 		snprintf(prog_words[i], sizeof prog_words[i], "prog=%s", progs[i]);
-		start_words[1 + i] = prog_words[i];
+		start_words[n++] = prog_words[i];
+	}
+	for (size_t i = 0; i < PROGS_MAX && progs[i]; i++) {
+		const struct vmfo_prog_needs *needs = vmfo_program_needs(progs[i]);
+		if (!needs)
+			continue;
+		snprintf(item_words[i], sizeof item_words[i], "%.16s=", needs->item);
+		start_words[n++] = item_words[i];
+		if (needs->flags & VMFO_NEEDS_GROWS)
+			grow_words[g++] = item_words[i];
 	}
 }
 
 static const char *const *app_start_options(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, list_start_words);
+	pthread_once(&once, list_app_words);
 	return start_words;
+}
+
+static const char *const *app_grow_options(void)
+{
+	app_start_options(); /* the same lists */
+	return grow_words;
 }
 
 static const char *const on_off_words[] = { "on", "off", NULL };
@@ -289,7 +309,8 @@ static const struct completion log_completion[] = {
 static const struct completion app_completion[] = {
 	{ 1, NULL, WORD_LIST, (const char *const[]){ "start", "grow", "list", NULL }, NULL },
 	{ 2, "grow", WORD_APP, NULL, NULL },
-	{ -4, "start", WORD_LIST, NULL, app_start_options },
+	{ 3, "grow", WORD_LIST, NULL, app_grow_options },
+	{ -3, "start", WORD_LIST, NULL, app_start_options },
 	{ 0 },
 };
 static const struct completion fault_completion[] = {
@@ -358,14 +379,20 @@ const struct command commands[] = {
 	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
 	  "Example: log standby\n", cmd_log, log_completion, 0 },
 	{ "app", "app start|grow|list ...", "start, grow or list apps",
-	  "app start NAME MB [hot] [prog=ledger|kv|hog]\n"
-	  "    the active OS computes what its apps need (claim 5): from its own free\n"
-	  "    storage it reports the app's units (os.report); short of it, it asks the\n"
-	  "    VMM (os.request) for unused units (vmm.grant). hot: a hot-standby job,\n"
-	  "    taken over by the standby when it fails.\n"
-	  "app grow NAME MB     give a running app MB more storage, the same way\n"
+	  "app start NAME [MB] [prog=ledger|kv|hog] [ITEM=N] [hot]\n"
+	  "    the active OS computes what the app needs (claim 5) from its program's\n"
+	  "    needs header: fixed bytes + bytes per item x N items, in whole units.\n"
+	  "    The item is the program's: records= (ledger), keys= (kv), mib= (hog);\n"
+	  "    without a count, the program's default. MB instead of ITEM=N is the\n"
+	  "    shorthand: that many MB. From its own free storage the OS reports the\n"
+	  "    app's units (os.report, with need_mb= and how=); short of it, it asks\n"
+	  "    the VMM (os.request) for the shortfall (vmm.grant). hot: a hot-standby\n"
+	  "    job, taken over by the standby when it fails.\n"
+	  "app grow NAME MB|ITEM=N   give a running app MB more storage, or as much\n"
+	  "    more as N items need in all (keys= for kv, mib= for hog), the same way\n"
 	  "app list             each app's program, VM, state, size, hot flag, seq\n"
-	  "Example: app start db 8 hot; app start cache 4 prog=kv; app list\n", cmd_app, app_completion, 0 },
+	  "Example: app start db prog=ledger records=100000 hot; app start cache 4 prog=kv\n",
+	  cmd_app, app_completion, 0 },
 	{ "fault", "fault os|standby KIND | fault app NAME KIND", "make a guest fail, for real",
 	  "fault os panic    the OS writes a crash record, reports and stops\n"
 	  "fault os hang     the OS stops with interrupts off: heartbeats cease\n"

@@ -55,14 +55,22 @@ static int offer_kind(struct vmfo *m, const struct completion *k, const char *ty
 
 int cmd_complete(struct vmfo *m, const char *line, void (*emit)(const char *, void *), void *arg)
 {
-	char buf[1024], *words[4] = { NULL };
+	char buf[1024], *words[2] = { NULL }, *last = NULL;
 	int argn = 0;
 	strlcpy0(buf, line, sizeof buf);
 	size_t len = strlen(buf);
 	bool fresh = len == 0 || buf[len - 1] == ' ' || buf[len - 1] == '\t';
-	for (char *tok = strtok(buf, " \t"); tok && argn < 4; tok = strtok(NULL, " \t"))
-		words[argn++] = tok;
-	const char *typed = fresh || argn == 0 ? "" : words[--argn];
+	/* The command, its first word (what some completions go after), and
+	 * the word being typed, however many come between. */
+	for (char *tok = strtok(buf, " \t"); tok; tok = strtok(NULL, " \t")) {
+		if (argn < 2)
+			words[argn] = tok;
+		last = tok;
+		argn++;
+	}
+	const char *typed = fresh || argn == 0 ? "" : last;
+	if (!fresh && argn > 0)
+		argn--;
 	if (argn == 0)
 		return offer_kind(m, NULL, typed, emit, arg);
 	const struct completion *k = completion_for(words[0], argn, argn > 1 ? words[1] : NULL);

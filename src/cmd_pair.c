@@ -197,23 +197,57 @@ int cmd_log(struct cmd_ctx *c, int argc, char **argv)
 
 /* ---- apps ---- */
 
+#define APP_START_USAGE "usage: app start NAME [MB] [prog=ledger|kv|hog] [ITEM=N] [hot]"
+
+/* ITEM=N, a count of the program's items (records=100000): the name goes
+ * to item (of item_size), the count to size. */
+static int parse_count(struct cmd_ctx *c, const char *word, struct vmfo_app_size *size, char *item,
+		       size_t item_size)
+{
+	const char *eq = strchr(word, '=');
+	if (!eq || eq == word || (size_t)(eq - word) >= item_size)
+		return cmd_fail(c, "'%s' is not ITEM=N (records=100000, keys=4096, mib=8)", word);
+	if (parse_u64(eq + 1, 1, UINT64_MAX, &size->items))
+		return cmd_fail(c, "'%s': give a count of 1 or more (at most %" PRIu64 ")", word,
+				UINT64_MAX);
+	memcpy(item, word, (size_t)(eq - word));
+	item[eq - word] = '\0';
+	size->item = item;
+	return 0;
+}
+
 static int app_start(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
-	uint64_t mb;
+	struct vmfo_app_size size = { 0 };
+	char item[32];
+	const char *count = NULL;
 	bool hot = false;
 	const char *prog = "ledger";
-	if (argc < 4 || parse_u64(argv[3], 1, 1u << 20, &mb))
-		return cmd_fail(c, "usage: app start NAME MB [hot] [prog=ledger|kv|hog]");
-	for (int i = 4; i < argc; i++) {
+	int i = 3;
+	if (argc < 3)
+		return cmd_fail(c, APP_START_USAGE);
+	/* The shorthand, as it always was: a size in MB right after NAME. */
+	if (argc > 3 && argv[3][0] >= '0' && argv[3][0] <= '9') {
+		if (parse_u64(argv[3], 1, 1u << 20, &size.mb))
+			return cmd_fail(c, APP_START_USAGE);
+		i = 4;
+	}
+	for (; i < argc; i++) {
 		if (strcmp(argv[i], "hot") == 0)
 			hot = true;
 		else if (strncmp(argv[i], "prog=", 5) == 0)
 			prog = argv[i] + 5;
+		else if (strchr(argv[i], '=') && (count || size.mb))
+			return cmd_fail(c, "give one size: %s and %s", count ? count : argv[3], argv[i]);
+		else if (strchr(argv[i], '=') && parse_count(c, argv[i], &size, item, sizeof item))
+			return -1;
+		else if (strchr(argv[i], '='))
+			count = argv[i];
 		else
-			return cmd_fail(c, "unknown option '%s' (hot, prog=ledger|kv|hog)", argv[i]);
+			return cmd_fail(c, "unknown option '%s' (hot, prog=ledger|kv|hog, ITEM=N)", argv[i]);
 	}
-	if (vmfo_app_start(c->m, argv[2], prog, mb, hot, &e))
+	if (vmfo_app_start(c->m, argv[2], prog, hot, &size, &e))
 		return fail_err(c, &e);
 	struct vmfo_snapshot *s = malloc(sizeof *s);
 	if (!s)
@@ -224,10 +258,13 @@ static int app_start(struct cmd_ctx *c, int argc, char **argv)
 		int row = table_find(&s->table, argv[2]);
 		if (a->state == A_FREE || strcmp(a->name, argv[2]) != 0 || row < 0)
 			continue;
-		char units[256];
+		char units[256], computed[64] = "";
 		units_format(&s->table.row[row].units, units, sizeof units);
-		fprintf(c->out, "%s: %s on %s, %" PRIu64 " MB (units %s)%s\n", a->name, a->prog,
-			vm_or_dash(a->vm), mb, units, a->hot ? ", hot standby" : "");
+		if (!size.mb) /* what the OS computed it for */
+			snprintf(computed, sizeof computed, " for %s=%" PRIu64, size.got.item,
+				 size.got.items);
+		fprintf(c->out, "%s: %s on %s, %" PRIu64 " MB (units %s)%s%s\n", a->name, a->prog,
+			vm_or_dash(a->vm), a->bytes / MB, units, computed, a->hot ? ", hot standby" : "");
 	}
 	free(s);
 	return 0;
@@ -236,7 +273,8 @@ static int app_start(struct cmd_ctx *c, int argc, char **argv)
 int cmd_app(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
-	uint64_t mb;
+	struct vmfo_app_size size = { 0 };
+	char item[32];
 	if (argc >= 2 && strcmp(argv[1], "start") == 0)
 		return app_start(c, argc, argv);
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
@@ -249,9 +287,11 @@ int cmd_app(struct cmd_ctx *c, int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 2 && strcmp(argv[1], "grow") == 0) {
-		if (argc != 4 || parse_u64(argv[3], 1, 1u << 20, &mb))
-			return cmd_fail(c, "usage: app grow NAME MB");
-		if (vmfo_app_grow(c->m, argv[2], mb, &e))
+		if (argc != 4 || (!strchr(argv[3], '=') && parse_u64(argv[3], 1, 1u << 20, &size.mb)))
+			return cmd_fail(c, "usage: app grow NAME MB|ITEM=N");
+		if (!size.mb && parse_count(c, argv[3], &size, item, sizeof item))
+			return -1;
+		if (vmfo_app_grow(c->m, argv[2], &size, &e))
 			return fail_err(c, &e);
 		return 0;
 	}

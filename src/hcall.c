@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mailbox.h"
+#include "needs.h"
 #include "slots.h"
 
 void *guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
@@ -141,6 +142,12 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg, const char
 		return refuse_why(why, VMFO_ENOENT, "report: no such app on this OS");
 	if (runs_to_units(&r->runs, &want))
 		return refuse_why(why, VMFO_EINVAL, "report: malformed or overlapping unit runs");
+	/* Claim 5: how the OS computed the storage, if it did: it must add
+	 * up, and the units reported must hold what it computed. */
+	if (r->calc.items && needs_calc_wrong(&r->calc, aux_needs(a->prog), m->pool.unit_bytes))
+		return refuse_why(why, VMFO_EINVAL, "report: its computation does not add up");
+	if (r->calc.items && r->calc.units > units_count(&want))
+		return refuse_why(why, VMFO_EINVAL, "report: fewer units than it computed");
 	units_clear(&have);
 	if (a->row >= 0)
 		have = m->table.row[a->row].units;
@@ -184,9 +191,16 @@ static uint32_t hc_report(struct vmfo *m, struct guest *g, void *arg, const char
 	 * OS's report, not when the storage moved. */
 	table_set_control(&m->table, a->row, g->vm.index);
 	units_format(&want, text, sizeof text);
-	char fo[24];
-	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text,
-		   moving_key(a), fo_text(a->fo, fo, sizeof fo), NULL);
+	char fo[24], need[24], how[EV_VAL_MAX];
+	if (!r->calc.items) {
+		trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text,
+			   moving_key(a), fo_text(a->fo, fo, sizeof fo), NULL);
+		return VMFO_OK;
+	}
+	snprintf(need, sizeof need, "%" PRIu64, r->calc.units * (m->pool.unit_bytes / MB));
+	needs_how(&r->calc, how, sizeof how);
+	trace_emit(&m->trace, "os.report", "vm", g->vm.name, "app", a->name, "units", text, "need_mb",
+		   need, "how", how, moving_key(a), fo_text(a->fo, fo, sizeof fo), NULL);
 	return VMFO_OK;
 }
 

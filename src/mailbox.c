@@ -155,6 +155,12 @@ int guest_answer(struct vmfo *m, struct guest *g, const char *what, struct units
 	return err_set(e, "%s's %s", g->vm.name, reason);
 }
 
+void guest_ack_val(struct vmfo *m, struct guest *g, uint64_t val[4])
+{
+	assert_locked(m);
+	memcpy(val, mailbox_of(m, g)->ack_val, sizeof mailbox_of(m, g)->ack_val);
+}
+
 int guest_did_as_asked(const struct guest *g, const char *did, const struct units *got,
 		       const struct units *asked, struct err *e)
 {

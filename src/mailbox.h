@@ -35,6 +35,9 @@ void guest_refuse(struct vmfo *m, struct guest *g, const char *what);
  * -1 returned with e saying so. With m->lock held. */
 int guest_answer(struct vmfo *m, struct guest *g, const char *what, struct units *u,
 		 uint64_t val[4], struct err *e);
+/* A copy of g's last answer's values (ack_val), as the guest wrote them:
+ * for messages only, trusted in nothing. With m->lock held. */
+void guest_ack_val(struct vmfo *m, struct guest *g, uint64_t val[4]);
 /* 0 if the units g says it `did` (let go of, engaged) are those asked;
  * else -1 with e saying what it did instead. */
 int guest_did_as_asked(const struct guest *g, const char *did, const struct units *got,

@@ -165,33 +165,72 @@ static int l_boot(lua_State *L)
 	return 0;
 }
 
+static void set_str(lua_State *L, const char *key, const char *v)
+{
+	if (v) {
+		lua_pushstring(L, v);
+		lua_setfield(L, -2, key);
+	}
+}
+
+static void set_int(lua_State *L, const char *key, uint64_t v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, key);
+}
+
+/* What the OS computed an app's size from (claim 5), as a table. */
+static int push_computed(lua_State *L, const struct vmfo_app_size *size)
+{
+	lua_createtable(L, 0, 4);
+	set_str(L, "item", size->got.item);
+	set_int(L, "items", size->got.items);
+	set_int(L, "bytes", size->got.bytes);
+	set_int(L, "mb", size->got.mb);
+	return 1;
+}
+
+/* vmfo.app{name=, prog=, mb=MB | items=N, hot=}: with items (or neither)
+ * the OS computes the size; returns what it computed. */
 static int l_app(lua_State *L)
 {
-	static const char *const keys[] = { "name", "prog", "mb", "hot", NULL };
+	static const char *const keys[] = { "name", "prog", "mb", "items", "hot", NULL };
 	struct err e;
+	struct vmfo_app_size size = { 0 };
 	check_keys(L, 1, keys);
 	const char *name = str_field(L, 1, "name", NULL);
 	if (!name)
 		luaL_argerror(L, 1, "name is required");
 	const char *prog = one_of(L, 1, "prog", str_field(L, 1, "prog", "ledger"), vmfo_programs());
-	lua_Integer mb = int_field(L, 1, "mb", 0, 1, 1 << 20);
-	if (mb == 0)
-		luaL_argerror(L, 1, "mb is required");
+	size.mb = (uint64_t)int_field(L, 1, "mb", 0, 1, 1 << 20);
+	size.items = (uint64_t)int_field(L, 1, "items", 0, 1, LUA_MAXINTEGER);
+	if (size.mb && size.items)
+		luaL_argerror(L, 1, "give mb or items, not both");
 	bool hot = bool_field(L, 1, "hot");
-	if (vmfo_app_start(script_of(L)->m, name, prog, (uint64_t)mb, hot, &e))
+	if (vmfo_app_start(script_of(L)->m, name, prog, hot, &size, &e))
 		return raise_err(L, &e);
-	return 0;
+	return size.mb ? 0 : push_computed(L, &size);
 }
 
+/* vmfo.grow(NAME, MB) or vmfo.grow(NAME, {items=N}). */
 static int l_grow(lua_State *L)
 {
+	static const char *const keys[] = { "items", NULL };
 	struct err e;
+	struct vmfo_app_size size = { 0 };
 	const char *name = word_arg(L, 1, "the app name");
-	lua_Integer mb = luaL_checkinteger(L, 2);
-	luaL_argcheck(L, mb > 0 && mb <= (1 << 20), 2, "MB must be a positive whole number");
-	if (vmfo_app_grow(script_of(L)->m, name, (uint64_t)mb, &e))
+	if (lua_istable(L, 2)) {
+		check_keys(L, 2, keys);
+		size.items = (uint64_t)int_field(L, 2, "items", 0, 1, LUA_MAXINTEGER);
+		luaL_argcheck(L, size.items > 0, 2, "items is required");
+	} else {
+		lua_Integer mb = luaL_checkinteger(L, 2);
+		luaL_argcheck(L, mb > 0 && mb <= (1 << 20), 2, "MB must be a positive whole number");
+		size.mb = (uint64_t)mb;
+	}
+	if (vmfo_app_grow(script_of(L)->m, name, &size, &e))
 		return raise_err(L, &e);
-	return 0;
+	return size.mb ? 0 : push_computed(L, &size);
 }
 
 /* vmfo.fault{os=KIND [, unit=N]}, {standby=KIND} or {app=NAME, kind=KIND}. */
@@ -272,7 +311,7 @@ static void push_event(lua_State *L, const struct event *ev)
 	lua_setfield(L, -2, "seq");
 	/* Numbers by what the field is, not by how its value looks (an app
 	 * may be called 42). */
-	static const char *const integers[] = { "seq", "mb", "acked", NULL };
+	static const char *const integers[] = { "seq", "mb", "need_mb", "acked", NULL };
 	for (int i = 0; i < ev->nfields; i++) {
 		const char *k = ev->field[i].key, *v = ev->field[i].val;
 		bool integer = false;
@@ -401,14 +440,6 @@ static const char *vm_name(int vm)
 	return vm == 0 ? "vm0" : vm == 1 ? "vm1" : NULL;
 }
 
-static void set_str(lua_State *L, const char *key, const char *v)
-{
-	if (v) {
-		lua_pushstring(L, v);
-		lua_setfield(L, -2, key);
-	}
-}
-
 /* A snapshot owned by the Lua state: an error raised while it is read
  * cannot leak it. */
 static const struct vmfo_snapshot *snapshot(lua_State *L)
@@ -416,12 +447,6 @@ static const struct vmfo_snapshot *snapshot(lua_State *L)
 	struct vmfo_snapshot *s = lua_newuserdatauv(L, sizeof *s, 0);
 	vmfo_snapshot(script_of(L)->m, s);
 	return s;
-}
-
-static void set_int(lua_State *L, const char *key, uint64_t v)
-{
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, key);
 }
 
 static int l_table(lua_State *L)

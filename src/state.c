@@ -156,6 +156,15 @@ int aux_find(const char *prog)
 	return -1;
 }
 
+const struct vmfo_prog_needs *aux_needs(int prog)
+{
+	const struct vmfo_aux_dir *d = aux_dir();
+	if (prog < 0 || (uint64_t)prog >= d->nprogs || prog >= VMFO_AUX_MAX_PROGS)
+		return NULL;
+	const struct vmfo_prog_needs *n = &d->prog[prog].needs;
+	return n->magic == VMFO_NEEDS_MAGIC ? n : NULL; /* mkaux checked the rest */
+}
+
 const char *aux_name(int prog)
 {
 	const struct vmfo_aux_dir *d = aux_dir();

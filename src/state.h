@@ -245,5 +245,7 @@ extern const unsigned char vmfo_aux_image_end[];
 /* Index of a program in the auxiliary image, or -1. */
 int aux_find(const char *prog);
 const char *aux_name(int prog);
+/* What program prog declares it needs (claim 5), or NULL. */
+const struct vmfo_prog_needs *aux_needs(int prog);
 
 #endif

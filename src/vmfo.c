@@ -115,15 +115,15 @@ void vmfo_reset(struct vmfo *m)
 	monitor_reset(m);
 }
 
-int vmfo_app_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, bool hot,
-		   struct err *e)
+int vmfo_app_start(struct vmfo *m, const char *name, const char *prog, bool hot,
+		   struct vmfo_app_size *size, struct err *e)
 {
-	return apps_start(m, name, prog, mb, hot, e);
+	return apps_start(m, name, prog, hot, size, e);
 }
 
-int vmfo_app_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e)
+int vmfo_app_grow(struct vmfo *m, const char *name, struct vmfo_app_size *size, struct err *e)
 {
-	return apps_grow(m, name, mb, e);
+	return apps_grow(m, name, size, e);
 }
 
 /* ---- faults: one list of kinds per target, from the ABI's name tables ---- */
@@ -461,4 +461,9 @@ const char *const *vmfo_programs(void)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, list_programs);
 	return program_names;
+}
+
+const struct vmfo_prog_needs *vmfo_program_needs(const char *prog)
+{
+	return aux_needs(aux_find(prog));
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lifecycle.h"
+#include "needs.h"
 #include "settings.h"
 #include "table.h"
 #include "trace.h"
@@ -55,11 +56,17 @@ int vmfo_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct vm
 	      struct err *e);
 /* Stop both guests, return all storage to the pool, clear the trace. */
 void vmfo_reset(struct vmfo *m);
-/* Start NAME running PROG (a name in the auxiliary image) with MB on the
- * active OS, which computes what it needs (claim 5); waits for app.started. */
-int vmfo_app_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb, bool hot,
-		   struct err *e);
-int vmfo_app_grow(struct vmfo *m, const char *name, uint64_t mb, struct err *e);
+/* Start NAME running PROG (a name in the auxiliary image) on the active
+ * OS (claim 5), with size->mb MB (the shorthand) or, with mb 0, as much as
+ * size->items of the program's item need (0: its default), which the OS
+ * computes from the program's needs; size->got then holds what it
+ * computed. Waits for app.started. */
+int vmfo_app_start(struct vmfo *m, const char *name, const char *prog, bool hot,
+		   struct vmfo_app_size *size, struct err *e);
+/* Give a running app size->mb MB more or, with mb 0, as much more as
+ * size->items need in all (the OS computes how much; only for programs
+ * whose needs say VMFO_NEEDS_GROWS). */
+int vmfo_app_grow(struct vmfo *m, const char *name, struct vmfo_app_size *size, struct err *e);
 
 /* Who executes a fault: the active OS, the standby, or an app. */
 enum vmfo_fault_target { VMFO_FAULT_OS, VMFO_FAULT_STANDBY, VMFO_FAULT_APP };
@@ -194,5 +201,7 @@ void vmfo_log(struct vmfo *m, int vm, struct vmfo_log *out);
 
 /* The app programs in the auxiliary image, NULL-terminated. */
 const char *const *vmfo_programs(void);
+/* What a program declares it needs (its item's name, ...), or NULL. */
+const struct vmfo_prog_needs *vmfo_program_needs(const char *prog);
 
 #endif

@@ -71,10 +71,10 @@ error: 'vm0' is reserved: choose another app name
 error: app name 'a.b': use letters, digits, '_' and '-'
 error: app name 'toolongappname123' must be 1 to 15 characters
 error: 3 MB is not a whole number of 2 MB units
-error: usage: app start NAME MB [hot] [prog=ledger|kv|hog]
-error: usage: app start NAME MB [hot] [prog=ledger|kv|hog]
+error: usage: app start NAME [MB] [prog=ledger|kv|hog] [ITEM=N] [hot]
+error: unknown option 'abc' (hot, prog=ledger|kv|hog, ITEM=N)
 error: unknown program 'nope' (ledger, kv or hog)
-error: unknown option 'cold' (hot, prog=ledger|kv|hog)
+error: unknown option 'cold' (hot, prog=ledger|kv|hog, ITEM=N)
 error: 1000 MB is larger than the whole pool (256 MB)
 error: no app called 'nope' (see 'app list')
 error: 3 MB is not a whole number of 2 MB units

@@ -32,7 +32,7 @@ is "$man_commands" "$sorted" "the man page has an entry for every command, and n
 missing=""
 for cmd in $commands; do
 	case $cmd in help | time | complete | wait) continue ;; esac # commands, events
-	for line in "$cmd " "fault os " "fault standby " "fault app db "; do
+	for line in "$cmd " "fault os " "fault standby " "fault app db " "app start db " "app grow db "; do
 		case $line in "$cmd "*) ;; *) continue ;; esac
 		words=$(offers "$line")
 		[ "$words" = "(file names)" ] && continue
@@ -48,6 +48,10 @@ is "$(offers 'fault ')" "os standby app" "fault completes its three targets"
 is "$(offers 'fault standby ')" "panic hang triple engage-hang activate-hang" \
 	"fault standby completes the standby's fault kinds"
 is "$(offers 'fault os ')" "panic hang triple wild" "fault os completes the active OS's kinds"
+is "$(offers 'app start db ')" "hot prog=ledger prog=kv prog=hog records= keys= mib=" \
+	"app start completes its options and each program's item, from the programs' needs"
+is "$(offers 'app start db 8 k')" "keys=" "after the MB shorthand too"
+is "$(offers 'app grow db ')" "keys= mib=" "app grow completes the items of programs that grow by items"
 is "$(offers 'fault standby e')" "engage-hang" "completion matches what is typed"
 is "$(offers 'help b')" "boot" "help completes command names, not files"
 is "$(offers 'app grow')" "grow" "a word being typed completes itself"

@@ -35,6 +35,43 @@ static inline uint64_t mix(uint64_t x)
 	return x;
 }
 
+/* What the program needs (abi.h's struct vmfo_prog_needs), declared once
+ * in each program: app.ld puts it first in the binary, mkaux copies it into
+ * the auxiliary directory, and the OS computes the app's storage from it. */
+#define VMFO_NEEDS(...)                                                          \
+	__attribute__((section(".needs"), used)) const struct vmfo_prog_needs     \
+		vmfo_needs = { .magic = VMFO_NEEDS_MAGIC, __VA_ARGS__ }
+
+/* Data items of `size` bytes (a power of two: then a whole number of them
+ * fills every unit, and none straddles two extents) are laid out extent
+ * after extent, from VMFO_APP_OFF_DATA in the first. The items extent e
+ * holds, and the address of item i (0 past the end). */
+static inline uint64_t items_in(volatile struct vmfo_app_hdr *h, uint64_t e, uint64_t size)
+{
+	uint64_t skip = e == 0 ? VMFO_APP_OFF_DATA : 0;
+	return h->extent[e].bytes > skip ? (h->extent[e].bytes - skip) / size : 0;
+}
+
+static inline uint64_t item_at(volatile struct vmfo_app_hdr *h, uint64_t i, uint64_t size)
+{
+	for (uint64_t e = 0; e < h->nextents && e < VMFO_MAX_RUNS; e++) {
+		uint64_t n = items_in(h, e, size);
+		if (i < n)
+			return h->extent[e].gpa + (e == 0 ? VMFO_APP_OFF_DATA : 0) + i * size;
+		i -= n;
+	}
+	return 0;
+}
+
+/* How many items of `size` the whole region holds. */
+static inline uint64_t items_held(volatile struct vmfo_app_hdr *h, uint64_t size)
+{
+	uint64_t n = 0;
+	for (uint64_t e = 0; e < h->nextents && e < VMFO_MAX_RUNS; e++)
+		n += items_in(h, e, size);
+	return n;
+}
+
 /* Execute the fault the OS asked for; called by every app in its loop. */
 static inline void obey_inject(volatile struct vmfo_app_hdr *h)
 {

@@ -6,6 +6,11 @@
 
 #define PAGE 4096ull
 
+/* Its item is a MiB of pages, each written; header, code and stack come
+ * first. A grow adds pages, which it writes too. */
+VMFO_NEEDS(.fixed_bytes = VMFO_APP_OFF_DATA, .item_bytes = 256 * PAGE, .item_default = 8,
+	   .item_min = 1, .item = "mib", .flags = VMFO_NEEDS_GROWS);
+
 static inline uint64_t pattern(uint64_t gpa)
 {
 	return mix(gpa);

@@ -4,9 +4,21 @@
  * verify the chain. The commit point is the store of the header's seq. */
 #include "app.h"
 
+/* 32 bytes, a power of two: entries fill every unit exactly and never
+ * straddle two extents, so the log spans the whole region. */
 struct entry {
-	uint64_t seq, payload, hash;
+	uint64_t seq, payload, hash, pad;
 };
+
+/* Each record is one entry of the log; header, code and stack come first. */
+VMFO_NEEDS(.fixed_bytes = VMFO_APP_OFF_DATA, .item_bytes = sizeof(struct entry),
+	   .item_default = 100000, .item_min = 2, .item = "records");
+
+/* Slot i of the log, wherever in the region's extents it lies. */
+static inline volatile struct entry *slot(volatile struct vmfo_app_hdr *h, uint64_t i)
+{
+	return (volatile struct entry *)item_at(h, i, sizeof(struct entry));
+}
 
 #define HASH0 0x6c6564676572ull /* "ledger" */
 
@@ -24,21 +36,20 @@ static inline uint64_t chain(uint64_t prev, uint64_t seq, uint64_t payload)
  * against the last one. The slot after the newest entry may have been half
  * overwritten when the ledger stopped, so the chain is seeded from the one
  * after it. */
-static enum vmfo_verify verify(volatile struct vmfo_app_hdr *h, volatile struct entry *log,
-			       uint64_t slots)
+static enum vmfo_verify verify(volatile struct vmfo_app_hdr *h, uint64_t slots)
 {
 	uint64_t seq = h->seq;
 	uint64_t next = 1, prev = HASH0;
 
 	if (seq + 1 > slots) {
 		uint64_t seed = seq + 2 - slots;
-		if (log[seed % slots].seq != seed)
+		if (slot(h, seed % slots)->seq != seed)
 			return VMFO_VERIFY_BAD;
-		prev = log[seed % slots].hash;
+		prev = slot(h, seed % slots)->hash;
 		next = seed + 1;
 	}
 	for (uint64_t s = next; s <= seq; s++) {
-		volatile struct entry *e = &log[s % slots];
+		volatile struct entry *e = slot(h, s % slots);
 		if (e->seq != s || e->payload != payload_of(s) || e->hash != chain(prev, s, e->payload))
 			return VMFO_VERIFY_BAD;
 		prev = e->hash;
@@ -53,21 +64,20 @@ static enum vmfo_verify verify(volatile struct vmfo_app_hdr *h, volatile struct 
 	return VMFO_VERIFY_OK;
 }
 
-/* The log's size is fixed when the ledger is created and kept in its header:
- * the extents it is later handed may differ (a grow can merge with its
- * first run, and a new OS may order the runs its own way). */
+/* The log's size is fixed when the ledger is created, as every entry its
+ * region holds then, and kept in its header: a grow adds extents after
+ * those the log lies in, which the ledger leaves unused (it cannot grow by
+ * records: its needs do not say VMFO_NEEDS_GROWS). */
 #define SLOTS scratch[0]
 
 __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct vmfo_app_hdr *h)
 {
-	volatile struct entry *log = (volatile struct entry *)((uint64_t)h + VMFO_APP_OFF_DATA);
-
 	if (h->magic == VMFO_APP_MAGIC) {
 		uint64_t slots = h->SLOTS;
-		int fits = slots && slots <= (h->extent[0].bytes - VMFO_APP_OFF_DATA) / sizeof(struct entry);
-		report_ready(h, fits ? verify(h, log, slots) : VMFO_VERIFY_BAD);
+		int fits = slots >= 2 && slots <= items_held(h, sizeof(struct entry));
+		report_ready(h, fits ? verify(h, slots) : VMFO_VERIFY_BAD);
 	} else {
-		h->SLOTS = (h->extent[0].bytes - VMFO_APP_OFF_DATA) / sizeof(struct entry);
+		h->SLOTS = items_held(h, sizeof(struct entry));
 		h->seq = 0;
 		h->hash = HASH0;
 		h->progress = 0;
@@ -81,7 +91,7 @@ __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct 
 		uint64_t s = h->seq + 1;
 		uint64_t p = payload_of(s);
 		uint64_t hash = chain(h->hash, s, p);
-		volatile struct entry *e = &log[s % slots];
+		volatile struct entry *e = slot(h, s % slots);
 		e->seq = s;
 		e->payload = p;
 		e->hash = hash;

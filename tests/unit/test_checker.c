@@ -475,6 +475,29 @@ static void test_claim5(void)
 	t = full;
 	set(&t, find(&t, "os.report", "app", "log"), "vm", "vm1");
 	expect_fail(5, "log: no os.report from vm0", "report from the other VM");
+
+	/* What the OS computed: 500000 records of 32 bytes and 132 KiB fixed
+	 * are 16135168 bytes, 8 units of 2 MB: db's 16-23. */
+	t = full;
+	i = find(&t, "os.report", "app", "db");
+	set(&t, i, "need_mb", "16");
+	set(&t, i, "how", "records=500000x32B+132KiB");
+	expect(&t, 5, CLAIM_PASS, "", "a computation that adds up");
+
+	set(&t, i, "need_mb", "14");
+	expect_fail(5, msg("db: os.report vm=vm0 app=db (event %llu) says need_mb=14, but "
+			   "records=500000x32B+132KiB is 16135168 bytes: 16 MB in 2 MB units", seq(i)),
+		    "need_mb not what the formula gives");
+
+	set(&t, i, "need_mb", "20");
+	set(&t, i, "how", "records=600000x32B+132KiB");
+	expect_fail(5, "gives it 16 MB, less than the need_mb=20 it computed",
+		    "fewer units reported than computed");
+
+	set(&t, i, "how", "records=lots");
+	expect_fail(5, "words its computation so that it cannot be read", "an unreadable how=");
+	set(&t, i, "how", "records=99999999999999999999x32B+132KiB");
+	expect_fail(5, "cannot be read", "a count beyond 64 bits");
 }
 
 static void test_claim6(void)
