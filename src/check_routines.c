@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "checker_int.h"
 
@@ -64,16 +65,20 @@ static bool request_tk(const struct event *ev, size_t n, size_t i, const char *w
  * answer runs) must give the units asked for: `did` says what it did with
  * them. An older trace's answer without units is not compared. */
 static enum verdict answered(const struct event *ev, size_t n, size_t i, const char *who,
-			     const struct step *st, const char *did, char *why, size_t len)
+			     const struct step *st, const char *did, size_t *answer, char *why,
+			     size_t len)
 {
 	struct takeover t;
 	struct units asked, got;
 	char d[DESC], r[DESC], a[UBUF], g[UBUF];
 	size_t at;
 
+	*answer = n; /* none found (yet) */
 	if (!request_tk(ev, n, i, who, &t))
 		return CLAIM_PASS;
 	enum verdict v = run_steps(ev, n, &t, i, st, 1, &at, why, len);
+	if (v == CLAIM_PASS)
+		*answer = at;
 	if (v != CLAIM_PASS)
 		return v == CUT ? CLAIM_PASS : v;
 	if (!event_field(&ev[at], "units") || !ev_units(&ev[i], &asked))
@@ -96,8 +101,40 @@ static enum verdict check_disconnect(const struct event *ev, size_t n, size_t i,
 {
 	const struct step st = { .name = "os.disconnected", .key = { "vm", "app" },
 				 .val = { field(&ev[i], "vm"), field(&ev[i], "app") } };
+	size_t at;
 
-	return answered(ev, n, i, field(&ev[i], "app"), &st, "let go of", why, len);
+	return answered(ev, n, i, field(&ev[i], "app"), &st, "let go of", &at, why, len);
+}
+
+/* The first unit of the storage vm was last given at boot before event i:
+ * its kernel unit, where its crash record lies. -1 when the trace does not
+ * show it. */
+static long kernel_unit_before(const struct event *ev, size_t i, const char *vm)
+{
+	struct units u;
+	for (size_t j = i; j-- > 0;)
+		if (event_matches(&ev[j], "vmm.alloc", "vm", vm))
+			return ev_units(&ev[j], &u) && u.nruns ? (long)u.run[0].first : -1;
+	return -1;
+}
+
+/* After an OS failure, the engaging routine reads the failed OS's crash
+ * record: the unit it says it read it from (crash=N on os.attached) must
+ * be that OS's kernel unit. */
+static enum verdict check_crash_unit(const struct event *ev, size_t n, size_t i, size_t at,
+				     char *why, size_t len)
+{
+	long trig = trigger_of(ev, i);
+	const char *crash = at < n ? event_field(&ev[at], "crash") : NULL;
+	if (!crash || trig < 0 || !is_os_fault(&ev[trig]))
+		return CLAIM_PASS;
+	const char *failed = field(&ev[trig], "vm");
+	long kernel = kernel_unit_before(ev, (size_t)trig, failed);
+	char d[DESC];
+	if (kernel < 0 || strtol(crash, NULL, 10) == kernel)
+		return CLAIM_PASS;
+	return say(CLAIM_FAIL, why, len, "%s: %s read the crash record from unit %s, but %s's "
+		   "kernel unit is %ld", failed, describe(&ev[at], d, sizeof d), crash, failed, kernel);
 }
 
 /* Claim 9(c), resource engaging: the OS told it now holds storage engages
@@ -109,8 +146,10 @@ static enum verdict check_engage(const struct event *ev, size_t n, size_t i, cha
 {
 	const struct step st = { .name = "os.attached", .key = { "vm" },
 				 .val = { field(&ev[i], "vm") } };
+	size_t at;
 
-	return answered(ev, n, i, field(&ev[i], "vm"), &st, "engaged", why, len);
+	enum verdict v = answered(ev, n, i, field(&ev[i], "vm"), &st, "engaged", &at, why, len);
+	return v == CLAIM_PASS ? check_crash_unit(ev, n, i, at, why, len) : v;
 }
 
 /* Whether the app of a disconnect request had its OS fail before it could
