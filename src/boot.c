@@ -85,18 +85,25 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 /* Claim 3's takeover column for the OSes' own storage: while both OSes
  * live, each takes the other's over should it fail (failover_os reads it).
  * A failed OS's entries are dropped when its fault is detected
- * (table_drop_takeover); a reprotected one gets them back here. With
- * m->lock held. */
+ * (table_drop_takeover); a reprotected one gets them back here. An OS that
+ * failed and still holds its storage (its takeover not yet run) is given
+ * the rebooted one too, its apps with it: the takeover queued for it must
+ * find the OS that now runs, not the one that failed before. With m->lock
+ * held. */
 static void pair_takeover(struct vmfo *m)
 {
 	assert_locked(m);
-	bool live[2];
-	for (int i = 0; i < 2; i++)
-		live[i] = m->g[i].created && m->g[i].os_row >= 0 &&
-			  (m->g[i].state == G_RUNNING || m->g[i].state == G_BOOTING);
-	for (int i = 0; i < 2; i++)
-		if (live[i] && live[1 - i])
-			table_set_takeover(&m->table, m->g[i].os_row, m->g[1 - i].vm.index);
+	for (int i = 0; i < 2; i++) {
+		const struct guest *g = &m->g[i], *o = &m->g[1 - i];
+		bool holds = g->created && g->os_row >= 0;
+		bool live = o->created && o->os_row >= 0 &&
+			    (o->state == G_RUNNING || o->state == G_BOOTING);
+		if (!holds || !live)
+			continue;
+		table_set_takeover(&m->table, g->os_row, o->vm.index);
+		if (g->state == G_FAILED)
+			table_set_takeover_of_vm(&m->table, i, o->vm.index);
+	}
 }
 
 /* Stop both guests, delete their VMs, return every unit to the pool and
