@@ -93,6 +93,9 @@ until_shown() { # until_shown REGEX
 		sleep 0.1
 		_tries=$((_tries + 1))
 	done
+	# Say so: a pattern that never matches costs a minute and hides
+	# nothing else, so it would go unnoticed.
+	echo "# until_shown: '$1' did not appear within 60 s" >&2
 	printf '%s\n' "$_screen"
 	return 1
 }

@@ -22,7 +22,7 @@ settled() {
 trap 't kill-server 2>/dev/null; rm -f "$hist"' EXIT
 t new-session -d -s v -x 80 -y 24 "env VMFO_HISTFILE=$hist TERM=xterm '$VMFO' --no-color"
 
-s=$(until_shown '^vmfo> $')
+s=$(until_shown '^vmfo> ?$')
 like "$s" "^vmfo 0\\.1\\.0 -- type 'help'" "the console opens with its banner and prompt"
 t send-keys -t v "bo" Tab Enter
 s=$(until_shown 'os.ready +vm=vm0')
@@ -61,7 +61,7 @@ s=$(until_shown ' 9 PASS')
 like "$s" ' 9 PASS' "view: claim 9 turned PASS with the OS fault (verdicts refresh twice a second)"
 # db crashes again with no standby left: its storage is parked, on screen.
 t send-keys -t v "2"
-s=$(settled 'vmm.park app=db')
+s=$(settled 'vmm\.park .*app=db')
 like "$s" '^#1aaaa1{27}1111\.+' "view: parked units in lower case"
 like "$s" '^db +park +- +2-5 ' "view: the table row is parked, on no VM"
 # Resize down to 60x20 and up again: it redraws to fit.
@@ -74,7 +74,7 @@ t send-keys -t v "?"
 s=$(until_shown 'pause / resume')
 like "$s" 'q  back to the console' "view: ? shows the keys"
 t send-keys -t v "q"
-s=$(until_shown '^vmfo> $')
+s=$(until_shown '^vmfo> ?$')
 unlike "$s" 'vmfo view' "q gives the console back"
 
 # Ctrl-C ends a wait, not vmfo; history persists.
