@@ -60,7 +60,7 @@ static int near_key(const struct step *s, const struct event *e)
 
 /* Where step s is, after prev and before the takeover's end; otherwise why
  * not: out of order (it came after the failure but before the previous
- * step), near miss (wrong VM), cut short or still parked (CUT), or
+ * step), cut short or still parked (CUT), near miss (wrong VM), or
  * missing. */
 static enum verdict find_step(const struct event *ev, size_t n, const struct takeover *t,
 			      size_t prev, const struct step *s, size_t *at, int k, char *why,
@@ -85,6 +85,11 @@ static enum verdict find_step(const struct event *ev, size_t n, const struct tak
 	if (j >= 0)
 		return say(CLAIM_FAIL, why, len, "%s: %s came before %s", t->who,
 			   describe(&ev[j], d, sizeof d), describe(&ev[prev], p, sizeof p));
+	/* Cut short or still parked first: then a step of the same takeover
+	 * naming something else is another app's (several parked apps share
+	 * one takeover), not this one sent astray. */
+	if (cut_short(ev, n, t, prev) || still_parked(ev, t, prev))
+		return CUT;
 	for (size_t k = prev + 1; k < t->end; k++) {
 		int bad = near_key(s, &ev[k]);
 		if (bad >= 0)
@@ -92,8 +97,6 @@ static enum verdict find_step(const struct event *ev, size_t n, const struct tak
 				   describe(&ev[k], d, sizeof d), s->key[bad],
 				   field(&ev[k], s->key[bad]), s->val[bad]);
 	}
-	if (cut_short(ev, n, t, prev) || still_parked(ev, t, prev))
-		return CUT;
 	return say(CLAIM_FAIL, why, len, "%s: no %s after %s", t->who, s->name,
 		   describe(&ev[prev], d, sizeof d));
 }
