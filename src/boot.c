@@ -13,6 +13,7 @@
 #include "hcall.h"
 #include "loader.h"
 #include "mailbox.h"
+#include "needs.h"
 #include "slots.h"
 
 static void boot_info_for(struct vmfo *m, struct guest *g, struct vmfo_boot_info *bi)
@@ -142,6 +143,31 @@ static void reset_pair(struct vmfo *m)
 	monitor_unlock(m);
 }
 
+/* Claim 1: the standby gets "a main storage area insufficient to execute
+ * the application programs". The programs are those of the auxiliary
+ * image, each at its default size from its needs header; besides its
+ * kernel unit the standby must hold less than they need together, so that
+ * it can run them only with the storage a takeover hands it. */
+static int standby_insufficient(uint64_t standby_mb, uint64_t unit_bytes, struct err *e)
+{
+	char list[160] = "";
+	uint64_t need = 0;
+	for (int p = 0; aux_needs(p); p++) {
+		uint64_t bytes = needs_default_bytes(aux_needs(p), unit_bytes);
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof list - len, "%s%s %" PRIu64 " MB", len ? ", " : "",
+			 aux_name(p), bytes / MB);
+		need += bytes;
+	}
+	uint64_t besides_kernel = standby_mb * MB > unit_bytes ? standby_mb * MB - unit_bytes : 0;
+	if (besides_kernel < need)
+		return 0;
+	return err_set(e, "a standby of %" PRIu64 " MB is not insufficient (claim 1): besides its "
+		       "kernel unit it would hold %" PRIu64 " MB, enough to execute the application "
+		       "programs (%s: %" PRIu64 " MB); give it less than %" PRIu64 " MB",
+		       standby_mb, besides_kernel / MB, list, need / MB, (need + unit_bytes) / MB);
+}
+
 int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e)
 {
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
@@ -153,7 +179,8 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 	if (monitor_ctl_acquire(m, e))
 		return -1;
 	monitor_lock(m);
-	if (m->booted || config_check(&cfg, e)) {
+	if (m->booted || config_check(&cfg, e) ||
+	    standby_insufficient(cfg.standby_mb, m->pool.unit_bytes, e)) {
 		bool booted = m->booted;
 		monitor_end(m);
 		return booted ? err_set(e, "already booted: use 'reset' first") : -1;

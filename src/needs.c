@@ -44,3 +44,12 @@ void needs_how(const struct vmfo_need_calc *c, char *buf, size_t size)
 	snprintf(buf, size, "%.*s=%" PRIu64 "x%s+%s", (int)sizeof c->item, c->item, c->items, per,
 		 fixed);
 }
+
+uint64_t needs_default_bytes(const struct vmfo_prog_needs *n, uint64_t unit_bytes)
+{
+	uint64_t items = n->item_default, per = n->item_bytes;
+	if (per && items > (UINT64_MAX - n->fixed_bytes) / per)
+		return 0;
+	uint64_t bytes = n->fixed_bytes + per * items;
+	return (bytes + unit_bytes - 1) / unit_bytes * unit_bytes;
+}

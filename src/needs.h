@@ -32,6 +32,10 @@ struct vmfo_app_size {
  * (no overflow), units = bytes in whole units. Else why not. */
 const char *needs_calc_wrong(const struct vmfo_need_calc *c, const struct vmfo_prog_needs *n,
 			     uint64_t unit_bytes);
+/* The storage a program needs at its default item count, in whole units
+ * of unit_bytes, in bytes (claim 1: what the standby must not already
+ * have). 0 when it overflows. */
+uint64_t needs_default_bytes(const struct vmfo_prog_needs *n, uint64_t unit_bytes);
 /* How c was computed, as one word: "records=100000x32B+132KiB". */
 void needs_how(const struct vmfo_need_calc *c, char *buf, size_t size);
 /* A size as one word, in the largest unit it is a whole number of:

@@ -65,6 +65,20 @@ is "$(row "$out" vm0 | grep ' os ')" "vm0        os    vm0  1-4                 
 is "$(row "$out" vm1 | grep ' os ')" "vm1        os    vm1  5                     4       4  -        -        -" "vm1 has 1 unit"
 is "$(row "$out" unused)" "unused     free  -    6-15                 40       0  -        -        -" "the rest unused"
 
+# Claim 1's "insufficient": a standby that could already execute the
+# application programs (each at its default size, from its needs header)
+# is refused, and nothing is booted.
+run "$VMFO" --standby-mb 62 -c 'boot; table'
+is "$rc" 1 "a 62 MB standby: boot fails"
+like "$out" "^error: a standby of 62 MB is not insufficient \\(claim 1\\): besides its kernel unit it would hold 60 MB, enough to execute the application programs \\(ledger [0-9]+ MB, kv [0-9]+ MB, hog [0-9]+ MB: [0-9]+ MB\\); give it less than [0-9]+ MB$" \
+	"and says why in claim 1's words"
+unlike "$out" 'vm0 +os' "nothing was booted"
+run "$VMFO" -c 'boot standby=20; boot standby=16; status'
+like "$out" "^error: a standby of 20 MB is not insufficient" "boot standby=20 is refused"
+like "$(row "$out" vm1)" 'standby +running +16 MB' "16 MB (14 besides its kernel unit) is still insufficient"
+run "$VMFO" -c 'lua vmfo.boot{standby_mb=40}'
+like "$out" "a standby of 40 MB is not insufficient \\(claim 1\\)" "vmfo.boot refuses it too"
+
 run "$VMFO" --heartbeat-ms 0 -c 'boot; sleep 100; status'
 like "$(row "$out" vm0)" 'running +64 MB +off ' "--heartbeat-ms 0: no heartbeats, still running"
 
