@@ -25,7 +25,7 @@ static int raise_err(lua_State *L, const struct err *e)
 }
 
 /* Run one console command; return its output, or raise its error. */
-static int command(lua_State *L, const char *line)
+static int console_line(lua_State *L, const char *line)
 {
 	struct script *s = script_of(L);
 	char *out, *err;
@@ -287,7 +287,7 @@ static int l_cmd(lua_State *L)
 {
 	const char *line = luaL_checkstring(L, 1);
 	luaL_argcheck(L, !strpbrk(line, "\n;"), 1, "one command, without ';' or newlines");
-	return command(L, line);
+	return console_line(L, line);
 }
 
 /* ---- waiting: blocks the script only; the monitor thread and the
