@@ -69,10 +69,8 @@ static int fault(struct vmfo *m, enum vmfo_fault_target target, const char *app,
 static uint64_t seq_of(struct vmfo *m, struct vmfo_snapshot *s, const char *name)
 {
 	vmfo_snapshot(m, s);
-	for (int i = 0; i < MAX_APPS; i++)
-		if (s->app[i].state != A_FREE && strcmp(s->app[i].name, name) == 0)
-			return s->app[i].seq;
-	return 0;
+	const struct vmfo_app_view *a = vmfo_snapshot_app(s, name);
+	return a ? a->seq : 0;
 }
 
 /* Time of the first event called name at or after index from, or 0. */

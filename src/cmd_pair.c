@@ -253,11 +253,9 @@ static int app_start(struct cmd_ctx *c, int argc, char **argv)
 	if (!s)
 		return 0; /* it started; only the line saying so is missing */
 	vmfo_snapshot(c->m, s);
-	for (int i = 0; i < MAX_APPS; i++) {
-		const struct vmfo_app_view *a = &s->app[i];
-		int row = table_find(&s->table, argv[2]);
-		if (a->state == A_FREE || strcmp(a->name, argv[2]) != 0 || row < 0)
-			continue;
+	const struct vmfo_app_view *a = vmfo_snapshot_app(s, argv[2]);
+	int row = table_find(&s->table, argv[2]);
+	if (a && row >= 0) {
 		char units[256], computed[64] = "";
 		units_format(&s->table.row[row].units, units, sizeof units);
 		if (!size.mb) /* what the OS computed it for */

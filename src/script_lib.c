@@ -486,20 +486,11 @@ static int l_table(lua_State *L)
 	return 1;
 }
 
-/* The app called name in the snapshot, or NULL. */
-static const struct vmfo_app_view *app_named(const struct vmfo_snapshot *s, const char *name)
-{
-	for (int i = 0; i < MAX_APPS; i++)
-		if (s->app[i].state != A_FREE && strcmp(s->app[i].name, name) == 0)
-			return &s->app[i];
-	return NULL;
-}
-
 static int l_owner(lua_State *L)
 {
 	const char *name = luaL_checkstring(L, 1);
 	const struct vmfo_snapshot *s = snapshot(L);
-	const struct vmfo_app_view *a = app_named(s, name);
+	const struct vmfo_app_view *a = vmfo_snapshot_app(s, name);
 	int row = table_find(&s->table, name);
 	const char *owner = NULL;
 	if (a)
@@ -529,7 +520,7 @@ static int l_role(lua_State *L)
 static int l_app_state(lua_State *L)
 {
 	const char *name = luaL_checkstring(L, 1);
-	const struct vmfo_app_view *a = app_named(snapshot(L), name);
+	const struct vmfo_app_view *a = vmfo_snapshot_app(snapshot(L), name);
 	char hash[24];
 	if (!a)
 		return luaL_argerror(L, 1, lua_pushfstring(L, "no app called '%s'", name));

@@ -415,6 +415,14 @@ void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s)
 	monitor_unlock(m);
 }
 
+const struct vmfo_app_view *vmfo_snapshot_app(const struct vmfo_snapshot *s, const char *name)
+{
+	for (int i = 0; i < MAX_APPS; i++)
+		if (s->app[i].state != A_FREE && strcmp(s->app[i].name, name) == 0)
+			return &s->app[i];
+	return NULL;
+}
+
 const void *vmfo_app_storage(struct vmfo *m, const char *name, uint64_t *bytes)
 {
 	const void *p = NULL;

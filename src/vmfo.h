@@ -183,6 +183,8 @@ struct vmfo_snapshot {
 	bool free_fragmented;     /* free_units could not hold every run */
 };
 void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s);
+/* The app called name in a snapshot, or NULL. */
+const struct vmfo_app_view *vmfo_snapshot_app(const struct vmfo_snapshot *s, const char *name);
 
 /* For bench's copy baseline only: the host memory of an app's storage from
  * its header on, and in *bytes how much of it is one run of units. NULL
