@@ -21,7 +21,8 @@ int vm_index_of(const char *name)
 	return -1;
 }
 
-void render_os_state(const struct vmfo_os_view *o, char *buf, size_t size)
+/* A VM's state as a person reads it: "running", "failed (panic)". */
+static void os_state(const struct vmfo_os_view *o, char *buf, size_t size)
 {
 	if (o->state == G_FAILED)
 		snprintf(buf, size, "failed (%s)", o->fail_cause);
@@ -45,6 +46,12 @@ static int app_place(const struct table *t, int r)
 	return app;
 }
 
+/* An app's mark: A-Z by its place, a-z while it is parked (mapped nowhere). */
+static char app_mark(const struct row *row, int place)
+{
+	return (char)((row->vm == NO_VM ? 'a' : 'A') + place % 26);
+}
+
 char render_unit_mark(const struct vmfo_snapshot *s, uint32_t unit, int *app)
 {
 	int r = table_owner_of(&s->table, unit);
@@ -57,7 +64,7 @@ char render_unit_mark(const struct vmfo_snapshot *s, uint32_t unit, int *app)
 	if (row->kind == ROW_OS)
 		return (char)('0' + row->vm);
 	*app = app_place(&s->table, r);
-	return (char)((row->vm == NO_VM ? 'a' : 'A') + *app % 26);
+	return app_mark(row, *app);
 }
 
 bool render_legend_entry(const struct vmfo_snapshot *s, int i, char *mark, const char **name,
@@ -78,7 +85,7 @@ bool render_legend_entry(const struct vmfo_snapshot *s, int i, char *mark, const
 			continue;
 		*app = app_place(&s->table, r);
 		*parked = row->vm == NO_VM;
-		*mark = (char)((*parked ? 'a' : 'A') + *app % 26);
+		*mark = app_mark(row, *app);
 		*name = row->name;
 		return true;
 	}
@@ -131,7 +138,7 @@ void render_status(const struct vmfo_snapshot *s, FILE *out)
 	for (int i = 0; i < 2; i++) {
 		const struct vmfo_os_view *o = &s->os[i];
 		char state[32];
-		render_os_state(o, state, sizeof state);
+		os_state(o, state, sizeof state);
 		fprintf(out, "%-4s  %-8s  %-17s  %4" PRIu64 " MB", o->name, o->role, state,
 			render_vm_bytes(s, i) / MB);
 		render_heartbeat(s, o, out);

@@ -12,8 +12,6 @@
 const char *vm_or_dash(int vm);
 /* 0 or 1 for "vm0" or "vm1", else -1. */
 int vm_index_of(const char *name);
-/* A VM's state as a person reads it: "running", "failed (panic)". */
-void render_os_state(const struct vmfo_os_view *o, char *buf, size_t size);
 /* The storage mapped in vm according to the table, in bytes. */
 uint64_t render_vm_bytes(const struct vmfo_snapshot *s, int vm);
 
