@@ -251,20 +251,19 @@ static const char *const *app_fault_kinds(void)
 /* app start's options: hot, prog= each program in the auxiliary image,
  * and each program's ITEM= (records=, keys=, ...); app grow's: the ITEM=
  * of the programs that take in what a grow by items adds. */
-#define PROGS_MAX 8 /* as many as the auxiliary image holds */
-static char prog_words[PROGS_MAX][32], item_words[PROGS_MAX][32];
-static const char *start_words[1 + 2 * PROGS_MAX + 1] = { "hot" };
-static const char *grow_words[PROGS_MAX + 1];
+static char prog_words[VMFO_AUX_MAX_PROGS][32], item_words[VMFO_AUX_MAX_PROGS][32];
+static const char *start_words[1 + 2 * VMFO_AUX_MAX_PROGS + 1] = { "hot" };
+static const char *grow_words[VMFO_AUX_MAX_PROGS + 1];
 
 static void list_app_words(void)
 {
 	const char *const *progs = vmfo_programs();
 	size_t n = 1, g = 0;
-	for (size_t i = 0; i < PROGS_MAX && progs[i]; i++) {
+	for (size_t i = 0; i < VMFO_AUX_MAX_PROGS && progs[i]; i++) {
 		snprintf(prog_words[i], sizeof prog_words[i], "prog=%s", progs[i]);
 		start_words[n++] = prog_words[i];
 	}
-	for (size_t i = 0; i < PROGS_MAX && progs[i]; i++) {
+	for (size_t i = 0; i < VMFO_AUX_MAX_PROGS && progs[i]; i++) {
 		const struct vmfo_prog_needs *needs = vmfo_program_needs(progs[i]);
 		if (!needs)
 			continue;
@@ -407,10 +406,10 @@ const struct command commands[] = {
 	  "    it answers the next activate request, then hangs before the app resumes.\n"
 	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion, 0 },
 	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
-	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed:\n"
-	  "arg-foreign arg-beyond length text-foreign unknown direction claim request\n"
-	  "aux ack flood. A flood (over 100 refusals a second) stops the OS as failed\n"
-	  "(vmm.os_fault cause=hostile). Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, 0 },
+	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed;\n"
+	  "'hostile' alone, or Tab, lists the cases. A flood (over 100 refusals a second)\n"
+	  "stops the OS as failed (vmm.os_fault cause=hostile).\n"
+	  "Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, 0 },
 	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
 	  "the new standby, so that the next failure can be taken over too. Storage\n"
