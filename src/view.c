@@ -184,9 +184,9 @@ static void draw_events(struct view *v, int y, int x, int w, int h)
 		size_t idx = n >= (size_t)(h - 1) ? n - (size_t)(h - 1) + (size_t)(i - 1) : (size_t)(i - 1);
 		if (!trace_get(t, idx, &ev))
 			break;
-		/* Compact: time, name, fields; the claims it serves last. */
+		/* Compact: time, name, the claims it serves, then the fields:
+		 * the claims first, so that a narrow screen still shows them. */
 		int len = snprintf(line, sizeof line, "%6.2f %s", (double)ev.t_us / 1e6, ev.name);
-		/* The claims it serves first, so a narrow screen still shows them. */
 		for (int c = 1; c <= 9 && len > 0 && (size_t)len < sizeof line; c++)
 			if (ev.claims & (1u << c))
 				len += snprintf(line + len, sizeof line - (size_t)len, "%sc%d",
