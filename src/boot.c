@@ -168,6 +168,12 @@ static int standby_insufficient(uint64_t standby_mb, uint64_t unit_bytes, struct
 		       standby_mb, besides_kernel / MB, list, need / MB, (need + unit_bytes) / MB);
 }
 
+int monitor_check_sizes(const struct vmfo *m, const struct config *cfg, struct err *e)
+{
+	return config_check(cfg, e) || standby_insufficient(cfg->standby_mb, m->pool.unit_bytes, e)
+		       ? -1 : 0;
+}
+
 int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e)
 {
 	uint32_t unit_mb = (uint32_t)(m->pool.unit_bytes / MB);
@@ -179,8 +185,7 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 	if (monitor_ctl_acquire(m, e))
 		return -1;
 	monitor_lock(m);
-	if (m->booted || config_check(&cfg, e) ||
-	    standby_insufficient(cfg.standby_mb, m->pool.unit_bytes, e)) {
+	if (m->booted || monitor_check_sizes(m, &cfg, e)) {
 		bool booted = m->booted;
 		monitor_end(m);
 		return booted ? err_set(e, "already booted: use 'reset' first") : -1;

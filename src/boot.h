@@ -15,6 +15,10 @@
  * memslots and starts both guests. Returns once both vCPUs run; os.ready
  * follows when each guest reports in. */
 int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e);
+/* Whether cfg's sizes are claim 1's: config_check's rules, and a standby
+ * insufficient to execute the application programs. What boot checks,
+ * for a front end to check before it changes anything. */
+int monitor_check_sizes(const struct vmfo *m, const struct config *cfg, struct err *e);
 /* Stop both guests, delete their VMs and slots, return every unit. */
 void monitor_reset(struct vmfo *m);
 /* Reboot the failed VM as the new standby with insufficient storage. */

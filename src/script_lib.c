@@ -146,8 +146,8 @@ static int l_boot(lua_State *L)
 {
 	static const char *const keys[] = { "active_mb", "standby_mb", NULL };
 	struct script *s = script_of(L);
-	struct config cfg = *vmfo_defaults(s->m);
-	lua_Integer active = (lua_Integer)cfg.active_mb, standby = (lua_Integer)cfg.standby_mb;
+	const struct config *given = vmfo_defaults(s->m);
+	lua_Integer active = (lua_Integer)given->active_mb, standby = (lua_Integer)given->standby_mb;
 	if (!lua_isnoneornil(L, 1)) {
 		check_keys(L, 1, keys);
 		active = int_field(L, 1, "active_mb", active, 1, 1 << 20);
@@ -155,12 +155,10 @@ static int l_boot(lua_State *L)
 	}
 	/* Refuse bad sizes before the reset, so that a bad call changes nothing. */
 	struct err e;
-	cfg.active_mb = (uint64_t)active;
-	cfg.standby_mb = (uint64_t)standby;
-	if (config_check(&cfg, &e))
+	if (vmfo_check_sizes(s->m, (uint64_t)active, (uint64_t)standby, &e))
 		return luaL_argerror(L, 1, e.msg);
 	vmfo_reset(s->m);
-	if (vmfo_boot(s->m, cfg.active_mb, cfg.standby_mb, NULL, &e))
+	if (vmfo_boot(s->m, (uint64_t)active, (uint64_t)standby, NULL, &e))
 		return raise_err(L, &e);
 	return 0;
 }

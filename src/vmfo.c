@@ -110,6 +110,16 @@ int vmfo_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct vm
 	return 0;
 }
 
+int vmfo_check_sizes(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e)
+{
+	struct config cfg = m->cfg0;
+	if (active_mb)
+		cfg.active_mb = active_mb;
+	if (standby_mb)
+		cfg.standby_mb = standby_mb;
+	return monitor_check_sizes(m, &cfg, e);
+}
+
 void vmfo_reset(struct vmfo *m)
 {
 	monitor_reset(m);

@@ -54,6 +54,10 @@ struct vmfo_booted {
  * command line's) and wait until both OSes report ready. */
 int vmfo_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct vmfo_booted *out,
 	      struct err *e);
+/* Whether a boot with these sizes (0: the command line's) would be
+ * refused, and why: what vmfo_boot checks first, for a caller that must
+ * change nothing on bad input before it boots (Lua resets first). */
+int vmfo_check_sizes(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct err *e);
 /* Stop both guests, return all storage to the pool, clear the trace. */
 void vmfo_reset(struct vmfo *m);
 /* Start NAME running PROG (a name in the auxiliary image) on the active

@@ -76,8 +76,9 @@ unlike "$out" 'vm0 +os' "nothing was booted"
 run "$VMFO" -c 'boot standby=20; boot standby=16; status'
 like "$out" "^error: a standby of 20 MB is not insufficient" "boot standby=20 is refused"
 like "$(row "$out" vm1)" 'standby +running +16 MB' "16 MB (14 besides its kernel unit) is still insufficient"
-run "$VMFO" -c 'lua vmfo.boot{standby_mb=40}'
+run "$VMFO" -c 'boot; app start db 8 hot; lua vmfo.boot{standby_mb=40}; app list'
 like "$out" "a standby of 40 MB is not insufficient \\(claim 1\\)" "vmfo.boot refuses it too"
+like "$(row "$out" db)" '^db +ledger +vm0 +running ' "before it resets anything: db still runs"
 
 run "$VMFO" --heartbeat-ms 0 -c 'boot; sleep 100; status'
 like "$(row "$out" vm0)" 'running +64 MB +off ' "--heartbeat-ms 0: no heartbeats, still running"
