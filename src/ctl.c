@@ -7,22 +7,23 @@
 
 #include <stdlib.h>
 
-/* A front end may release ctl directly (view.c's quick trylock/unlock),
- * which wakes nobody: wait at most this long between looks, so that such
- * a release delays a waiter a little instead of leaving it asleep. */
-#define CTL_BACKSTOP_US 50000
-
 static const char paused_text[] = "a failover is paused before its next step: press Enter "
 				  "(or 'step') to go on, or 'step off'";
 
-/* With m->lock held: wait for ctl_free until `end_us` (0: the backstop). */
+/* With m->lock held: wait until ctl_free is broadcast, or until end_us
+ * when it is not 0. Every release of ctl broadcasts it under m->lock (here,
+ * in workq.c, and pace() when a failover pauses for a step), so a waiter
+ * that found ctl busy under the lock cannot miss the release. */
 static void await_ctl_change(struct vmfo *m, uint64_t end_us)
 {
-	uint64_t now = now_us();
-	uint64_t left = end_us > now ? end_us - now : 0;
-	struct timespec at;
 	assert_locked(m);
-	deadline_in_us(&at, end_us && left < CTL_BACKSTOP_US ? left : CTL_BACKSTOP_US);
+	if (!end_us) {
+		monitor_wait(m, &m->ctl_free);
+		return;
+	}
+	uint64_t now = now_us();
+	struct timespec at;
+	deadline_in_us(&at, end_us > now ? end_us - now : 0);
 	monitor_timedwait(m, &m->ctl_free, &at);
 }
 
