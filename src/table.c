@@ -71,8 +71,6 @@ int table_owner_of(const struct table *t, uint32_t unit)
 	return -1;
 }
 
-/* table_check without its error text when only memory for it was lacking:
- * -2 then, so that the check after a verb can tell. */
 /* The header describes this layout and counts the rows in use. */
 static int check_header(const struct table *t, const struct pool *p, struct err *e)
 {
@@ -114,6 +112,8 @@ static int check_home(const struct table *t, const struct pool *p, const uint8_t
 	return 0;
 }
 
+/* table_check without its error text when only memory for it was lacking:
+ * -2 then, so that the check after a verb can tell. */
 static int check(const struct table *t, const struct pool *p, struct err *e)
 {
 	uint32_t nunits = t->store->hdr.nunits;
