@@ -239,21 +239,20 @@ struct handover {
 	double copy_ms;  /* the same bytes copied into fresh memory */
 };
 
-/* Copy size bytes of the region into memory nobody has touched yet, as a
- * copying failover would have to. */
-static double copy_ms(const void *src, uint64_t size)
+/* Copy size bytes of app name's region into memory nobody has touched
+ * yet, as a copying failover would have to. */
+static double copy_ms(struct vmfo *m, const char *name, uint64_t size)
 {
+	uint64_t bytes, us;
 	void *dst = aligned_alloc(2u << 20, size);
 	if (!dst)
 		return -1;
-	uint64_t t0 = now_us();
-	memcpy(dst, src, size);
-	uint64_t t1 = now_us();
+	int rc = vmfo_copy_app_storage(m, name, dst, size, &bytes, &us);
 	/* Keep the copy from being optimised away. */
-	volatile unsigned char sink = ((unsigned char *)dst)[size - 1];
+	volatile unsigned char sink = bytes ? ((unsigned char *)dst)[bytes - 1] : 0;
 	(void)sink;
 	free(dst);
-	return (double)(t1 - t0) / 1000.0;
+	return rc ? -1 : (double)us / 1000.0;
 }
 
 static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
@@ -269,9 +268,7 @@ static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
 	for (int i = 0; i < 600 && seq_of(m, s, "h") < pages; i++)
 		sleep_ms(50);
 	free(s);
-	uint64_t bytes;
-	const void *storage = vmfo_app_storage(m, "h", &bytes);
-	h->copy_ms = storage ? copy_ms(storage, bytes < mb * MB ? bytes : mb * MB) : -1;
+	h->copy_ms = copy_ms(m, "h", mb * MB);
 	size_t from = trace_count(vmfo_trace(m));
 	if (fault(m, VMFO_FAULT_APP, "h", "crash") || !wait_for(m, "failover.done", from, 30000))
 		return -1;

@@ -433,22 +433,28 @@ const struct vmfo_app_view *vmfo_snapshot_app(const struct vmfo_snapshot *s, con
 	return NULL;
 }
 
-const void *vmfo_app_storage(struct vmfo *m, const char *name, uint64_t *bytes)
+int vmfo_copy_app_storage(struct vmfo *m, const char *name, void *dst, uint64_t max,
+			  uint64_t *bytes, uint64_t *us)
 {
-	const void *p = NULL;
-	*bytes = 0;
+	*bytes = *us = 0;
 	monitor_lock(m);
 	const struct app *a = app_by_name(m, name);
-	if (a && a->row >= 0) {
-		const struct units *u = &m->table.row[a->row].units;
-		for (unsigned i = 0; i < u->nruns; i++)
-			if (a->hdr_unit >= u->run[i].first && a->hdr_unit < u->run[i].first + u->run[i].count)
-				*bytes = (uint64_t)(u->run[i].first + u->run[i].count - a->hdr_unit) *
-					 m->pool.unit_bytes;
-		p = app_header(m, a);
+	if (!a || a->row < 0) {
+		monitor_unlock(m);
+		return -1;
 	}
+	const struct units *u = &m->table.row[a->row].units;
+	for (unsigned i = 0; i < u->nruns; i++)
+		if (a->hdr_unit >= u->run[i].first && a->hdr_unit < u->run[i].first + u->run[i].count)
+			*bytes = (uint64_t)(u->run[i].first + u->run[i].count - a->hdr_unit) *
+				 m->pool.unit_bytes;
+	if (*bytes > max)
+		*bytes = max;
+	uint64_t t0 = now_us();
+	memcpy(dst, app_header(m, a), *bytes);
+	*us = now_us() - t0;
 	monitor_unlock(m);
-	return p;
+	return 0;
 }
 
 void vmfo_log(struct vmfo *m, int vm, struct vmfo_log *out)

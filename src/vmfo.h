@@ -190,10 +190,14 @@ void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s);
 /* The app called name in a snapshot, or NULL. */
 const struct vmfo_app_view *vmfo_snapshot_app(const struct vmfo_snapshot *s, const char *name);
 
-/* For bench's copy baseline only: the host memory of an app's storage from
- * its header on, and in *bytes how much of it is one run of units. NULL
- * when there is no such app or it holds no storage. */
-const void *vmfo_app_storage(struct vmfo *m, const char *name, uint64_t *bytes);
+/* For bench's copy baseline only: copy app name's storage, from its
+ * header on and within one run of units, at most max bytes, into dst, as a
+ * copying failover would have to. m->lock is held meanwhile, so that no
+ * hypercall writes that storage during the copy. *bytes gets how many were
+ * copied, *us how long the copy took; -1 when there is no such app or it
+ * holds no storage. */
+int vmfo_copy_app_storage(struct vmfo *m, const char *name, void *dst, uint64_t max,
+			  uint64_t *bytes, uint64_t *us);
 
 /* A guest's console lines, oldest first. */
 #define VMFO_LOG_LINES 64
