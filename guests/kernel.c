@@ -43,6 +43,8 @@ struct tss {
 	uint16_t reserved3, iomap_base;
 } __attribute__((packed));
 
+_Static_assert(sizeof(struct tss) == VMFO_TSS_BYTES, "the I/O bitmap follows the TSS");
+
 extern const uint64_t stub_table[][2];
 extern const uint64_t stub_count;
 extern char kstack_top[], ist_top[];
@@ -193,6 +195,12 @@ static void tss_init(void)
 	t->rsp[0] = (uint64_t)kstack_top;
 	t->ist[0] = (uint64_t)ist_top;
 	t->iomap_base = sizeof *t;
+	/* Every port closed to ring 3 but the apps' doorbell (the I/O
+	 * control unit): an app may ring it, and do no other port I/O. */
+	uint8_t *map = (uint8_t *)t + sizeof *t;
+	for (int i = 0; i <= VMFO_IOMAP_PORTS / 8; i++)
+		map[i] = 0xff;
+	map[VMFO_IO_PORT / 8] &= (uint8_t)~(1u << (VMFO_IO_PORT % 8));
 	__asm__ volatile("ltr %w0" : : "r"(VMFO_SEL_TSS));
 }
 

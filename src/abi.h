@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 4
+#define VMFO_ABI_VERSION 5
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -38,6 +38,13 @@
 #define VMFO_KOFF_CRASH 0x082000   /* crash record (issue 4) */
 #define VMFO_KOFF_GDT 0x083000     /* GDT; the TSS follows at +0x100 */
 #define VMFO_KOFF_TSS 0x083100
+/* The TSS's I/O bitmap opens VMFO_IO_PORT, and only it, to ring 3 (the
+ * apps' doorbell). It covers ports below VMFO_IOMAP_PORTS, all closed but
+ * that one; the byte after it (0xff) is the terminator the CPU may read,
+ * and the TSS's limit ends there, so every port above is closed too. */
+#define VMFO_TSS_BYTES 104 /* a 64-bit TSS; the bitmap follows */
+#define VMFO_IOMAP_PORTS 0x800
+#define VMFO_TSS_LIMIT (VMFO_TSS_BYTES + VMFO_IOMAP_PORTS / 8) /* the terminator */
 #define VMFO_KOFF_PT 0x100000      /* page tables, up to the end of the unit */
 #define VMFO_KUNIT_MIN 0x200000    /* the kernel unit is at least 2 MiB */
 
@@ -330,6 +337,8 @@ enum vmfo_needs_flags {
 	/* A grow by items adds storage the program uses (it re-sizes itself
 	 * to what it holds); without it, only the MB shorthand can grow it. */
 	VMFO_NEEDS_GROWS = 1,
+	/* The program serves requests from its I/O ring (VMFO_APP_OFF_IO). */
+	VMFO_NEEDS_SERVES = 2,
 };
 struct vmfo_prog_needs {
 	uint64_t magic;        /* VMFO_NEEDS_MAGIC */
@@ -382,9 +391,67 @@ struct vmfo_app_hdr {
 	uint64_t scratch[8]; /* the program's own bookkeeping */
 };
 
+/* ---- the I/O control unit: a request ring in the app's own storage ----
+ *
+ * The VMM posts clients' requests into the ring at VMFO_APP_OFF_IO of the
+ * app's first unit; the app answers in the same slots and then rings the
+ * doorbell, a one-byte `out` to VMFO_IO_PORT from ring 3 (the OS's TSS I/O
+ * bitmap opens that one port to CPL3). Since the ring lies in the app's
+ * storage it moves with the app: the OS taking over finds the requests in
+ * flight where the failed side left them. docs/protocol.md has the rules. */
+#define VMFO_APP_OFF_IO 0x800
+#define VMFO_IO_PORT 0x5f0
+#define VMFO_IO_MAGIC 0x676e69726f666d76ULL /* "vmforing" */
+#define VMFO_IO_SLOTS 16
+
+enum vmfo_io_op {
+	VMFO_IO_APPEND = 1, /* ledger: value = a transaction; ans_seq = its seq */
+	VMFO_IO_READ,       /* ledger: key = a seq; ans_value = its transaction */
+	VMFO_IO_PUT,        /* kv: key, value; ans_seq = the key's new version */
+	VMFO_IO_GET,        /* kv: key; ans_seq = its version, ans_value = its value */
+	VMFO_IO_OP_MAX
+};
+
+enum vmfo_io_status {
+	VMFO_IO_OK = 0,
+	VMFO_IO_NONE,  /* read: that seq is not committed yet */
+	VMFO_IO_GONE,  /* read: overwritten, the log no longer holds it */
+	VMFO_IO_RANGE, /* put, get: the store has no such key */
+	VMFO_IO_BADOP, /* not an operation of this program */
+	VMFO_IO_STATUS_MAX
+};
+
+struct vmfo_io_slot {
+	uint64_t id;        /* VMM: the request's id, never 0 */
+	uint32_t op;        /* VMM: enum vmfo_io_op */
+	uint32_t status;    /* app: enum vmfo_io_status */
+	uint64_t key;       /* VMM */
+	uint64_t value;     /* VMM */
+	uint64_t ans_seq;   /* app */
+	uint64_t ans_value; /* app */
+	uint64_t ans_id;    /* app: = id once the answer above is written */
+	uint64_t pad;
+};
+
+struct vmfo_io_ring {
+	uint64_t magic;    /* VMM: VMFO_IO_MAGIC while the channel is open */
+	uint32_t served;   /* VMM: 1 while open: the app commits only what it is asked */
+	uint32_t nslots;   /* VMM: VMFO_IO_SLOTS */
+	uint64_t head;     /* VMM: requests posted; request n lies in slot n % nslots */
+	uint64_t tail;     /* app: requests answered, written after the answer */
+	uint64_t reserved[4];
+	struct vmfo_io_slot slot[VMFO_IO_SLOTS];
+};
+
 /* System calls from an app (ring 3) to its OS: the app executes `hlt` with
  * rax = number (a #GP at CPL3 that the OS recognises); the app's header is
  * the only argument. */
 enum vmfo_sys { VMFO_SYS_READY = 1, VMFO_SYS_YIELD = 2 };
+
+_Static_assert(sizeof(struct vmfo_io_slot) == 64 && sizeof(struct vmfo_io_ring) == 64 + 64 * VMFO_IO_SLOTS,
+	       "the ring's layout is documented in docs/protocol.md");
+_Static_assert(sizeof(struct vmfo_app_hdr) <= VMFO_APP_OFF_IO &&
+		       VMFO_APP_OFF_IO + sizeof(struct vmfo_io_ring) <= VMFO_APP_OFF_CODE,
+	       "the ring lies between the app's header and its code");
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "ctl.h"
 #include "hcall.h"
+#include "iochan.h"
 #include "loader.h"
 #include "mailbox.h"
 #include "needs.h"
@@ -129,6 +130,7 @@ static void reset_pair(struct vmfo *m)
 			vm_destroy(&g->vm);
 		memset(g, 0, sizeof *g);
 	}
+	iochan_close_all(m, "reset");
 	table_clear(&m->table);
 	memset(m->app, 0, sizeof m->app);
 	m->work_count = 0;

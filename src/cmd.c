@@ -1,8 +1,8 @@
 /* cmd.c — the command language: the table of commands (names, usage,
- * help, completion), splitting a line into words and dispatching it, the
- * sandbox for scripts, and the commands that run the session itself
- * (help, source, time, sleep, Lua, the view). The commands that act on the
- * pair are in cmd_pair.c and cmd_trace.c. */
+ * help, completion), splitting a line into words and dispatching it, and
+ * the sandbox for scripts. The commands themselves are in cmd_pair.c (the
+ * pair), cmd_trace.c (events), cmd_io.c (the I/O control unit) and
+ * cmd_session.c (the session: help, source, Lua, the view, ...). */
 #include "cmd_verbs.h"
 
 #include "script.h"
@@ -35,45 +35,8 @@ int cmd_usage(struct cmd_ctx *c, const char *name)
 	return cmd_fail(c, "usage: %s", find_command(name)->usage);
 }
 
-static int cmd_sleep(struct cmd_ctx *c, int argc, char **argv)
-{
-	uint64_t ms;
-	if (argc != 2 || parse_u64(argv[1], 0, 600000, &ms))
-		return cmd_usage(c, "sleep");
-	if (sleep_interruptible(ms, c->live ? cmd_print_new_tick : NULL, c))
-		return cmd_fail(c, "interrupted");
-	return 0;
-}
-
-/* ---- classroom ---- */
-
-static int on_off(struct cmd_ctx *c, int argc, char **argv, bool *out)
-{
-	if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
-		return cmd_usage(c, argv[0]);
-	*out = strcmp(argv[1], "on") == 0;
-	return 0;
-}
-
-static int cmd_explain(struct cmd_ctx *c, int argc, char **argv)
-{
-	return on_off(c, argc, argv, &c->explain);
-}
-
-static int cmd_events(struct cmd_ctx *c, int argc, char **argv)
-{
-	bool was = c->live;
-	if (on_off(c, argc, argv, &c->live))
-		return -1;
-	if (c->live && !was)
-		c->printed = trace_count(vmfo_trace(c->m)); /* from now on */
-	return 0;
-}
-
-#define SOURCE_DEPTH 8
-
 /* Whether the first n bytes of s hold a command, not a blank or a comment. */
-static bool has_command(const char *s, size_t n)
+bool cmd_has_command(const char *s, size_t n)
 {
 	size_t blank = strspn(s, " \t\r\n");
 	return blank < n && s[blank] != '#';
@@ -81,154 +44,10 @@ static bool has_command(const char *s, size_t n)
 
 /* After Ctrl-C (or SIGTERM) the rest of a list or file is not run: say how
  * much was left out, and fail, so that the exit status shows it. */
-static int interrupted(struct cmd_ctx *c, const char *where, int skipped)
+int cmd_interrupted(struct cmd_ctx *c, const char *where, int skipped)
 {
 	return cmd_fail(c, "%sinterrupted: %d command%s not run", where, skipped,
 		    skipped == 1 ? "" : "s");
-}
-
-static int cmd_source(struct cmd_ctx *c, int argc, char **argv)
-{
-	if (argc != 2)
-		return cmd_usage(c, "source");
-	if (c->depth >= SOURCE_DEPTH)
-		return cmd_fail(c, "source nested more than %d deep", SOURCE_DEPTH);
-	FILE *f = fopen(argv[1], "r");
-	if (!f)
-		return cmd_fail(c, "cannot read '%s': %s", argv[1], strerror(errno));
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = 0;
-	c->depth++;
-	for (int n = 1; !c->quit && getline(&line, &cap, f) >= 0; n++) {
-		bool failed = cmd_exec(c, line) != 0;
-		if (interrupt_pending()) {
-			int skipped = 0;
-			while (getline(&line, &cap, f) >= 0)
-				skipped += has_command(line, strlen(line));
-			char where[320];
-			snprintf(where, sizeof where, "%s:%d: ", argv[1], n);
-			if (failed || skipped)
-				rc = interrupted(c, where, skipped);
-			break;
-		}
-		if (failed) {
-			rc = cmd_fail(c, "%s:%d: stopped at the first error", argv[1], n);
-			break;
-		}
-	}
-	c->depth--;
-	free(line);
-	fclose(f);
-	return rc;
-}
-
-static int cmd_time(struct cmd_ctx *c, int argc, char **argv)
-{
-	char line[1024] = "";
-	if (argc < 2)
-		return cmd_usage(c, "time");
-	for (int i = 1; i < argc; i++) {
-		strncat(line, argv[i], sizeof line - strlen(line) - 2);
-		strncat(line, " ", sizeof line - strlen(line) - 1);
-	}
-	uint64_t t0 = now_us();
-	int rc = cmd_exec(c, line);
-	fprintf(c->out, "time: %.3f ms\n", (double)(now_us() - t0) / 1000.0);
-	return rc;
-}
-
-/* ---- the view ---- */
-
-static int cmd_view(struct cmd_ctx *c, int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return cmd_usage(c, "view");
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return cmd_fail(c, "'view' needs a terminal");
-	int rc = view_run(c->m, c->color, c->err);
-	c->printed = trace_count(vmfo_trace(c->m)); /* what the view showed is not repeated */
-	return rc;
-}
-
-/* ---- Lua ---- */
-
-static struct script *console_lua(struct cmd_ctx *c)
-{
-	if (!c->lua)
-		c->lua = script_new(c->m, c->out, c->err, cmd_capture);
-	return c->lua;
-}
-
-/* The console's Lua state keeps its globals from one command to the next;
- * once they fill it to the cap, nothing more could run in it (not even
- * 't = nil'): start afresh, and say so. */
-static void console_lua_check_memory(struct cmd_ctx *c, enum script_result r)
-{
-	if (r != SCRIPT_ERROR || !script_memory_full(c->lua))
-		return;
-	script_free(c->lua);
-	c->lua = NULL;
-	fprintf(c->err, "note: the Lua state was full; it has been started afresh, without "
-			"its globals\n");
-}
-
-static int cmd_run(struct cmd_ctx *c, int argc, char **argv)
-{
-	if (argc != 2)
-		return cmd_usage(c, "run");
-	struct script *s = console_lua(c);
-	if (!s)
-		return cmd_fail(c, "out of memory starting Lua");
-	enum script_result r = script_run_file(s, argv[1]);
-	console_lua_check_memory(c, r);
-	if (r == SCRIPT_PASS) {
-		fprintf(c->out, "ok - %s\n", argv[1]);
-		return 0;
-	}
-	return cmd_fail(c, "%s: %s", argv[1], r == SCRIPT_CHECK_FAILED ? "a check failed" : "script error");
-}
-
-/* 'lua CODE': the rest of the line is Lua (cmd_exec passes it whole). */
-static int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
-{
-	if (argc != 2)
-		return cmd_usage(c, "lua");
-	struct script *s = console_lua(c);
-	if (!s)
-		return cmd_fail(c, "out of memory starting Lua");
-	enum script_result r = script_run_string(s, argv[1]);
-	console_lua_check_memory(c, r);
-	/* A Lua error has been printed, with its "error:" line, already. */
-	return r == SCRIPT_PASS ? 0 : r == SCRIPT_CHECK_FAILED ? cmd_fail(c, "a check failed") : -1;
-}
-
-/* ---- help, quit ---- */
-
-static int cmd_help(struct cmd_ctx *c, int argc, char **argv)
-{
-	if (argc > 2)
-		return cmd_usage(c, "help");
-	if (argc == 2) {
-		const struct command *cmd = find_command(argv[1]);
-		if (!cmd)
-			return cmd_fail(c, "no command '%s' (try 'help')", argv[1]);
-		fprintf(c->out, "usage: %s\n%s\n%s", cmd->usage, cmd->summary, cmd->help);
-		return 0;
-	}
-	for (const struct command *cmd = commands; cmd->name; cmd++)
-		fprintf(c->out, "  %-28s %s\n", cmd->usage, cmd->summary);
-	fprintf(c->out, "Type 'help CMD' for more on one command.\n");
-	return 0;
-}
-
-static int cmd_quit(struct cmd_ctx *c, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	c->quit = true;
-	return 0;
 }
 
 /* ---- what Tab completes, per command ---- */
@@ -332,6 +151,10 @@ static const struct completion table_completion[] = {
 	  NULL },
 	{ 0 },
 };
+static const struct completion serve_completion[] = {
+	{ 2, "off", WORD_APP, NULL, NULL }, { 2, NULL, WORD_FILE, NULL, NULL },
+	{ 1, NULL, WORD_APP, NULL, NULL }, { 0 },
+};
 static const struct completion check_completion[] = {
 	{ 1, NULL, WORD_LIST, (const char *const[]){ "all", "claim", NULL }, NULL },
 	{ 2, "claim", WORD_LIST,
@@ -417,6 +240,15 @@ const struct command commands[] = {
 	  "both OSes down it comes back as the new active OS, and parked apps\n"
 	  "continue there. Parked apps are taken over as soon as an OS is ready.\n"
 	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL, 0 },
+	{ "serve", "serve [APP SOCKET | off APP]", "serve an app to clients on a Unix socket",
+	  "serve APP SOCKET   open APP's I/O channel (row APP.io of the table, attached\n"
+	  "    to the OS that controls APP: io.open) and listen on SOCKET for clients of\n"
+	  "    the line protocol (docs/protocol.md): append TX, read SEQ (ledger); put\n"
+	  "    KEY VALUE, get KEY (kv). In a failover the channel moves with the app's\n"
+	  "    storage (vmm.io_detach, vmm.io_attach). serve off APP closes it.\n"
+	  "serve              list what is served\n"
+	  "Example: serve db /tmp/db.sock; client start /tmp/db.sock\n", cmd_serve,
+	  serve_completion, CMD_NO_SCRIPT },
 	{ "run", "run FILE.lua", "run a Lua scenario on the current pair",
 	  "The scenario uses the vmfo Lua API (docs/scenarios.md); failed checks and\n"
 	  "errors are listed with file:line. 'vmfo run FILE...' runs each on a fresh pair.\n"
@@ -583,11 +415,11 @@ int cmd_exec_list(struct cmd_ctx *c, const char *list)
 			int skipped = 0;
 			for (; *p; p += *p != '\0') {
 				n = strcspn(p, ";\n");
-				skipped += has_command(p, n);
+				skipped += cmd_has_command(p, n);
 				p += n;
 			}
 			if (skipped)
-				failed += interrupted(c, "", skipped) != 0;
+				failed += cmd_interrupted(c, "", skipped) != 0;
 			break;
 		}
 	}

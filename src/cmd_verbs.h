@@ -10,6 +10,10 @@
 int cmd_fail(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "error: usage: <the command's usage>"; returns -1. */
 int cmd_usage(struct cmd_ctx *c, const char *name);
+/* Whether the first n bytes of s hold a command, not a blank or a comment. */
+bool cmd_has_command(const char *s, size_t n);
+/* After Ctrl-C: "<where>interrupted: N commands not run"; returns -1. */
+int cmd_interrupted(struct cmd_ctx *c, const char *where, int skipped);
 /* An event line as the console shows it: coloured, explained when asked. */
 void cmd_print_event(struct cmd_ctx *c, const struct event *ev);
 /* cmd_print_new as a callback for the waits (arg: the cmd_ctx). */
@@ -30,6 +34,20 @@ int cmd_invariants(struct cmd_ctx *c, int argc, char **argv);
 int cmd_check(struct cmd_ctx *c, int argc, char **argv);
 int cmd_pace(struct cmd_ctx *c, int argc, char **argv);
 int cmd_step(struct cmd_ctx *c, int argc, char **argv);
+/* cmd_session.c */
+int cmd_sleep(struct cmd_ctx *c, int argc, char **argv);
+int cmd_explain(struct cmd_ctx *c, int argc, char **argv);
+int cmd_events(struct cmd_ctx *c, int argc, char **argv);
+int cmd_source(struct cmd_ctx *c, int argc, char **argv);
+int cmd_time(struct cmd_ctx *c, int argc, char **argv);
+int cmd_view(struct cmd_ctx *c, int argc, char **argv);
+int cmd_run(struct cmd_ctx *c, int argc, char **argv);
+int cmd_lua(struct cmd_ctx *c, int argc, char **argv);
+int cmd_help(struct cmd_ctx *c, int argc, char **argv);
+int cmd_quit(struct cmd_ctx *c, int argc, char **argv);
+/* cmd_io.c */
+int cmd_serve(struct cmd_ctx *c, int argc, char **argv);
+int cmd_client(struct cmd_ctx *c, int argc, char **argv);
 /* cmd_complete.c */
 int cmd_complete_line(struct cmd_ctx *c, int argc, char **argv);
 /* cmd_trace.c */

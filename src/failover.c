@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "classroom.h"
+#include "iochan.h"
 #include "mailbox.h"
 #include "slots.h"
 
@@ -115,20 +116,14 @@ static int move_slots(struct vmfo *m, struct guest *g, const char *ev, bool gone
 	else
 		units_minus(&after, &before, &changed);
 	emit_units(m, ev, g->vm.name, &changed);
+	iochan_follow(m, g, gone); /* the apps' I/O channels go with their storage */
 	return 0;
 }
 
-/* Take storage away from `from` (stopped, or no longer using it): the
- * table has already moved the rows; the slots follow it. */
-static int detach(struct vmfo *m, struct guest *from, struct err *e)
-{
-	return move_slots(m, from, "vmm.detach", true, e);
-}
-
-static int attach(struct vmfo *m, struct guest *s, struct err *e)
-{
-	return move_slots(m, s, "vmm.attach", false, e);
-}
+/* Take storage away from `from` (stopped, or no longer using it), or give
+ * it to s: the table has already moved the rows; the slots follow it. */
+#define detach(m, from, e) move_slots(m, from, "vmm.detach", true, e)
+#define attach(m, s, e) move_slots(m, s, "vmm.attach", false, e)
 
 /* Classroom pacing before a move of storage: one step, detach and attach
  * together, so that m->lock is not released between them and no OS can be
@@ -210,6 +205,7 @@ static enum outcome activate(struct vmfo *m, struct guest *s, struct app *a, str
  * OS's row be unable to hold it, the app keeps its row: nothing is lost. */
 static void release_to_os(struct vmfo *m, struct guest *os, struct app *a)
 {
+	iochan_close(m, a, "not taken over");
 	if (app_give_back(m, os, a)) {
 		struct err e;
 		err_set(&e, "%s's row cannot take %s's storage back", os->vm.name, a->name);

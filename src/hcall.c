@@ -450,6 +450,12 @@ enum vm_action hcall_dispatch(struct vmfo *m, struct guest *g, struct kvm_run *r
 	uint8_t arg[HC_ARG_MAX] __attribute__((aligned(8)));
 	uint32_t port = run->io.port;
 
+	/* The I/O control unit's doorbell, rung by an app from ring 3: it
+	 * carries nothing, so any width will do. */
+	if (port == VMFO_IO_PORT && run->io.direction == KVM_EXIT_IO_OUT) {
+		iodev_doorbell(&m->io, g->vm.index);
+		return VM_CONTINUE;
+	}
 	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 || run->io.count != 1 ||
 	    port <= VMFO_HC_PORT || port >= VMFO_HC_PORT + VMFO_HC_MAX) {
 		snprintf(why, sizeof why, "port 0x%x access (dir %u, size %u)", port,

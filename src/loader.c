@@ -72,7 +72,7 @@ static void build_gdt(void *kunit)
 {
 	uint64_t *gdt = (uint64_t *)((uint8_t *)kunit + VMFO_KOFF_GDT);
 	uint64_t tss = VMFO_KERNEL_VA + VMFO_KOFF_TSS;
-	uint64_t limit = 103; /* a 64-bit TSS without an I/O bitmap */
+	uint64_t limit = VMFO_TSS_LIMIT; /* the TSS, its I/O bitmap and terminator */
 
 	gdt[0] = 0;
 	gdt[1] = 0x00af9a000000ffffull; /* 0x08 kernel code, 64-bit */

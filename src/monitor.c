@@ -29,6 +29,7 @@ static void init_state(struct vmfo *m, const struct config *cfg)
 	pthread_cond_init(&m->stepped, &ca);
 	pthread_condattr_destroy(&ca);
 	trace_init(&m->trace);
+	iodev_init(&m->io, &m->trace);
 	m->kvm.fd = -1;
 }
 
@@ -98,6 +99,7 @@ int monitor_destroy(struct vmfo *m, struct err *e)
 	} else {
 		rc = trace_lost(&m->trace, e); /* once printed as it happened */
 	}
+	iodev_destroy(&m->io);
 	trace_destroy(&m->trace);
 	pthread_cond_destroy(&m->acked);
 	pthread_cond_destroy(&m->wake);

@@ -16,6 +16,8 @@
  *   classroom.c    pace and step                           (classroom.h)
  *   mailbox.c      requests to guests, units <-> runs      (mailbox.h)
  *   slots.c        memslots match the table                (slots.h)
+ *   iochan.c       the I/O channels' rows, following apps  (iochan.h)
+ *   iodev.c        the I/O control unit's device           (iodev.h)
  *   hcall.c        vCPU exits and hypercalls               (hcall.h)
  *   watchdog.c     the heartbeat watchdog                  (watchdog.h)
  *   state.c        struct vmfo, m->lock, accessors         (state.h)
@@ -31,6 +33,7 @@
 #include "ctl.h"
 #include "inject.h"
 #include "invariants.h"
+#include "iochan.h"
 #include "mailbox.h"
 #include "settings.h"
 #include "slots.h"

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "iodev.h"
 #include "lifecycle.h"
 #include "pool.h"
 #include "settings.h"
@@ -135,6 +136,7 @@ struct vmfo {
 	struct pool pool;
 	struct table table;
 	struct trace trace;
+	struct iodev io;        /* the I/O control unit (iodev.h, iochan.h) */
 	struct guest g[2];
 	int vmm_row;
 	bool booted;

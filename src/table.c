@@ -522,6 +522,7 @@ const char *row_kind_name(enum row_kind k)
 	case ROW_VMM: return "vmm";
 	case ROW_OS: return "os";
 	case ROW_APP: return "app";
+	case ROW_IO: return "io";
 	}
 	return "?";
 }

@@ -27,7 +27,8 @@
  *   offset  size  each row slot (struct row, 548 bytes), row i at
  *                 64 + i * 548 from the header
  *   0x00    1     used: 1 when the slot is a row
- *   0x01    1     kind: 0 vmm, 1 os, 2 app (enum row_kind)
+ *   0x01    1     kind: 0 vmm, 1 os, 2 app, 3 io (an app's I/O channel,
+ *                 holding no units; enum row_kind)
  *   0x02    1     hot: apps, 1 for a hot-standby job (claims 5, 8)
  *   0x03    1     reserved, zero
  *   0x04    4     vm: the VM the units are mapped in, -1 for none
@@ -57,7 +58,7 @@
 #define ROW_NAME_MAX 16
 #define NO_VM (-1)
 
-enum row_kind { ROW_VMM = 0, ROW_OS = 1, ROW_APP = 2 };
+enum row_kind { ROW_VMM = 0, ROW_OS = 1, ROW_APP = 2, ROW_IO = 3 };
 
 struct table_header {
 	char magic[TABLE_MAGIC_LEN];

@@ -289,6 +289,48 @@ int vmfo_table_set_takeover(struct vmfo *m, const char *row, int vm, struct err 
 	return monitor_table_set(m, row, TABLE_COL_TAKEOVER, vm, e);
 }
 
+/* ---- the I/O control unit ---- */
+
+static int io_channel(struct vmfo *m, const char *name, bool open, struct err *e)
+{
+	if (monitor_ctl_acquire(m, e))
+		return -1;
+	monitor_lock(m);
+	monitor_mark_action(m);
+	struct app *a = app_by_name(m, name);
+	int rc = 0;
+	if (!a)
+		rc = err_set(e, "no app called '%s' (see 'app list')", name);
+	else if (open)
+		rc = iochan_open(m, a, e);
+	else if (iochan_row(m, a) < 0)
+		rc = err_set(e, "%s's channel is not open", name);
+	else
+		iochan_close(m, a, "closed");
+	monitor_end(m);
+	return rc;
+}
+
+int vmfo_io_open(struct vmfo *m, const char *app, struct err *e)
+{
+	return io_channel(m, app, true, e);
+}
+
+int vmfo_io_close(struct vmfo *m, const char *app, struct err *e)
+{
+	return io_channel(m, app, false, e);
+}
+
+void vmfo_io_call(struct vmfo *m, const char *app, uint32_t op, uint64_t key, uint64_t value,
+		  uint64_t timeout_ms, struct io_answer *ans)
+{
+	monitor_lock(m);
+	struct app *a = app_by_name(m, app);
+	int id = a ? app_id(m, a) : -1;
+	monitor_unlock(m);
+	iodev_call(&m->io, id, op, key, value, timeout_ms, ans);
+}
+
 int vmfo_reprotect(struct vmfo *m, struct vmfo_reprotected *out, struct err *e)
 {
 	struct event ev;
@@ -380,7 +422,7 @@ static void snap_os(const struct vmfo *m, int i, struct vmfo_os_view *o)
 	o->slots = vm_slot_count(&g->vm);
 }
 
-static void snap_app(const struct vmfo *m, const struct app *a, struct vmfo_app_view *v)
+static void snap_app(struct vmfo *m, const struct app *a, struct vmfo_app_view *v)
 {
 	*v = (struct vmfo_app_view){ .state = a->state, .vm = NO_VM };
 	if (a->state == A_FREE)
@@ -397,6 +439,7 @@ static void snap_app(const struct vmfo *m, const struct app *a, struct vmfo_app_
 		v->hash = __atomic_load_n(&h->hash, __ATOMIC_RELAXED);
 		v->bytes = row_bytes(&m->table, &m->table.row[a->row]);
 	}
+	v->io_open = iodev_stats(&m->io, app_id(m, a), &v->io, &v->io_vm);
 }
 
 void vmfo_snapshot(struct vmfo *m, struct vmfo_snapshot *s)

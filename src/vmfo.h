@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "iodev.h"
 #include "lifecycle.h"
 #include "needs.h"
 #include "settings.h"
@@ -145,6 +146,20 @@ void vmfo_step_waiting(struct vmfo *m, char *buf, size_t size);
 /* Carry out the paused step; -1 when none waits. */
 int vmfo_step(struct vmfo *m, struct err *e);
 
+/* ---- the I/O control unit (docs/protocol.md) ---- */
+
+/* Open app's I/O channel: a row of the table (APP.io), attached to the OS
+ * that controls the app, which from then on serves requests from its
+ * ring. Only ledger and kv serve. */
+int vmfo_io_open(struct vmfo *m, const char *app, struct err *e);
+/* Close it: requests it has not answered fail to their clients. */
+int vmfo_io_close(struct vmfo *m, const char *app, struct err *e);
+/* Carry one client request (op: enum vmfo_io_op) to app and wait at most
+ * timeout_ms for what becomes of it, in *ans. Any thread may call it, at
+ * any time: a failover under way only makes it wait. */
+void vmfo_io_call(struct vmfo *m, const char *app, uint32_t op, uint64_t key, uint64_t value,
+		  uint64_t timeout_ms, struct io_answer *ans);
+
 /* ---- the read snapshot ---- */
 
 struct vmfo_os_view {
@@ -167,6 +182,9 @@ struct vmfo_app_view {
 	bool hot;
 	uint64_t seq, hash;       /* read from its header in its storage */
 	uint64_t acked;           /* the last seq its OS acknowledged */
+	bool io_open;             /* its I/O channel is open */
+	int io_vm;                /* the VM the channel is attached to, or NO_VM */
+	struct io_stats io;       /* the channel's counters */
 };
 
 struct vmfo_snapshot {

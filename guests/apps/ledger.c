@@ -1,18 +1,21 @@
 /* ledger.c — commits transactions continuously. Each one gets the next
  * sequence number and extends a hash chained over every committed
  * transaction; a ring of recent entries in the region lets a resumed ledger
- * verify the chain. The commit point is the store of the header's seq. */
-#include "app.h"
+ * verify the chain. The commit point is the store of the header's seq.
+ * While its I/O channel is served it commits only the transactions its
+ * clients append, and answers reads of the ones its log still holds. */
+#include "io.h"
 
 /* 32 bytes, a power of two: entries fill every unit exactly and never
  * straddle two extents, so the log spans the whole region. */
 struct entry {
-	uint64_t seq, payload, hash, pad;
+	uint64_t seq, payload, hash;
+	uint64_t tag; /* the id of the request that appended it, 0 for its own */
 };
 
 /* Each record is one entry of the log; header, code and stack come first. */
 VMFO_NEEDS(.fixed_bytes = VMFO_APP_OFF_DATA, .item_bytes = sizeof(struct entry),
-	   .item_default = 100000, .item_min = 2, .item = "records");
+	   .item_default = 100000, .item_min = 2, .item = "records", .flags = VMFO_NEEDS_SERVES);
 
 /* Slot i of the log, wherever in the region's extents it lies. */
 static inline volatile struct entry *slot(volatile struct vmfo_app_hdr *h, uint64_t i)
@@ -50,7 +53,7 @@ static enum vmfo_verify verify(volatile struct vmfo_app_hdr *h, uint64_t slots)
 	}
 	for (uint64_t s = next; s <= seq; s++) {
 		volatile struct entry *e = slot(h, s % slots);
-		if (e->seq != s || e->payload != payload_of(s) || e->hash != chain(prev, s, e->payload))
+		if (e->seq != s || e->hash != chain(prev, s, e->payload))
 			return VMFO_VERIFY_BAD;
 		prev = e->hash;
 		/* A long check is progress too: the OS's watchdog must not
@@ -70,6 +73,58 @@ static enum vmfo_verify verify(volatile struct vmfo_app_hdr *h, uint64_t slots)
  * records: its needs do not say VMFO_NEEDS_GROWS). */
 #define SLOTS scratch[0]
 
+/* The next transaction: its entry, then the commit, then the header's hash. */
+static void commit(volatile struct vmfo_app_hdr *h, uint64_t slots, uint64_t payload, uint64_t tag)
+{
+	uint64_t s = h->seq + 1;
+	uint64_t hash = chain(h->hash, s, payload);
+	volatile struct entry *e = slot(h, s % slots);
+	e->seq = s;
+	e->payload = payload;
+	e->hash = hash;
+	e->tag = tag;
+	barrier();
+	h->seq = s; /* committed */
+	barrier();
+	h->hash = hash;
+}
+
+/* A read of seq s: its transaction while the log holds it. The slot after
+ * the newest may be half overwritten, so it does not count as held. */
+static void answer_read(volatile struct vmfo_app_hdr *h, volatile struct vmfo_io_ring *r,
+			volatile struct vmfo_io_slot *q, uint64_t slots)
+{
+	uint64_t s = q->key, seq = h->seq;
+	if (s == 0 || s > seq)
+		io_answer(r, q, VMFO_IO_NONE, s, 0);
+	else if (seq - s >= slots - 1 || slot(h, s % slots)->seq != s)
+		io_answer(r, q, VMFO_IO_GONE, s, 0);
+	else
+		io_answer(r, q, VMFO_IO_OK, s, slot(h, s % slots)->payload);
+}
+
+/* The oldest request, if any. An append the ledger committed before a stop
+ * left it unanswered is the newest entry, tagged with its id: answered
+ * from there, not committed twice. */
+static void serve(volatile struct vmfo_app_hdr *h, volatile struct vmfo_io_ring *r, uint64_t slots)
+{
+	volatile struct vmfo_io_slot *q = io_next(r);
+	if (!q)
+		return;
+	switch (q->op) {
+	case VMFO_IO_APPEND:
+		if (h->seq == 0 || slot(h, h->seq % slots)->tag != q->id)
+			commit(h, slots, q->value, q->id);
+		io_answer(r, q, VMFO_IO_OK, h->seq, 0);
+		break;
+	case VMFO_IO_READ:
+		answer_read(h, r, q, slots);
+		break;
+	default:
+		io_answer(r, q, VMFO_IO_BADOP, 0, 0);
+	}
+}
+
 __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct vmfo_app_hdr *h)
 {
 	if (h->magic == VMFO_APP_MAGIC) {
@@ -86,19 +141,15 @@ __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct 
 		report_ready(h, VMFO_VERIFY_FRESH);
 	}
 	uint64_t slots = h->SLOTS;
+	volatile struct vmfo_io_ring *r = io_ring(h);
+	if (io_served(r))
+		io_doorbell(); /* answers a stop kept the VMM from hearing of */
 	for (;;) {
 		obey_inject(h);
-		uint64_t s = h->seq + 1;
-		uint64_t p = payload_of(s);
-		uint64_t hash = chain(h->hash, s, p);
-		volatile struct entry *e = slot(h, s % slots);
-		e->seq = s;
-		e->payload = p;
-		e->hash = hash;
-		barrier();
-		h->seq = s; /* committed */
-		barrier();
-		h->hash = hash;
+		if (io_served(r))
+			serve(h, r, slots);
+		else
+			commit(h, slots, payload_of(h->seq + 1), 0);
 		h->progress++;
 	}
 }

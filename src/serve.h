@@ -1,0 +1,30 @@
+/* serve.h — an app's I/O channel on a Unix-domain socket, for clients
+ * outside the VMs: the console's `serve` (docs/protocol.md, "The clients'
+ * line protocol"). A front end: it reaches the monitor only through
+ * vmfo.h. */
+#ifndef VMFO_SERVE_H
+#define VMFO_SERVE_H
+
+#include <stddef.h>
+
+#include "vmfo.h"
+
+/* How long a connection waits for one request's answer before it tells
+ * its client `indeterminate` (or `unavailable`, when the request was never
+ * posted): longer than any failover takes, shorter than a client's own
+ * wait (vmfo client's default is 15 s). */
+#define SERVE_TIMEOUT_MS 8000
+
+/* Open app's channel and listen on the socket at path (which must not
+ * exist). 0, or -1 with e saying why and nothing changed. */
+int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e);
+/* Stop serving app: connections close, the socket file goes, the channel
+ * closes (its unanswered requests fail). -1 when app is not served. */
+int serve_stop(const char *app, struct err *e);
+/* Stop every server (before vmfo_close). */
+void serve_stop_all(void);
+/* One line per server into buf: "db on /tmp/db.sock, 4 clients
+ * connected, 123 served". Returns how many servers there are. */
+int serve_describe(char *buf, size_t size);
+
+#endif
