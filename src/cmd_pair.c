@@ -348,6 +348,8 @@ int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 {
 	uint64_t only = 0;
 	size_t n;
+	if (argc == 3 && strcmp(argv[1], "--history") == 0)
+		return cmd_check_history(c, argv[2]);
 	if (argc > 3 || (argc == 2 && strcmp(argv[1], "all") != 0) ||
 	    (argc == 3 && (strcmp(argv[1], "claim") != 0 || parse_u64(argv[2], 1, 9, &only))))
 		return cmd_usage(c, "check");

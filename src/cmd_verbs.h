@@ -48,6 +48,11 @@ int cmd_quit(struct cmd_ctx *c, int argc, char **argv);
 /* cmd_io.c */
 int cmd_serve(struct cmd_ctx *c, int argc, char **argv);
 int cmd_client(struct cmd_ctx *c, int argc, char **argv);
+/* End the console's clients, if any run (their verify phase, the history,
+ * the summary line): 'client stop', and the session's end. */
+int cmd_client_stop_all(struct cmd_ctx *c);
+/* 'check --history FILE': judge a client history (history.h). */
+int cmd_check_history(struct cmd_ctx *c, const char *path);
 /* cmd_complete.c */
 int cmd_complete_line(struct cmd_ctx *c, int argc, char **argv);
 /* cmd_trace.c */

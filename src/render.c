@@ -176,9 +176,13 @@ void render_table(const struct vmfo_snapshot *s, FILE *out)
 		const struct row *row = &s->table.row[r];
 		if (!row->used)
 			continue;
-		bool app = row->kind == ROW_APP;
-		/* A parked app's storage is mapped nowhere: the VMM holds it. */
-		const char *control = !app ? "-" : row->vm == NO_VM ? "parked" : vm_or_dash(row->control);
+		bool app = row->kind == ROW_APP, io = row->kind == ROW_IO;
+		/* A parked app's storage is mapped nowhere: the VMM holds it; an
+		 * app's I/O channel is detached while its storage moves. */
+		const char *control = !app && !io   ? "-"
+				      : row->vm != NO_VM ? vm_or_dash(row->control)
+				      : app              ? "parked"
+							 : "detached";
 		table_line(s, out, row->name, row_kind_name(row->kind), vm_or_dash(row->vm), &row->units,
 			   row_bytes(&s->table, row), control, app ? vm_or_dash(row->takeover) : "-",
 			   app ? (row->hot ? "yes" : "no") : "-");
@@ -207,7 +211,8 @@ bool render_table_row_narrow(const struct vmfo_snapshot *s, int i, char *buf, si
 		const char *kind = app && row->vm == NO_VM ? "park" : row_kind_name(row->kind);
 		snprintf(buf, size, "%-8.8s %-4s %-3s %-12.12s %4" PRIu64 " %-3s %-3s", row->name, kind,
 			 vm_or_dash(row->vm), units, row_bytes(&s->table, row) / MB,
-			 app ? vm_or_dash(row->control) : "-", app ? vm_or_dash(row->takeover) : "-");
+			 app || row->kind == ROW_IO ? vm_or_dash(row->control) : "-",
+			 app ? vm_or_dash(row->takeover) : "-");
 		return true;
 	}
 	if (i)
@@ -342,4 +347,22 @@ void render_log(const char *vm, const struct vmfo_log *log, FILE *out)
 {
 	for (unsigned i = 0; i < log->count; i++)
 		fprintf(out, "%s %+11.6f s  %s\n", vm, (double)log->t_us[i] / 1e6, log->line[i]);
+}
+
+void render_sparkline(const uint64_t *counts, int n, bool utf8, char *buf, size_t size)
+{
+	static const char *const blocks[8] = { "\u2581", "\u2582", "\u2583", "\u2584",
+					       "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ascii[] = ".,:-=+*#";
+	uint64_t max = 0;
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		max = counts[i] > max ? counts[i] : max;
+	buf[0] = '\0';
+	for (int i = 0; i < n && len + 4 < size; i++) {
+		/* 0 stays blank; anything else is at least the lowest bar. */
+		int level = counts[i] == 0 ? -1 : (int)((counts[i] * 8 - 1) / max);
+		const char *bar = level < 0 ? " " : utf8 ? blocks[level] : (char[]){ ascii[level], 0 };
+		len += (size_t)snprintf(buf + len, size - len, "%s", bar);
+	}
 }

@@ -34,6 +34,9 @@ void render_table_raw(const struct vmfo_table_bytes *b, FILE *out);
 void render_map(const struct vmfo_snapshot *s, FILE *out);
 void render_app_list(const struct vmfo_snapshot *s, FILE *out);
 void render_log(const char *vm, const struct vmfo_log *log, FILE *out);
+/* counts[0..n), oldest first, as one bar each, the largest the tallest:
+ * Unicode blocks when utf8, else ASCII (".,:-=+*#"); a 0 is blank. n columns wide. */
+void render_sparkline(const uint64_t *counts, int n, bool utf8, char *buf, size_t size);
 
 /* One row of the table in the view's narrow form (no use amount, no hot
  * column). i counts rows from 0 until it returns false; the last is the

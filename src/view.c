@@ -19,6 +19,8 @@
 #define FRAME_MS 100      /* ten frames a second */
 #define CLAIMS_EVERY 5    /* frames between claim verdicts */
 #define GRID_ROWS_MAX 8
+#define SPARK_BARS 10    /* a served app's requests, one bar per ... */
+#define SPARK_FRAMES 5   /* ... this many frames (half a second) */
 
 /* Colour pairs by meaning (htop style): drawing code never names colours. */
 enum role_color { C_TITLE = 1, C_VMM, C_OS0, C_OS1, C_FREE, C_APP0, C_PASS = C_APP0 + 6, C_FAIL,
@@ -35,6 +37,11 @@ struct view {
 	char status[400];    /* the last action's result */
 	char claim[10][16];  /* verdict per claim */
 	int frame;
+	/* Requests each app's I/O channel answered, per half second, oldest
+	 * first, and the count when last sampled. */
+	uint64_t io_bars[MAX_APPS][SPARK_BARS];
+	uint64_t io_seen[MAX_APPS];
+	bool utf8;           /* the terminal takes UTF-8: block sparklines */
 };
 
 static void init_colors(struct view *v, bool color)
@@ -136,6 +143,37 @@ static int draw_grid(struct view *v, int y, int width, int max_rows)
 	return ly - y + 1;
 }
 
+/* Once per SPARK_FRAMES frames: what each channel answered since. */
+static void sample_io(struct view *v)
+{
+	for (int i = 0; i < MAX_APPS; i++) {
+		const struct vmfo_app_view *a = &v->s->app[i];
+		uint64_t now = a->io_open ? a->io.answered : 0;
+		memmove(v->io_bars[i], v->io_bars[i] + 1, (SPARK_BARS - 1) * sizeof v->io_bars[i][0]);
+		v->io_bars[i][SPARK_BARS - 1] = now >= v->io_seen[i] ? now - v->io_seen[i] : 0;
+		v->io_seen[i] = now;
+	}
+}
+
+/* A served app's channel: which OS it is attached to, its requests per
+ * second over the last five seconds, and the rate now. */
+static void draw_io(struct view *v, int app, int y, int x, int w)
+{
+	const struct vmfo_app_view *a = &v->s->app[app];
+	char spark[SPARK_BARS * 4 + 1];
+	char where[16] = "detached";
+	if (a->io_vm >= 0)
+		snprintf(where, sizeof where, "vm%d", a->io_vm);
+	render_sparkline(v->io_bars[app], SPARK_BARS, v->utf8, spark, sizeof spark);
+	int n = snprintf(NULL, 0, "   io %-8s ", where);
+	put(y, x, w, "   io %-8s ", where);
+	if (n + SPARK_BARS + 10 <= w) {
+		mvaddstr(y, x + n, spark);
+		put(y, x + n + SPARK_BARS, w - n - SPARK_BARS, " %" PRIu64 "/s",
+		    v->io_bars[app][SPARK_BARS - 1] * (1000 / (FRAME_MS * SPARK_FRAMES)));
+	}
+}
+
 static void draw_vm(struct view *v, int idx, int y, int x, int w, int h)
 {
 	const struct vmfo_snapshot *s = v->s;
@@ -158,6 +196,8 @@ static void draw_vm(struct view *v, int idx, int y, int x, int w, int h)
 			continue;
 		put(y + line++, x, w - 1, "%s%-8.8s seq %-11" PRIu64 " %-7s %s %s", i == v->selected ? ">" : " ",
 		    a->name, a->seq, app_state_name(a->state), a->hot ? "hot" : "   ", a->prog);
+		if (a->io_open && line < h)
+			draw_io(v, i, y + line++, x, w - 1);
 	}
 }
 
@@ -256,6 +296,8 @@ static void draw(struct view *v)
 		return;
 	}
 	vmfo_snapshot(v->m, v->s);
+	if (v->frame % SPARK_FRAMES == 0)
+		sample_io(v);
 	const char *next = s->step_next;
 	on(v, C_TITLE);
 	mvprintw(0, 0, "%-*.*s", w, w, "");
@@ -400,6 +442,7 @@ int view_run(struct vmfo *m, bool color, FILE *err)
 	}
 	vmfo_snapshot(m, v.s);
 	setlocale(LC_ALL, "");
+	v.utf8 = MB_CUR_MAX > 1;
 	SCREEN *screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
 		fprintf(err, "error: cannot start the view: the terminal (TERM) is not usable\n");
