@@ -1,0 +1,95 @@
+#!/bin/sh
+# io.sh — the I/O control unit under real KVM: four clients keep sending
+# requests to a served app through each kind of failure, and the history of
+# what they saw proves that no acknowledged write was lost and none was
+# answered twice. The channel is a table row that moves with the app's
+# storage, between vmm.detach and os.attached. Then an edited history must
+# fail, and bad requests, commands and guests change nothing.
+. "${TOP_SRCDIR:-.}/tests/lib.sh"
+need_kvm
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The channel's events of one takeover, in order, among the storage's.
+moves() {
+	events "$1" | grep -E '^(vmm\.detach|vmm\.io_detach|vmm\.attach|vmm\.io_attach|os\.attached) ' |
+		sed 's/ units=[^ ]*//; s/ crash=.*//'
+}
+
+# under_load NAME PROG FAULT WAIT: 4 clients on app db (PROG), FAULT, wait
+# for WAIT, a little more load, then the history is judged.
+under_load() {
+	hist=$tmp/$1.jsonl
+	run "$VMFO" -c "boot; app start db prog=$2 hot; serve db $tmp/$1.sock; client start $tmp/$1.sock clients=4 history=$hist; sleep 300; $3; wait $4 20000; sleep 300; client stop; app list; table; check --history $hist; trace"
+	is "$rc" 0 "$1: the run ends well"
+	like "$out" '^4 clients, [0-9]+ requests: [0-9]+ ok' "$1: four clients ran"
+	like "$out" '^acknowledged writes: [1-9][0-9]*, lost 0, answered twice 0$' \
+		"$1: the history shows no acknowledged write lost, none answered twice"
+	like "$out" '^blackout: longest [0-9.]+ ms with no answer' "$1: the blackout is reported"
+	like "$out" '^PASS$' "$1: the history checker passes"
+	unlike "$out" 'app\.lost|app\.corrupt|failover\.error|vmm\.reject' "$1: nothing lost, corrupt or refused"
+}
+
+# ---- an app's crash, on a ledger ----
+under_load crash ledger "fault app db crash" failover.done
+is "$(moves "$out")" \
+"vmm.detach vm=vm0
+vmm.io_detach app=db vm=vm0
+vmm.attach vm=vm1
+vmm.io_attach app=db vm=vm1
+os.attached vm=vm1" "crash: the channel leaves vm0 after the storage and reaches vm1 before os.attached"
+is "$(row "$out" db.io)" "db.io      io    vm1  -                     0       0  vm1      -        -" \
+	"crash: the table's db.io row now says vm1 controls the channel"
+crash_history=$hist
+
+# ---- the active OS fails, three ways ----
+under_load panic ledger "fault os panic" failover.done
+is "$(moves "$out")" \
+"vmm.detach vm=vm0
+vmm.io_detach app=db vm=vm0
+vmm.attach vm=vm1
+vmm.io_attach app=db vm=vm1
+os.attached vm=vm1" "panic: the channel moves with everything vm0 held"
+under_load hang ledger "fault os hang" failover.done
+like "$(moves "$out")" 'vmm.io_detach app=db vm=vm0' "hang: the channel is detached from the hung OS"
+under_load triple kv "fault os triple" failover.done
+like "$(moves "$out")" 'vmm.io_attach app=db vm=vm1' "triple, kv: the channel is attached to vm1"
+
+# ---- the standby fails: the active OS goes on serving ----
+under_load standby kv "fault standby panic" vmm.os_fault
+is "$(moves "$out")" "" "standby panic: the channel does not move"
+is "$(row "$out" db.io)" "db.io      io    vm0  -                     0       0  vm0      -        -" \
+	"standby panic: vm0 still controls it"
+
+# ---- an edited history must fail ----
+# One acknowledged append's read-back removed: it can no longer be shown
+# to be in the chain.
+seq=$(grep -m1 '"op":"append".*"result":"ok"' "$crash_history" | sed 's/.*"seq":\([0-9]*\).*/\1/')
+grep -v "\"op\":\"read\",\"key\":$seq," "$crash_history" >"$tmp/edited.jsonl"
+run "$VMFO" check --history "$tmp/edited.jsonl"
+is "$rc" 1 "a history with one read-back removed fails (exit 1)"
+like "$out" "^lost: append [0-9]+ acknowledged as seq $seq .*never read back" "and names the lost append"
+like "$out" '^FAIL$' "FAIL"
+# Its transaction changed in the read-back: another value in the chain.
+sed "s/\(\"op\":\"read\",\"key\":$seq,.*\"got\":\)[0-9]*/\\11/" "$crash_history" >"$tmp/edited.jsonl"
+run "$VMFO" check --history "$tmp/edited.jsonl"
+is "$rc" 1 "a history whose read-back returns another transaction fails"
+like "$out" "^lost: append [0-9]+ acknowledged as seq $seq .*reads back as 1" "and says what was read"
+run "$VMFO" check --history "$crash_history"
+is "$rc" 0 "the unedited history passes on its own (vmfo check --history, no KVM used)"
+
+# ---- bad input changes nothing ----
+run "$VMFO" -c "boot; app start h 4 prog=hog; app start db prog=ledger; serve h $tmp/h.sock; serve nosuch $tmp/n.sock; serve db $tmp; serve db $tmp/db.sock; serve db $tmp/db2.sock; serve off nosuch; serve; client start $tmp/none.sock; client stop; table"
+is "$rc" 1 "bad serve and client commands fail"
+like "$out" "^error: h runs hog, which serves no requests \\(ledger and kv do\\)$" "a hog serves nothing"
+like "$out" "^error: no app called 'nosuch'" "an unknown app is named"
+like "$out" "^error: serve: $tmp exists: give a path that does not$" "an existing path is not taken over"
+like "$out" "^error: serve: db is served already" "one server per app"
+like "$out" "^error: serve: nosuch is not served$" "serve off an app not served"
+like "$out" "^db on $tmp/db.sock, 0 clients connected, 0 requests served$" "serve lists the one server"
+like "$out" "^error: client: cannot connect to $tmp/none.sock" "a client needs a server"
+like "$out" '^error: client: no clients are running$' "client stop with none running"
+is "$(printf '%s\n' "$out" | grep -c '^db.io ')" 1 "one db.io row, nothing else added"
+unlike "$out" '^h\.io ' "no row for the hog"
+
+done_testing
