@@ -95,8 +95,9 @@ static void judge_twice(const struct history *h, const size_t *w, size_t n,
 			continue;
 		unsigned long long seq = a->seq, first = a->value, second = b->value;
 		if (h->kv)
-			problem(p, &v->twice, "twice: version %llu of key %llu acknowledged to put "
-				"%llu and put %llu", seq, (unsigned long long)a->key, first, second);
+			problem(p, &v->twice, "twice: version %llu of key %llu acknowledged to "
+				"put %llu and put %llu", seq, (unsigned long long)a->key, first,
+				second);
 		else
 			problem(p, &v->twice, "twice: seq %llu acknowledged to append %llu and "
 				"append %llu", seq, first, second);
@@ -111,12 +112,14 @@ static bool verify_read(const struct request *r)
 	return r->verify && r->op == OP_READ;
 }
 
-/* How the verify phase's reads of seq (sorted by key, from *at on) came
- * back: ok with the transaction, ok with another (*other), refused
- * (*refusal), or not at all. Advances *at past them. */
+/* How the verify phase's reads of append's seq came back: with its
+ * transaction, with another (*seen: that read), refused (*seen: the
+ * refusal), or not at all. reads are sorted by the seq asked, and appends
+ * come in seq order: *at moves on to the first read of this seq. */
 enum readback { READ_BACK, READ_OTHER, READ_REFUSED, READ_NEVER };
 static enum readback read_back(const struct history *h, const size_t *reads, size_t n,
-			       size_t *at, const struct request *append, const struct request **seen)
+			       size_t *at, const struct request *append,
+			       const struct request **seen)
 {
 	while (*at < n && h->req[reads[*at]].key < append->seq)
 		(*at)++;
@@ -154,7 +157,8 @@ static void judge_ledger_lost(const struct history *h, const size_t *w, size_t n
 		case READ_BACK:
 			break;
 		case READ_OTHER:
-			problem(p, &v->lost, "%s reads back as %llu", what, (unsigned long long)r->got);
+			problem(p, &v->lost, "%s reads back as %llu", what,
+				(unsigned long long)r->got);
 			break;
 		case READ_REFUSED:
 			problem(p, &v->lost, "%s read back: refused %s", what, r->reason);
