@@ -184,7 +184,7 @@ static int listen_at(const char *path)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		die("socket");
-	unlink(tmp);
+	unlink(tmp); /* a socket left by an earlier run, if any */
 	if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
 		die(tmp);
 	if (listen(fd, 64) < 0)
