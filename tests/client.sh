@@ -183,12 +183,31 @@ is "$rc" 0 "an indeterminate append need not be read back: PASS"
 
 # ---- Ctrl-C ends the load phase ----
 
+# wait_until gone|answered PID-OR-FILE: wait at most 10 s for a process to end
+# or a history to record an answer; 1 if it did not.
+wait_until() {
+	_tries=0
+	while [ $_tries -lt 1000 ]; do
+		case $1 in
+		gone) kill -0 "$2" 2>/dev/null || return 0 ;;
+		answered) grep -q '"op"' "$2" 2>/dev/null && return 0 ;;
+		esac
+		sleep 0.01
+		_tries=$((_tries + 1))
+	done
+	return 1
+}
 "$VMFO" client "$tmp/ledger.sock" --ms 0 --history "$tmp/int.jsonl" >"$tmp/int.out" 2>&1 &
 pid=$!
-sleep 0.3
+pids="$pids $pid"
+# Once it answers, its handler is in place (before that, a background
+# job's SIGINT may still be ignored).
+wait_until answered "$tmp/int.jsonl"
 kill -INT "$pid"
+wait_until gone "$pid"
+ok $? "--ms 0 runs until Ctrl-C"
 wait "$pid"
-is "$?" 0 "--ms 0 runs until Ctrl-C, then exits 0"
+is "$?" 0 "then exits 0"
 like "$(cat "$tmp/int.out")" '^4 clients, [0-9]+ requests: ' "with its summary"
 judge "$tmp/int.jsonl"
 is "$rc" 0 "and a history that passes"
