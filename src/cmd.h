@@ -66,6 +66,11 @@ int cmd_exec_list(struct cmd_ctx *c, const char *list);
  * (free them); either may be empty. Returns cmd_exec's. Lua's vmfo.cmd. */
 int cmd_capture(struct vmfo *m, const char *line, char **out, char **err);
 
+/* The session ends: clients still running finish (their summary printed,
+ * their history written) and servers stop, before the monitor closes.
+ * -1 after an error line when a history could not be written. */
+int cmd_end(struct cmd_ctx *c);
+
 /* Live output: print events recorded since the last call, and announce a
  * failover step waiting in step mode. Returns whether it printed. */
 bool cmd_print_new(struct cmd_ctx *c);

@@ -146,3 +146,10 @@ int cmd_check_history(struct cmd_ctx *c, const char *path)
 	return rc ? cmd_fail(c, "the history shows %" PRIu64 " acknowledged writes lost and %" PRIu64
 			     " answered twice", v.lost, v.twice) : 0;
 }
+
+int cmd_end(struct cmd_ctx *c)
+{
+	int rc = cmd_client_stop_all(c);
+	serve_stop_all();
+	return rc;
+}

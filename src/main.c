@@ -8,8 +8,10 @@
 
 #include "config.h"
 #include "bench.h"
+#include "client.h"
 #include "cmd.h"
 #include "console.h"
+#include "history.h"
 #include "script.h"
 #include "tracefile.h"
 #include "vmfo.h"
@@ -25,6 +27,13 @@ static void print_usage(FILE *f)
 		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N]   benchmarks\n"
 		"       vmfo check FILE.jsonl [--claim N]   judge claims 1-9 from a saved trace\n"
 		"                                           (needs no /dev/kvm)\n"
+		"       vmfo check --history FILE           judge a client history: no\n"
+		"                                           acknowledged write lost or answered twice\n"
+		"       vmfo client SOCKET [--clients N] [--ms T] [--requests N] [--keys K]\n"
+		"              [--timeout-ms T] [--seed S] [--history FILE]\n"
+		"                                           clients against an app served on SOCKET:\n"
+		"                                           load for T ms (default 2000), then read\n"
+		"                                           back what each was acknowledged\n"
 		"       vmfo --help | --version\n"
 		"\n"
 		"A virtual machine monitor that runs an active and a standby OS under KVM and,\n"
@@ -102,19 +111,21 @@ static int exit_status(int rc)
 	return 128 + sig;
 }
 
-#define CHECK_USAGE "usage: vmfo check FILE.jsonl [--claim N]"
+#define CHECK_USAGE "usage: vmfo check FILE.jsonl [--claim N] | vmfo check --history FILE"
 
-/* vmfo check FILE [--claim N]: the console's 'check' on a trace saved by
- * --trace or 'trace save'. It only reads the file, so it runs before the
- * monitor exists and never opens /dev/kvm: a trace recorded on one machine
- * can be judged on any other. */
-static int check_file(int argc, char **argv, const char *live_option)
+/* What 'vmfo check' was asked to judge: a trace (path, claim) or a
+ * client history. */
+struct check_args {
+	const char *path, *history;
+	uint64_t claim;
+};
+
+/* -1 to go on, else the exit status of a usage error already reported. */
+static int parse_check(int argc, char **argv, struct check_args *a)
 {
-	const char *path = NULL;
-	uint64_t only = 0;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--claim") == 0 && !only) {
-			if (i + 1 == argc || parse_u64(argv[i + 1], 1, 9, &only)) {
+		if (strcmp(argv[i], "--claim") == 0 && !a->claim) {
+			if (i + 1 == argc || parse_u64(argv[i + 1], 1, 9, &a->claim)) {
 				fprintf(stderr, "vmfo: check: --claim %s%s%s: expected a claim number "
 						"from 1 to 9\n", i + 1 < argc ? "'" : "",
 					i + 1 < argc ? argv[i + 1] : "without a number",
@@ -122,23 +133,54 @@ static int check_file(int argc, char **argv, const char *live_option)
 				return EXIT_USAGE;
 			}
 			i++;
-		} else if (!path && argv[i][0] != '-') {
-			path = argv[i];
+		} else if (strcmp(argv[i], "--history") == 0 && !a->history) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "vmfo: check: --history needs the history FILE to "
+						"judge\n");
+				return EXIT_USAGE;
+			}
+			a->history = argv[++i];
+		} else if (!a->path && argv[i][0] != '-') {
+			a->path = argv[i];
 		} else {
 			fprintf(stderr, "vmfo: check: unexpected argument '%s' (" CHECK_USAGE ")\n",
 				argv[i]);
 			return EXIT_USAGE;
 		}
 	}
-	if (!path) {
+	if (a->history && (a->path || a->claim)) {
+		fprintf(stderr, "vmfo: check: --history and %s do not go together (" CHECK_USAGE
+				")\n", a->claim ? "--claim" : "a trace file");
+		return EXIT_USAGE;
+	}
+	if (!a->path && !a->history) {
 		fprintf(stderr, "vmfo: check needs the trace file to judge (" CHECK_USAGE ")\n");
 		return EXIT_USAGE;
 	}
-	if (live_option) {
-		fprintf(stderr, "vmfo: check FILE judges a saved trace; %s does not go with it\n",
-			live_option);
+	return -1;
+}
+
+/* Judge a client history: the report on stdout; 0 pass, 1 fail, 2 when
+ * the file cannot be read or is not a history. */
+static int check_history(const char *path)
+{
+	struct history_verdict v;
+	struct err e;
+	int rc = history_check(path, stdout, &v, &e);
+	if (rc < 0) {
+		fprintf(stderr, "vmfo: %s\n", e.msg);
 		return EXIT_USAGE;
 	}
+	if (fflush(stdout) == EOF) {
+		perror("vmfo: writing the verdict");
+		return EXIT_CHECK;
+	}
+	return rc ? EXIT_CHECK : EXIT_OK;
+}
+
+/* Judge claims 1-9 (or only claim) on a saved trace. */
+static int check_trace(const char *path, int claim)
+{
 	struct err e;
 	size_t n;
 	struct event *ev = trace_read_jsonl(path, &n, &e);
@@ -147,7 +189,7 @@ static int check_file(int argc, char **argv, const char *live_option)
 		return EXIT_USAGE;
 	}
 	struct cmd_ctx ctx = { .m = NULL, .out = stdout, .err = stderr };
-	int rc = cmd_check_events(&ctx, ev, n, (int)only);
+	int rc = cmd_check_events(&ctx, ev, n, claim);
 	free(ev);
 	if (fflush(stdout) == EOF) {
 		perror("vmfo: writing the verdicts");
@@ -156,18 +198,133 @@ static int check_file(int argc, char **argv, const char *live_option)
 	return rc ? EXIT_CHECK : EXIT_OK;
 }
 
+/* vmfo check FILE [--claim N]: the console's 'check' on a trace saved by
+ * --trace or 'trace save'; vmfo check --history FILE: a client history.
+ * Either only reads the file, so it runs before the monitor exists and
+ * never opens /dev/kvm: a file recorded on one machine can be judged on
+ * any other. */
+static int check_file(int argc, char **argv, const char *live_option)
+{
+	struct check_args a = { 0 };
+	int rc = parse_check(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if (live_option) {
+		fprintf(stderr, "vmfo: check FILE judges a saved trace; %s does not go with it\n",
+			live_option);
+		return EXIT_USAGE;
+	}
+	return a.history ? check_history(a.history) : check_trace(a.path, (int)a.claim);
+}
+
 struct number_option {
 	const char *name;
 	uint64_t min, max;
 	uint64_t *dst;
 };
 
+#define CLIENT_USAGE "usage: vmfo client SOCKET [--clients N] [--ms T] [--requests N] " \
+	"[--keys K] [--timeout-ms T] [--seed S] [--history FILE]"
+
+/* The number after a client option into no->dst: 0, or the exit status
+ * of a usage error already reported. */
+static int client_number(const struct number_option *no, const char *value)
+{
+	if (value && !parse_u64(value, no->min, no->max, no->dst))
+		return 0;
+	fprintf(stderr, "vmfo: client: --%s%s%s%s: expected a whole number from %llu to %llu\n",
+		no->name, value ? " '" : " without a number", value ? value : "", value ? "'" : "",
+		(unsigned long long)no->min, (unsigned long long)no->max);
+	return EXIT_USAGE;
+}
+
+/* vmfo client SOCKET [OPTIONS] into o: -1 to go on, else the exit status. */
+static int parse_client(int argc, char **argv, struct client_opts *o)
+{
+	uint64_t clients = o->clients, keys = o->keys;
+	const struct number_option numbers[] = {
+		{ "clients", 1, 64, &clients },
+		{ "ms", 0, 86400000, &o->ms },
+		{ "requests", 0, UINT32_MAX, &o->requests },
+		{ "keys", 1, 1u << 20, &keys },
+		{ "timeout-ms", 1, 3600000, &o->timeout_ms },
+		{ "seed", 0, UINT64_MAX, &o->seed },
+	};
+	for (int i = 1; i < argc; i++) {
+		const struct number_option *no = NULL;
+		for (size_t k = 0; k < ARRAY_SIZE(numbers) && strncmp(argv[i], "--", 2) == 0; k++)
+			if (strcmp(argv[i] + 2, numbers[k].name) == 0)
+				no = &numbers[k];
+		if (no && client_number(no, i + 1 < argc ? argv[i + 1] : NULL))
+			return EXIT_USAGE;
+		if (no) {
+			i++;
+		} else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc) {
+			o->history = argv[++i];
+		} else if (!o->socket && argv[i][0] != '-') {
+			o->socket = argv[i];
+		} else {
+			fprintf(stderr, "vmfo: client: unexpected argument '%s' ("
+					CLIENT_USAGE ")\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o->socket) {
+		fprintf(stderr, "vmfo: client needs the socket of a served app ("
+				CLIENT_USAGE ")\n");
+		return EXIT_USAGE;
+	}
+	o->clients = (unsigned)clients;
+	o->keys = (unsigned)keys;
+	return -1;
+}
+
+/* vmfo client SOCKET: clients against an app some vmfo serves. Like check,
+ * it runs before any monitor exists and needs no /dev/kvm. The load phase
+ * runs for --ms or --requests, or until Ctrl-C; then the verify phase. */
+static int client_mode(int argc, char **argv, const char *live_option)
+{
+	struct client_opts o;
+	client_defaults(&o);
+	int rc = parse_client(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (live_option) {
+		fprintf(stderr, "vmfo: client talks to a served app; %s does not go with it\n",
+			live_option);
+		return EXIT_USAGE;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	install_signal_handlers();
+	struct err e;
+	struct client_run *r = client_start(&o, &e);
+	if (!r) {
+		fprintf(stderr, "vmfo: client: %s\n", e.msg);
+		return EXIT_CHECK;
+	}
+	while (client_running(r) && !interrupt_pending())
+		sleep_ms(10);
+	struct client_summary s;
+	char line[256];
+	rc = client_finish(r, &s, &e);
+	client_summary_format(&s, line, sizeof line);
+	printf("%s\n", line);
+	if (rc)
+		fprintf(stderr, "vmfo: client: %s\n", e.msg);
+	if (fflush(stdout) == EOF) {
+		perror("vmfo: client: writing the summary");
+		rc = -1;
+	}
+	int sig = terminate_pending();
+	return sig ? 128 + sig : rc ? EXIT_CHECK : EXIT_OK;
+}
+
 /* What the command line asked for. */
 struct options {
 	struct config cfg;
 	const char *commands;  /* -c */
 	bool view_first;       /* --view */
-	int mode_at;           /* argv index of a mode word (run, bench, check), or argc */
+	int mode_at;           /* argv index of a mode word (run, bench, check, client), or argc */
 };
 
 /* Parse the options before the mode word. -1 to go on, else the exit
@@ -252,6 +409,7 @@ static int run_commands(struct vmfo *m, const struct options *o)
 	if (o->view_first)
 		failed += cmd_exec_list(&ctx, "boot; view");
 	failed += o->commands ? cmd_exec_list(&ctx, o->commands) : console_run(&ctx);
+	failed += cmd_end(&ctx) != 0;
 	script_free(ctx.lua);
 	return failed ? EXIT_CHECK : EXIT_OK;
 }
@@ -266,11 +424,12 @@ int main(int argc, char **argv)
 		return rc;
 	int at = o.mode_at;
 	const char *mode = at < argc ? argv[at] : "";
-	if (strcmp(mode, "check") == 0) {
-		const char *live = o.commands ? "-c" : o.view_first ? "--view"
-				 : o.cfg.trace_path ? "--trace" : NULL;
+	const char *live = o.commands ? "-c" : o.view_first ? "--view"
+			 : o.cfg.trace_path ? "--trace" : NULL;
+	if (strcmp(mode, "check") == 0)
 		return check_file(argc - at, argv + at, live);
-	}
+	if (strcmp(mode, "client") == 0)
+		return client_mode(argc - at, argv + at, live);
 	bool run_mode = strcmp(mode, "run") == 0;
 	bool bench_mode = strcmp(mode, "bench") == 0;
 	struct bench_opts bench;

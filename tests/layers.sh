@@ -31,7 +31,7 @@ module() {
 }
 
 # 1. Front ends see the typed API, never the monitor's insides.
-front_ends="cmd console view script bench main render serve"
+front_ends="cmd console view script bench main render serve client history"
 for m in $front_ends; do
 	for f in "$src/$m".c "$src/$m"_*.c; do
 		[ -f "$f" ] || continue
