@@ -20,7 +20,7 @@ moves() {
 # for WAIT, a little more load, then the history is judged.
 under_load() {
 	hist=$tmp/$1.jsonl
-	run "$VMFO" -c "boot; app start db prog=$2 hot; serve db $tmp/$1.sock; client start $tmp/$1.sock clients=4 history=$hist; sleep 300; $3; wait $4 20000; sleep 300; client stop; app list; table; check --history $hist; trace"
+	run "$VMFO" -c "boot; app start db prog=$2 hot; serve db $tmp/$1.sock; client start $tmp/$1.sock clients=4 history=$hist; sleep 300; $3; wait $4 20000; sleep 300; client stop; app list; table; check --history $hist; trace 200"
 	is "$rc" 0 "$1: the run ends well"
 	like "$out" '^4 clients, [0-9]+ requests: [0-9]+ ok' "$1: four clients ran"
 	like "$out" '^acknowledged writes: [1-9][0-9]*, lost 0, answered twice 0$' \
@@ -87,7 +87,7 @@ like "$out" "^error: serve: $tmp exists: give a path that does not$" "an existin
 like "$out" "^error: serve: db is served already" "one server per app"
 like "$out" "^error: serve: nosuch is not served$" "serve off an app not served"
 like "$out" "^db on $tmp/db.sock, 0 clients connected, 0 requests served$" "serve lists the one server"
-like "$out" "^error: client: cannot connect to $tmp/none.sock" "a client needs a server"
+like "$out" "^error: cannot connect to $tmp/none.sock: No such file or directory$" "a client needs a server"
 like "$out" '^error: client: no clients are running$' "client stop with none running"
 is "$(printf '%s\n' "$out" | grep -c '^db.io ')" 1 "one db.io row, nothing else added"
 unlike "$out" '^h\.io ' "no row for the hog"
