@@ -13,6 +13,7 @@
 #include "console.h"
 #include "history.h"
 #include "script.h"
+#include "serve.h"
 #include "tracefile.h"
 #include "vmfo.h"
 
@@ -89,6 +90,7 @@ static void install_signal_handlers(void)
 static int tear_down(struct vmfo *m, int rc)
 {
 	struct err e;
+	serve_stop_all(); /* its connections call into m */
 	if (vmfo_close(m, &e)) {
 		if (e.msg[0])
 			fprintf(stderr, "vmfo: %s\n", e.msg);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "script.h"
+#include "util.h"
 
 struct script {
 	lua_State *L;
@@ -33,5 +34,22 @@ static inline struct script *script_of(lua_State *L)
 
 /* Set the global table `vmfo`: the library scenarios use (script_lib.c). */
 void script_open_vmfo_lib(lua_State *L);
+/* Add the I/O control unit's functions (serve, client) to the table on
+ * top of the stack (script_io.c). */
+void script_open_io(lua_State *L);
+
+/* Shared by the library's files (script_lib.c). */
+/* A failed action raises its message where the script called it. */
+int raise_err(lua_State *L, const struct err *e);
+/* The table at arg has only these keys (NULL-terminated), or it raises. */
+void check_keys(lua_State *L, int arg, const char *const *keys);
+/* Field key of the table at arg: a whole number in [min, max], or dflt. */
+lua_Integer int_field(lua_State *L, int arg, const char *key, lua_Integer dflt, lua_Integer min,
+		      lua_Integer max);
+/* Field key of the table at arg: one word, or dflt. */
+const char *str_field(lua_State *L, int arg, const char *key, const char *dflt);
+/* t[key] = v for the table on top of the stack (a NULL v sets nothing). */
+void set_str(lua_State *L, const char *key, const char *v);
+void set_int(lua_State *L, const char *key, uint64_t v);
 
 #endif

@@ -16,7 +16,7 @@
 /* ---- acting ---- */
 
 /* A failed action raises its message where the script called it. */
-static int raise_err(lua_State *L, const struct err *e)
+int raise_err(lua_State *L, const struct err *e)
 {
 	luaL_where(L, 1);
 	lua_pushstring(L, e->msg);
@@ -55,7 +55,7 @@ static const char *word_arg(lua_State *L, int arg, const char *what)
 
 /* ---- argument tables: known keys only, typed fields ---- */
 
-static void check_keys(lua_State *L, int arg, const char *const *keys)
+void check_keys(lua_State *L, int arg, const char *const *keys)
 {
 	luaL_checktype(L, arg, LUA_TTABLE);
 	lua_pushnil(L);
@@ -81,8 +81,8 @@ static void check_keys(lua_State *L, int arg, const char *const *keys)
 	}
 }
 
-static lua_Integer int_field(lua_State *L, int arg, const char *key, lua_Integer dflt,
-			     lua_Integer min, lua_Integer max)
+lua_Integer int_field(lua_State *L, int arg, const char *key, lua_Integer dflt,
+		      lua_Integer min, lua_Integer max)
 {
 	int t = lua_getfield(L, arg, key);
 	lua_Integer v = dflt;
@@ -97,7 +97,7 @@ static lua_Integer int_field(lua_State *L, int arg, const char *key, lua_Integer
 	return v;
 }
 
-static const char *str_field(lua_State *L, int arg, const char *key, const char *dflt)
+const char *str_field(lua_State *L, int arg, const char *key, const char *dflt)
 {
 	int t = lua_getfield(L, arg, key);
 	const char *v = dflt;
@@ -163,7 +163,7 @@ static int l_boot(lua_State *L)
 	return 0;
 }
 
-static void set_str(lua_State *L, const char *key, const char *v)
+void set_str(lua_State *L, const char *key, const char *v)
 {
 	if (v) {
 		lua_pushstring(L, v);
@@ -171,7 +171,7 @@ static void set_str(lua_State *L, const char *key, const char *v)
 	}
 }
 
-static void set_int(lua_State *L, const char *key, uint64_t v)
+void set_int(lua_State *L, const char *key, uint64_t v)
 {
 	lua_pushinteger(L, (lua_Integer)v);
 	lua_setfield(L, -2, key);
@@ -566,5 +566,6 @@ static const luaL_Reg vmfo_lib[] = {
 void script_open_vmfo_lib(lua_State *L)
 {
 	luaL_newlib(L, vmfo_lib);
+	script_open_io(L);
 	lua_setglobal(L, "vmfo");
 }

@@ -66,6 +66,7 @@ struct server {
 /* Used by the console's thread only; each server's own threads touch only
  * their server. */
 static struct server servers[MAX_APPS];
+static char private_dir[256]; /* serve_private_path's, once made */
 
 static struct server *server_of(const char *app)
 {
@@ -369,6 +370,24 @@ void serve_stop_all(void)
 	for (size_t i = 0; i < MAX_APPS; i++)
 		if (servers[i].used)
 			stop(&servers[i]);
+	if (private_dir[0] && rmdir(private_dir) == 0)
+		private_dir[0] = '\0'; /* else a history kept for the user is in it */
+}
+
+int serve_private_path(const char *name, char *buf, size_t size, struct err *e)
+{
+	if (!private_dir[0]) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(private_dir, sizeof private_dir, "%s/vmfo-io-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(private_dir)) {
+			int err = errno;
+			private_dir[0] = '\0';
+			return err_set(e, "cannot make a directory for sockets: %s", strerror(err));
+		}
+	}
+	if ((size_t)snprintf(buf, size, "%s/%s", private_dir, name) >= size)
+		return err_set(e, "the path for '%s' is too long", name);
+	return 0;
 }
 
 int serve_describe(char *buf, size_t size)

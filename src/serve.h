@@ -18,6 +18,10 @@
 /* Open app's channel and listen on the socket at path (which must not
  * exist). 0, or -1 with e saying why and nothing changed. */
 int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e);
+/* A path in this process's own directory for served sockets and the
+ * histories of scripts' clients (made on first use under $TMPDIR, removed
+ * by serve_stop_all when empty): scripts name no paths of their own. */
+int serve_private_path(const char *name, char *buf, size_t size, struct err *e);
 /* Stop serving app: connections close, the socket file goes, the channel
  * closes (its unanswered requests fail). -1 when app is not served. */
 int serve_stop(const char *app, struct err *e);
