@@ -6,9 +6,15 @@
 -- fault, the hot apps' states after every round, and the events the judge
 -- reads. At the end soak_judge decides from that evidence alone (lost
 -- transactions, lost hot apps, false and missed detections, failover errors)
--- and the summary says what it found, and about leaks.
+-- and the summary says what it found, and about leaks. With SOAK_CLIENTS
+-- (scripts/soak --clients K), db and web are served and K clients write to
+-- each through every round; each round's client history is judged (no
+-- acknowledged write lost, none answered twice) and the verdicts join the
+-- evidence.
 local judge = assert(soak_judge, "soak.lua needs scripts/soak_judge.lua in front of it (scripts/soak does that)")
 local N = SOAK_N or 20
+local CLIENTS = SOAK_CLIENTS or 0
+local served = { "db", "web" }
 local os_kinds = { "panic", "hang", "triple", "wild" }
 local app_kinds = { { "db", "crash" }, { "web", "hang" }, { "batch", "crash" } }
 local hot = { "db", "web", "batch" }
@@ -30,7 +36,7 @@ local function last_event()
 	return t[1] and t[1].event_seq or 0
 end
 
-local evidence = { apps = hot, samples = {}, faults = {}, events = {} }
+local evidence = { apps = hot, samples = {}, faults = {}, events = {}, clients = {} }
 local seen = 0 -- the event_seq of the last event collected
 
 -- Every event recorded since the last call, kept as the judge reads them.
@@ -68,14 +74,40 @@ vmfo.boot{}
 for _, name in ipairs(hot) do
 	vmfo.app{ name = name, prog = progs[name], mb = name == "db" and 8 or 4, hot = true }
 end
+if CLIENTS > 0 then
+	for _, name in ipairs(served) do
+		vmfo.serve(name)
+	end
+end
 vmfo.sleep(100)
 local fds0, rss0 = status_numbers()
 sample(0)
 local count, by_kind, started, os_round = 0, {}, os.clock(), 0
 local stopped -- the error that ended the chain early, if one did
 
+-- One round's clients on every served app, started before its fault.
+local function start_clients()
+	local runs = {}
+	for _, name in ipairs(CLIENTS > 0 and served or {}) do
+		runs[name] = vmfo.client{ app = name, clients = CLIENTS }
+	end
+	return runs
+end
+
+-- Their histories judged, into the evidence.
+local function stop_clients(round, runs)
+	for _, name in ipairs(served) do
+		if runs[name] then
+			local v = runs[name]:stop()
+			v.round, v.app = round, name
+			evidence.clients[#evidence.clients + 1] = v
+		end
+	end
+end
+
 for i = 1, N do
 	local kind
+	local runs = start_clients()
 	local ok, err = pcall(function()
 		-- An app fault only where a standby can take it over: on the active OS.
 		local a = app_kinds[(i - 1) % #app_kinds + 1]
@@ -103,6 +135,7 @@ for i = 1, N do
 		end
 		vmfo.cmd("invariants") -- raises if any is broken
 	end)
+	stop_clients(i, runs)
 	sample(i)
 	if not ok then
 		stopped = "round " .. i .. (kind and " (" .. kind .. ")" or "") .. ": " .. tostring(err)

@@ -15,6 +15,9 @@
 --           event recorded before it was injected}
 --   events  the run's events (as vmfo.trace gives them; J.keep trims one to
 --           what is read here), oldest first.
+--   clients (soak --clients only) each round's client runs: {round = R,
+--           app = NAME, and vmfo.client's verdict: pass, acked_writes, lost,
+--           twice, blackout_ms, history (when kept)}.
 -- J.judge(evidence) returns the findings; J.report(findings) prints them and
 -- makes them checks.
 soak_judge = {}
@@ -274,7 +277,28 @@ function J.judge(e)
 		end
 	end
 	r.committed = e.apps[1] and r.apps[e.apps[1]].committed or 0
+	r.clients = J.judge_clients(e.clients or {})
 	return r
+end
+
+-- The clients' runs (soak --clients): each round's history, judged from
+-- what every client was told and read back (vmfo.client's verdict).
+function J.judge_clients(runs)
+	local x = { runs = 0, acked = 0, lost = 0, twice = 0, worst_ms = 0, failures = {} }
+	for _, c in ipairs(runs) do
+		x.runs = x.runs + 1
+		x.acked = x.acked + c.acked_writes
+		x.lost = x.lost + c.lost
+		x.twice = x.twice + c.twice
+		if c.blackout_ms > x.worst_ms then
+			x.worst_ms, x.worst_round = c.blackout_ms, c.round
+		end
+		if not c.pass or c.lost > 0 or c.twice > 0 then
+			x.failures[#x.failures + 1] = ("round %d: %s: %d acknowledged writes lost, %d answered twice%s")
+				:format(c.round, c.app, c.lost, c.twice, c.history and " (history kept: " .. c.history .. ")" or "")
+		end
+	end
+	return x
 end
 
 -- At most `max` lines of a list, then how many more.
@@ -315,6 +339,15 @@ function J.report(r, apps, progs)
 	print_list("false detection", r.false_detections, 20)
 	print_list("undetected fault", r.undetected, 20)
 	print_list("bad event", r.bad_events, 20)
+	local c = r.clients
+	if c.runs > 0 then
+		print(("soak: clients: %d runs, %d acknowledged writes, lost %d, answered twice %d; "
+			.. "worst blackout %.1f ms (round %s)"):format(c.runs, c.acked, c.lost, c.twice, c.worst_ms,
+			tostring(c.worst_round)))
+		print_list("clients", c.failures, 10)
+		vmfo.check(#c.failures == 0, "clients: lost " .. c.lost .. " acknowledged writes, answered twice "
+			.. c.twice)
+	end
 	vmfo.check(r.lost == 0, "lost " .. r.lost .. " acknowledged transactions")
 	vmfo.check(r.hot_apps_lost == 0,
 		"hot apps lost " .. r.hot_apps_lost .. ": " .. table.concat(lost_names, ", "))
@@ -322,5 +355,5 @@ function J.report(r, apps, progs)
 	vmfo.check(#r.undetected == 0, "undetected faults " .. #r.undetected)
 	vmfo.check(#r.bad_events == 0, "failover.error/app.lost/app.corrupt " .. #r.bad_events)
 	return r.lost == 0 and r.hot_apps_lost == 0 and #r.false_detections == 0 and #r.undetected == 0
-		and #r.bad_events == 0
+		and #r.bad_events == 0 and #c.failures == 0
 end

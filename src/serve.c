@@ -56,7 +56,8 @@ struct server {
 	char prog[16];
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;      /* listening */
-	int wake[2]; /* a pipe: written to stop the acceptor */
+	int wake[2]; /* a pipe: written when a connection ends, and to stop */
+	atomic_bool stopping;
 	pthread_t acceptor;
 	pthread_mutex_t lock; /* conns */
 	struct conn *conns;
@@ -199,6 +200,10 @@ static void *conn_main(void *arg)
 		ok = serve_lines(c, buf, &len);
 	}
 	atomic_store(&c->done, true);
+	/* The acceptor reaps it now, not at its next poll timeout: its
+	 * descriptor is given back while the session goes on. */
+	if (write(c->srv->wake[1], "r", 1) < 0)
+		return NULL; /* the pipe is full: a reap is due anyway */
 	return NULL;
 }
 
@@ -251,10 +256,12 @@ static void *acceptor_main(void *arg)
 {
 	struct server *s = arg;
 	struct pollfd p[2] = { { .fd = s->fd, .events = POLLIN }, { .fd = s->wake[0], .events = POLLIN } };
-	for (;;) {
+	char drain[64];
+	while (!atomic_load(&s->stopping)) {
 		if (poll(p, 2, 1000) < 0 && errno != EINTR)
 			break;
-		if (p[1].revents)
+		if ((p[1].revents & POLLIN) && read(s->wake[0], drain, sizeof drain) < 0 &&
+		    errno != EAGAIN && errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN)
 			accept_one(s);
@@ -277,7 +284,7 @@ static int listen_on(struct server *s, struct err *e)
 		close(s->fd);
 		return err_set(e, "serve: cannot listen on %s: %s", s->path, strerror(err));
 	}
-	if (pipe2(s->wake, O_CLOEXEC)) {
+	if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK)) {
 		int err = errno;
 		close(s->fd);
 		unlink(s->path);
@@ -344,6 +351,7 @@ static void stop(struct server *s)
 	/* The channel first: requests waiting in it fail at once, so that no
 	 * connection thread sits out its timeout. */
 	vmfo_io_close(s->m, s->app, &ignored);
+	atomic_store(&s->stopping, true);
 	if (write(s->wake[1], "x", 1) < 0)
 		shutdown(s->fd, SHUT_RDWR); /* poll wakes on that too */
 	pthread_join(s->acceptor, NULL);

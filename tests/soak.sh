@@ -19,6 +19,15 @@ like "$out" '^# soak: apps: db ledger seq [0-9]+ -> [0-9]+, running on vm[01], r
 like "$out" '^# soak: vmm fds ([0-9]+) -> \1, ' "no fd leaked"
 unlike "$out" '^# soak: (hot app lost|false detection|undetected fault|bad event|stopped early):' "no finding"
 
+# With clients: db and web served, 2 clients on each through every round;
+# each round's client history is judged.
+{ echo "SOAK_N = 6"; echo "SOAK_CLIENTS = 2"; cat "$TOP_SRCDIR/scripts/soak_judge.lua" "$TOP_SRCDIR/scripts/soak.lua"; } >"$file"
+run "$VMFO" run "$file"
+is "$rc" 0 "6 failovers with clients pass every check"
+like "$out" '^# soak: clients: 12 runs, [1-9][0-9]* acknowledged writes, lost 0, answered twice 0; worst blackout [0-9.]+ ms \(round [1-6]\)$' \
+	"every round's client histories: writes acknowledged, none lost, none answered twice"
+like "$out" '^# soak: vmm fds ([0-9]+) -> \1, ' "no fd leaked by the servers and clients"
+
 # scripts/soak's usage errors come before it builds anything.
 run "$TOP_SRCDIR/scripts/soak" 12x
 is "$rc" 2 "scripts/soak with a bad N: exit 2"
@@ -28,5 +37,8 @@ is "$rc" 2 "--load without K: exit 2"
 like "$out" '^soak: --load needs a number of busy loops$' "and says why"
 run "$TOP_SRCDIR/scripts/soak" --loud 3
 is "$rc" 2 "an unknown option: exit 2"
-like "$out" '^usage: scripts/soak \[N\] \[--load K\]' "with the usage"
+like "$out" '^usage: scripts/soak \[N\] \[--load K\] \[--clients C\]' "with the usage"
+run "$TOP_SRCDIR/scripts/soak" 3 --clients many
+is "$rc" 2 "--clients with a word: exit 2"
+like "$out" "^soak: --clients C must be a number of clients, not 'many'$" "and says why"
 done_testing

@@ -2,7 +2,8 @@
 # soak_judge.sh — the soak's judge (scripts/soak_judge.lua) on fabricated
 # evidence: a clean run passes, and a seq going back, a hot app missing or
 # parked, a false hang or heartbeat, an undetected fault, app.lost,
-# app.corrupt and failover.error each make it fail with the right finding;
+# app.corrupt, failover.error and a client history with writes lost or
+# answered twice each make it fail with the right finding;
 # the soak's own checks fail on bad evidence, saying what was found.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
@@ -23,6 +24,10 @@ is "$rc" 1 "the soak's checks fail on bad evidence"
 like "$out" '^# soak: [0-9]+ ledger transactions committed, lost 240, hot apps lost 2, false detections 1, undetected faults 1, failover.error/app.lost/app.corrupt 1$' \
 	"the summary counts what went wrong"
 like "$out" '^#   check failed: lost 240 acknowledged transactions ' "lost transactions fail the run"
+like "$out" '^# soak: clients: 2 runs, 90 acknowledged writes, lost 7, answered twice 0; worst blackout 9.0 ms \(round 2\)$' \
+	"the clients' summary counts the writes their history shows lost"
+like "$out" '^#   check failed: clients: lost 7 acknowledged writes, answered twice 0 ' "writes lost to clients fail the run"
+like "$out" '^# soak: clients: round 1: db: 7 acknowledged writes lost, 0 answered twice$' "the round is named"
 like "$out" '^#   check failed: hot apps lost 2: db, web ' "lost hot apps fail the run, named"
 like "$out" '^#   check failed: false detections 1 ' "a false detection fails the run"
 like "$out" '^#   check failed: undetected faults 1 ' "an undetected fault fails the run"

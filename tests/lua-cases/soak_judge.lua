@@ -61,6 +61,10 @@ local function clean()
 			{ event_seq = 145, ev = "app.resumed", app = "batch", vm = "vm0", seq = 5, acked = 5 },
 			{ event_seq = 150, ev = "failover.done", os = "vm1" },
 		},
+		clients = {
+			{ round = 1, app = "db", pass = true, acked_writes = 50, lost = 0, twice = 0, blackout_ms = 6.5 },
+			{ round = 2, app = "db", pass = true, acked_writes = 40, lost = 0, twice = 0, blackout_ms = 9.0 },
+		},
 	}
 end
 
@@ -97,6 +101,7 @@ local function all_text(r)
 	for _, w in ipairs(r.false_detections) do t[#t + 1] = "false detection: " .. w end
 	for _, w in ipairs(r.undetected) do t[#t + 1] = "undetected fault: " .. w end
 	for _, w in ipairs(r.bad_events) do t[#t + 1] = "bad event: " .. w end
+	for _, w in ipairs(r.clients.failures) do t[#t + 1] = "clients: " .. w end
 	return table.concat(t, "\n")
 end
 
@@ -106,7 +111,8 @@ local function expect(name, e, want, text)
 	local r = J.judge(e)
 	local got = {
 		lost = r.lost, hot_apps_lost = r.hot_apps_lost, false_detections = #r.false_detections,
-		undetected = #r.undetected, bad_events = #r.bad_events,
+		undetected = #r.undetected, bad_events = #r.bad_events, client_lost = r.clients.lost,
+		client_twice = r.clients.twice,
 	}
 	for k, v in pairs(got) do
 		vmfo.check(v == (want[k] or 0), ("%s: %s %d, want %d"):format(name, k, v, want[k] or 0))
@@ -126,6 +132,18 @@ local r = expect("clean", clean(), {})
 vmfo.check(r.committed == 300, "clean: the ledger committed 400 - 100 = 300, got " .. r.committed)
 vmfo.check(r.apps.db.resumes == 2 and r.apps.web.resumes == 2, "clean: db and web resumed twice each")
 vmfo.check(J.report(r, apps, progs), "clean: the report's checks hold")
+
+vmfo.check(r.clients.runs == 2 and r.clients.acked == 90 and r.clients.worst_ms == 9.0
+	and r.clients.worst_round == 2, "clean: two client runs, 90 acknowledged writes, worst blackout 9 ms in round 2")
+
+-- A client history that shows acknowledged writes lost, or answered twice.
+e = clean()
+e.clients[2].pass, e.clients[2].lost, e.clients[2].history = false, 3, "/tmp/db-2.jsonl"
+expect("client lost", e, { client_lost = 3 },
+	"clients: round 2: db: 3 acknowledged writes lost, 0 answered twice (history kept: /tmp/db-2.jsonl)")
+e = clean()
+e.clients[1].pass, e.clients[1].twice = false, 1
+expect("client twice", e, { client_twice = 1 }, "clients: round 1: db: 0 acknowledged writes lost, 1 answered twice")
 
 -- A seq that goes backwards between samples: the difference is lost.
 local e = clean()
@@ -256,5 +274,6 @@ if REPORT_BAD then
 	e.samples[4].apps.web = nil
 	insert(e, { event_seq = 92, ev = "app.fault", app = "web", kind = "hang", level = "unrecoverable" })
 	remove(e, 130)
+	e.clients[1].pass, e.clients[1].lost = false, 7
 	J.report(J.judge(e), apps, progs)
 end
