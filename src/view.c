@@ -165,9 +165,9 @@ static void draw_io(struct view *v, int app, int y, int x, int w)
 	if (a->io_vm >= 0)
 		snprintf(where, sizeof where, "vm%d", a->io_vm);
 	render_sparkline(v->io_bars[app], SPARK_BARS, v->utf8, spark, sizeof spark);
-	int n = snprintf(NULL, 0, "   io %-8s ", where);
-	put(y, x, w, "   io %-8s ", where);
-	if (n + SPARK_BARS + 10 <= w) {
+	int n = snprintf(NULL, 0, "  io %s ", where);
+	put(y, x, w, "  io %s ", where);
+	if (n + SPARK_BARS + 8 <= w) {
 		mvaddstr(y, x + n, spark);
 		put(y, x + n + SPARK_BARS, w - n - SPARK_BARS, " %" PRIu64 "/s",
 		    v->io_bars[app][SPARK_BARS - 1] * (1000 / (FRAME_MS * SPARK_FRAMES)));

@@ -90,4 +90,21 @@ t send-keys -t v C-d
 sleep 0.5
 like "$(cat "$hist")" 'fault app db crash|app start db 8 hot' "history was saved to VMFO_HISTFILE"
 
+# A served app: its I/O channel's owner and its requests per second under
+# the app, and the owner changes with a takeover.
+io=$(mktemp -d)
+t new-session -d -s w -x 80 -y 24 "TERM=xterm '$VMFO' --no-color -c 'boot; app start db prog=ledger hot; serve db $io/db.sock; client start $io/db.sock clients=2; view; client stop; sleep 60000'"
+screen() { t capture-pane -t w -p; }
+# The bars are blocks on a UTF-8 terminal, ASCII otherwise.
+s=$(settled '^ +io vm0 .* [1-9][0-9]*/s ')
+like "$s" '^>db +seq [0-9]+ +running' "view: db runs on vm0"
+like "$s" '^ +io vm0 .* [1-9][0-9]*/s ' "view: under it, its channel on vm0 and its requests per second"
+t send-keys -t w "2"
+s=$(settled ' io vm1 .* [1-9][0-9]*/s ')
+like "$s" ' io vm1 .* [1-9][0-9]*/s ' "view: after the crash the channel is vm1's, and requests flow again"
+t send-keys -t w "q"
+s=$(until_shown '^2 clients, [0-9]+ requests: ')
+like "$s" '^2 clients, [0-9]+ requests: [0-9]+ ok, 0 unavailable, 0 indeterminate, 0 refused' "the clients saw every request answered"
+rm -rf "$io"
+
 done_testing
