@@ -1,7 +1,7 @@
 /* fuzz_hcall.c — libFuzzer harness for hypercall dispatch and validation:
- * whatever a guest writes to the hypercall ports and into its memory, the
- * VMM must refuse or handle it without crashing or touching memory outside
- * that guest's storage. No KVM: the guest's memslots are set up by hand
+ * whatever a guest writes to the hypercall ports and into its memory (an
+ * app's I/O ring and the doorbell included), the VMM must refuse or handle
+ * it without crashing or touching memory outside that guest's storage. No KVM: the guest's memslots are set up by hand
  * and its ioctls fail harmlessly on a closed descriptor.
  * Input: port offset (1 byte), direction+size (1 byte), value (4 bytes),
  * then the bytes the guest has in its first unit. */
@@ -50,6 +50,21 @@ static void reset_guest(void)
 	m.app[1] = (struct app){ .state = A_STARTING, .name = "web", .row = -1 };
 }
 
+/* db's I/O channel, its ring at the start of the guest's storage, attached
+ * to vm0 with three requests posted: the guest's bytes are its answers,
+ * the tail among them. */
+static void open_ring(uint8_t *mem)
+{
+	struct vmfo_io_ring *ring = (struct vmfo_io_ring *)(mem + VMFO_APP_OFF_IO);
+	uint64_t tail = ring->tail;
+	iodev_open(&m.io, 0, ring, 0);
+	struct io_channel *c = &m.io.ch[0];
+	c->head = 3;
+	for (int i = 0; i < 3; i++)
+		c->posted[i] = (struct io_posted){ .id = 100 + (uint64_t)i };
+	ring->tail = tail;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -65,7 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(run, 0, 4096);
 	run->exit_reason = KVM_EXIT_IO;
-	run->io.port = (uint16_t)(VMFO_HC_PORT + data[0] % 24);
+	open_ring(mem);
+	run->io.port = (uint16_t)(data[0] % 25 == 24 ? VMFO_IO_PORT : VMFO_HC_PORT + data[0] % 24);
 	run->io.direction = data[1] & 1;
 	run->io.size = (uint8_t)(1u << ((data[1] >> 1) & 3));
 	run->io.count = 1 + ((data[1] >> 3) & 1);
@@ -77,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err e;
 	if (table_check(&m.table, &m.pool, &e))
 		abort();
+	iodev_close(&m.io, 0, "fuzz");
 	memset(mem, 0, n);
 	return 0;
 }
