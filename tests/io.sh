@@ -30,26 +30,25 @@ under_load() {
 	unlike "$out" 'app\.lost|app\.corrupt|failover\.error|vmm\.reject' "$1: nothing lost, corrupt or refused"
 }
 
-# ---- an app's crash, on a ledger ----
-under_load crash ledger "fault app db crash" failover.done
-is "$(moves "$out")" \
-"vmm.detach vm=vm0
+# The claimed order: the storage leaves vm0, then the channel; the storage
+# reaches vm1, then the channel; then vm1 engages what it was given.
+moved_to_vm1="vmm.detach vm=vm0
 vmm.io_detach app=db vm=vm0
 vmm.attach vm=vm1
 vmm.io_attach app=db vm=vm1
-os.attached vm=vm1" "crash: the channel leaves vm0 after the storage and reaches vm1 before os.attached"
+os.attached vm=vm1"
+
+# ---- an app's crash, on a ledger ----
+under_load crash ledger "fault app db crash" failover.done
+is "$(moves "$out")" "$moved_to_vm1" \
+	"crash: the channel leaves vm0 after the storage and reaches vm1 before os.attached"
 is "$(row "$out" db.io)" "db.io      io    vm1  -                     0       0  vm1      -        -" \
 	"crash: the table's db.io row now says vm1 controls the channel"
 crash_history=$hist
 
 # ---- the active OS fails, three ways ----
 under_load panic ledger "fault os panic" failover.done
-is "$(moves "$out")" \
-"vmm.detach vm=vm0
-vmm.io_detach app=db vm=vm0
-vmm.attach vm=vm1
-vmm.io_attach app=db vm=vm1
-os.attached vm=vm1" "panic: the channel moves with everything vm0 held"
+is "$(moves "$out")" "$moved_to_vm1" "panic: the channel moves with everything vm0 held"
 under_load hang ledger "fault os hang" failover.done
 like "$(moves "$out")" 'vmm.io_detach app=db vm=vm0' "hang: the channel is detached from the hung OS"
 under_load triple kv "fault os triple" failover.done
