@@ -122,23 +122,30 @@ static int served_run(struct vmfo *m, const struct kind *k, const char *sock, co
 }
 
 /* One run in a private directory, removed afterwards: the socket and the
- * history are this run's alone. Under /tmp rather than $TMPDIR: a socket's
- * path must fit in 108 bytes. */
+ * history are this run's alone. In $TMPDIR when its name is short enough
+ * for a socket's path (108 bytes in all), else in /tmp. */
 static int one_run(struct vmfo *m, const struct kind *k, struct client_blackout *cb, int r)
 {
-	char dir[] = "/tmp/vmfo-bench-XXXXXX", sock[64], hist[64];
+	const char *base = getenv("TMPDIR");
+	char dir[96], sock[128], hist[128];
+	if (!base || !*base || strlen(base) > 64)
+		base = "/tmp";
+	snprintf(dir, sizeof dir, "%s/vmfo-bench-XXXXXX", base);
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "vmfo bench: making a directory %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
 	snprintf(sock, sizeof sock, "%s/db.sock", dir);
 	snprintf(hist, sizeof hist, "%s/history.jsonl", dir);
-	int rc = bench_fresh_pair(m, 0) || bench_start(m, "db", "ledger", 8)
-			 ? -1
-			 : served_run(m, k, sock, hist, cb, r);
-	/* The server removed its socket; a failed start may have left none. */
-	if (unlink(hist) && errno != ENOENT)
-		fprintf(stderr, "vmfo bench: removing %s: %s\n", hist, strerror(errno));
+	int rc = -1;
+	if (!bench_fresh_pair(m, 0) && !bench_start(m, "db", "ledger", 8))
+		rc = served_run(m, k, sock, hist, cb, r);
+	/* Whatever the run got to: a stopped server has removed its socket,
+	 * and a run that failed early wrote no history. */
+	const char *files[] = { sock, hist };
+	for (size_t i = 0; i < 2; i++)
+		if (unlink(files[i]) && errno != ENOENT)
+			fprintf(stderr, "vmfo bench: removing %s: %s\n", files[i], strerror(errno));
 	if (rmdir(dir))
 		fprintf(stderr, "vmfo bench: removing %s: %s\n", dir, strerror(errno));
 	return rc;
