@@ -47,7 +47,8 @@ static int fault_and_wait(struct vmfo *m, const struct kind *k, double *vmm_ms)
 {
 	struct err e;
 	struct event ev;
-	struct vmfo_fault f = { .target = k->target, .kind = k->fault, .app = "db", .unit = UINT32_MAX };
+	struct vmfo_fault f = { .target = k->target, .kind = k->fault, .unit = UINT32_MAX,
+				.app = k->target == VMFO_FAULT_APP ? "db" : NULL };
 	struct event_match until = { .name = k->until };
 	sleep_ms(LOAD_MS);
 	if (vmfo_fault(m, &f, &e))
@@ -114,9 +115,16 @@ static int served_run(struct vmfo *m, const struct kind *k, const char *sock, co
 	o.history = hist;
 	struct client_run *run = client_start(&o, &e);
 	int rc = run ? fault_and_wait(m, k, &cb->vmm_ms[r]) : bench_failed(m, "client start", &e);
+	/* After a failed run the server goes first: closing its channel fails
+	 * what waits there at once, and the clients stop on the closed socket
+	 * instead of reading back every write through a channel that may
+	 * never answer. */
+	bool served = rc == 0;
+	if (!served)
+		serve_stop("db", &e);
 	if (run && client_finish(run, &s, &e) && rc == 0)
 		rc = bench_failed(m, "the clients' verify phase", &e);
-	if (serve_stop("db", &e) && rc == 0)
+	if (served && serve_stop("db", &e) && rc == 0)
 		rc = bench_failed(m, "serve off", &e);
 	return rc ? -1 : judge(hist, k, cb, r);
 }

@@ -247,7 +247,8 @@ static void closed(void)
 	int vm;
 	ok(!iodev_stats(&dev, APP, &st, &vm), "close: the channel has no stats any more");
 	iodev_call(&dev, APP, VMFO_IO_APPEND, 0, 22, WAIT_MS, &a);
-	ok(a.cls == IO_UNAVAILABLE && !strcmp(a.why, "no channel"), "a call after close: unavailable, no channel");
+	ok(a.cls == IO_UNAVAILABLE && !strcmp(a.why, "no channel"),
+	   "a call after close: unavailable, no channel");
 }
 
 /* The app breaks the ring's rules in one of two ways (bad_tail: its tail
