@@ -12,17 +12,17 @@
 #include <time.h>
 
 #include "abi.h"
+#include "bench_int.h"
 #include "config.h"
 #include "render.h"
 
-#define MAX_RUNS 50
 #define MAX_SIZES 12
 
 /* ---- small helpers ---- */
 
-/* An action failed: say what, and show the last events and the guests'
- * logs, so that a failed run can be understood. Returns -1. */
-static int failed(struct vmfo *m, const char *what, const struct err *e)
+/* Shows the last events and the guests' logs, so that a failed run can be
+ * understood. */
+int bench_failed(struct vmfo *m, const char *what, const struct err *e)
 {
 	struct event ev;
 	struct trace *t = vmfo_trace(m);
@@ -43,26 +43,25 @@ static int failed(struct vmfo *m, const char *what, const struct err *e)
 	return -1;
 }
 
-/* A fresh pair with the command line's sizes (0) or these. */
-static int fresh_pair(struct vmfo *m, uint64_t active_mb)
+int bench_fresh_pair(struct vmfo *m, uint64_t active_mb)
 {
 	struct err e;
 	vmfo_reset(m);
-	return vmfo_boot(m, active_mb, active_mb ? 8 : 0, NULL, &e) ? failed(m, "boot", &e) : 0;
+	return vmfo_boot(m, active_mb, active_mb ? 8 : 0, NULL, &e) ? bench_failed(m, "boot", &e) : 0;
 }
 
-static int start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
+int bench_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
 {
 	struct err e;
 	struct vmfo_app_size size = { .mb = mb };
-	return vmfo_app_start(m, name, prog, true, &size, &e) ? failed(m, "app start", &e) : 0;
+	return vmfo_app_start(m, name, prog, true, &size, &e) ? bench_failed(m, "app start", &e) : 0;
 }
 
 static int fault(struct vmfo *m, enum vmfo_fault_target target, const char *app, const char *kind)
 {
 	struct err e;
 	struct vmfo_fault f = { .target = target, .kind = kind, .app = app, .unit = UINT32_MAX };
-	return vmfo_fault(m, &f, &e) ? failed(m, "fault", &e) : 0;
+	return vmfo_fault(m, &f, &e) ? bench_failed(m, "fault", &e) : 0;
 }
 
 /* An app's seq, read from its header in its storage. */
@@ -100,11 +99,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-struct stat3 {
-	double min, median, max;
-};
-
-static struct stat3 stats(double *v, int n)
+struct stat3 bench_stats(double *v, int n)
 {
 	struct stat3 s = { 0, 0, 0 };
 	if (n <= 0)
@@ -138,7 +133,7 @@ static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
 	for (int r = 0; r < runs; r++) {
 		vmfo_reset(m);
 		uint64_t t0 = now_us();
-		if (fresh_pair(m, 0))
+		if (bench_fresh_pair(m, 0))
 			return -1;
 		uint64_t a = t_of(m, 0, "os.ready"), b = 0;
 		struct event ev;
@@ -147,7 +142,7 @@ static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
 				b = ev.t_us;
 		ms[r] = (double)((a > b ? a : b) - t0) / 1000.0;
 	}
-	*out = stats(ms, runs);
+	*out = bench_stats(ms, runs);
 	return 0;
 }
 
@@ -173,7 +168,7 @@ struct breakdown {
 /* One failover: start db, inject, and split fault -> resumed by events. */
 static int one_failover(struct vmfo *m, const char *kind, bool os, struct breakdown *b, int r)
 {
-	if (fresh_pair(m, 0) || start(m, "db", "ledger", 8))
+	if (bench_fresh_pair(m, 0) || bench_start(m, "db", "ledger", 8))
 		return -1;
 	sleep_ms(30);
 	size_t from = trace_count(vmfo_trace(m));
@@ -224,8 +219,8 @@ static int bench_failovers(struct vmfo *m, int runs, struct breakdown *b, int *n
 			if (one_failover(m, kinds[k].fault, kinds[k].os, x, r))
 				return -1;
 		for (int s = 0; s < S_MAX; s++)
-			x->s[s] = stats(x->step[s], runs);
-		x->t = stats(x->total, runs);
+			x->s[s] = bench_stats(x->step[s], runs);
+		x->t = bench_stats(x->total, runs);
 	}
 	return 0;
 }
@@ -257,7 +252,7 @@ static double copy_ms(struct vmfo *m, const char *name, uint64_t size)
 
 static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
 {
-	if (fresh_pair(m, mb + 16 > 64 ? mb + 16 : 64) || start(m, "h", "hog", mb))
+	if (bench_fresh_pair(m, mb + 16 > 64 ? mb + 16 : 64) || bench_start(m, "h", "hog", mb))
 		return -1;
 	/* Let hog write every page of its region: the handover moves a
 	 * fully touched region. */
@@ -290,7 +285,7 @@ struct blackout {
 
 static int one_blackout(struct vmfo *m, struct blackout *b)
 {
-	if (fresh_pair(m, 0) || start(m, "db", "ledger", 16))
+	if (bench_fresh_pair(m, 0) || bench_start(m, "db", "ledger", 16))
 		return -1;
 	sleep_ms(200);
 	size_t from = trace_count(vmfo_trace(m));
@@ -329,7 +324,10 @@ static int one_throughput(struct vmfo *m, uint64_t hb, int ms, struct throughput
 	vmfo_set_heartbeat(m, hb, 50);
 	struct err e;
 	struct vmfo_snapshot *s = malloc(sizeof *s);
-	int rc = !s ? -1 : vmfo_boot(m, 0, 0, NULL, &e) ? failed(m, "boot", &e) : start(m, "db", "ledger", 8);
+	int rc = -1;
+	if (s)
+		rc = vmfo_boot(m, 0, 0, NULL, &e) ? bench_failed(m, "boot", &e)
+						  : bench_start(m, "db", "ledger", 8);
 	if (rc == 0) {
 		sleep_ms(50);
 		uint64_t s0 = seq_of(m, s, "db"), t0 = now_us();
@@ -390,6 +388,7 @@ struct results {
 	struct handover h[MAX_SIZES];
 	int nsizes;
 	struct blackout bo;
+	struct client_blackout cb[CB_KINDS];
 	struct throughput tp[3];
 	uint64_t rss_idle, rss_booted;
 };
@@ -427,7 +426,8 @@ static int measure(struct vmfo *m, const struct bench_opts *o, struct results *r
 	r->cfg = *vmfo_defaults(m);
 	r->rss_idle = rss_kb();
 	if (bench_boot(m, o->runs, &r->boot) || bench_failovers(m, o->runs, r->b, &r->nb) ||
-	    bench_handovers(m, o, r) || one_blackout(m, &r->bo))
+	    bench_handovers(m, o, r) || one_blackout(m, &r->bo) ||
+	    bench_clients(m, o->runs, r->cb))
 		return -1;
 	r->rss_booted = rss_kb();
 	for (int i = 0; i < 3; i++)
@@ -444,7 +444,7 @@ static int measure(struct vmfo *m, const struct bench_opts *o, struct results *r
 	return 0;
 }
 
-static json_t *json_stat(struct stat3 s)
+json_t *bench_json_stat(struct stat3 s)
 {
 	return json_pack("{s:f,s:f,s:f}", "min", s.min, "median", s.median, "max", s.max);
 }
@@ -453,9 +453,9 @@ static json_t *json_failover(const struct breakdown *b)
 {
 	json_t *steps = json_object();
 	for (int s = 0; s < S_MAX; s++)
-		json_object_set_new(steps, step_names[s], json_stat(b->s[s]));
+		json_object_set_new(steps, step_names[s], bench_json_stat(b->s[s]));
 	return json_pack("{s:s,s:o,s:o,s:f}", "fault", b->name, "steps_ms", steps, "total_ms",
-			 json_stat(b->t), "detect_bound_ms", b->bound_ms);
+			 bench_json_stat(b->t), "detect_bound_ms", b->bound_ms);
 }
 
 /* The same figures as print_text, as one JSON document (Jansson builds
@@ -480,18 +480,19 @@ static int print_json(const struct results *r, FILE *out)
 							    "ledger_mtx_per_s", r->tp[i].mtx_per_s));
 	json_t *doc = json_pack(
 		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o, s:o, s:f,"
-		" s:{s:f,s:I,s:I,s:I}, s:o, s:{s:f,s:f}}",
+		" s:{s:f,s:I,s:I,s:I}, s:o, s:o, s:{s:f,s:f}}",
 		"vmfo", PACKAGE_VERSION,
 		"machine", "kernel", u.release, "arch", u.machine, "nested_kvm_note",
 		"figures are ratios within one run; absolute times on nested KVM are slow",
 		"config", "pool_mb", (json_int_t)c->pool_mb, "unit_kb", (json_int_t)c->unit_kb,
 		"heartbeat_ms", (json_int_t)c->heartbeat_ms, "miss", (json_int_t)c->miss, "runs", r->o->runs,
 		"quick", r->o->quick, "huge_pages", r->huge,
-		"boot_ms", "pair", json_stat(r->boot),
+		"boot_ms", "pair", bench_json_stat(r->boot),
 		"failover", failover, "handover", handover,
 		"handover_largest_over_smallest", h[r->nsizes - 1].move_ms / h[0].move_ms,
 		"blackout", "gap_ms", r->bo.gap_ms, "acked", (json_int_t)r->bo.acked, "resumed",
 		(json_int_t)r->bo.resumed, "lost", (json_int_t)r->bo.lost,
+		"client_blackout", bench_clients_json(r->cb),
 		"protection", protection,
 		"vmm_rss_mb", "idle", (double)r->rss_idle / 1024, "after_runs", (double)r->rss_booted / 1024);
 	int rc = doc && json_dumpf(doc, out, JSON_COMPACT | JSON_REAL_PRECISION(9)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
@@ -528,6 +529,7 @@ static void print_text(const struct results *r, FILE *out)
 	fprintf(out, "\nblackout under load (OS panic): %.3f ms from the last acknowledgement to resumed; "
 		     "acked %" PRIu64 ", resumed at %" PRIu64 ", lost %" PRIu64 "%s\n",
 		r->bo.gap_ms, r->bo.acked, r->bo.resumed, r->bo.lost, r->bo.lost ? "  <-- A BUG" : "");
+	bench_clients_text(r->cb, out);
 	fprintf(out, "\ncost of protection, ledger throughput:\n");
 	for (int i = 0; i < 3; i++)
 		fprintf(out, "  heartbeat %-4s %8.2f million transactions/s\n",
@@ -544,7 +546,8 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 		free(r);
 		return 1;
 	}
-	int rc = r->bo.lost ? 1 : 0; /* a lost acknowledged write is a bug */
+	/* A lost acknowledged write is a bug, and so is one answered twice. */
+	int rc = r->bo.lost || bench_clients_bad(r->cb) ? 1 : 0;
 	if (o->json) {
 		if (print_json(r, out)) {
 			fprintf(stderr, "vmfo bench: could not write the JSON document\n");

@@ -1,26 +1,36 @@
 #!/bin/sh
-# bench.sh — vmfo bench --quick --json: the document's shape and its
-# invariants (every step present, steps add up to the total, zero loss),
-# never its timings.
+# bench.sh — vmfo bench --quick, as JSON and as text: the document's shape
+# and its invariants (every step present, steps add up to the total, zero
+# loss, every fault kind's client-seen blackout), never its timings.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
 if ! command -v jq >/dev/null 2>&1; then
 	echo "1..0 # SKIP jq is not installed"
 	exit 0
 fi
-# A smoke run on a nested host can catch the machine busy at a bad moment;
-# if the first run fails, say why here and run once more.
-err=$(mktemp)
-trap 'rm -f "$err"' EXIT
-out=$("$VMFO" bench --quick --json 2>"$err")
-rc=$?
-if [ "$rc" -ne 0 ]; then
-	echo "# the first bench run failed (exit $rc); its messages:"
-	sed 's/^/#   /' "$err" | head -n 40
-	out=$("$VMFO" bench --quick --json 2>"$err")
+# The bench's private directories (sockets, histories) go in $TMPDIR: here
+# one of the test's own, which must be empty again after each run.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+err=$tmp/err
+mkdir "$tmp/runs"
+
+# bench ARGS...: $out (stdout) and $rc. A smoke run on a nested host can
+# catch the machine busy at a bad moment; if the first run fails, say why
+# here and run once more.
+bench() {
+	out=$(TMPDIR=$tmp/runs "$VMFO" bench "$@" 2>"$err")
 	rc=$?
-	sed 's/^/#   /' "$err" | head -n 40
-fi
+	if [ "$rc" -ne 0 ]; then
+		echo "# the first bench $* run failed (exit $rc); its messages:"
+		sed 's/^/#   /' "$err" | head -n 40
+		out=$(TMPDIR=$tmp/runs "$VMFO" bench "$@" 2>"$err")
+		rc=$?
+		sed 's/^/#   /' "$err" | head -n 40
+	fi
+}
+
+bench --quick --json
 is "$rc" 0 "bench --quick --json exits 0"
 printf '%s\n' "$out" | jq -e . >/dev/null 2>&1
 ok $? "the output is one JSON document"
@@ -41,6 +51,36 @@ is "$(j '.blackout.lost')" 0 "no acknowledged transaction lost under load"
 is "$(j '.blackout.resumed >= .blackout.acked')" true "resumed at or after the last acknowledged seq"
 is "$(j '[.protection[].heartbeat_ms] | join(",")')" "1,10,0" "throughput with heartbeats at 1 ms, 10 ms and off"
 is "$(j '[.protection[].ledger_mtx_per_s > 0] | all')" true "the ledger committed in each"
+
+# ---- what clients see of each kind of failure ----
+kinds=app_crash,os_panic,os_hang,os_triple,standby_panic
+is "$(j '.client_blackout | keys_unsorted | join(",")')" "$kinds" "client-seen blackout for each fault kind"
+is "$(j '[.client_blackout[] | .runs == 1 and .clients == 4] | all')" true "each: one run (quick), 4 clients"
+is "$(j '[.client_blackout[].blackout_ms | (.min <= .median and .median <= .max)] | all')" true \
+	"each: the clients' blackout as min <= median <= max"
+is "$(j '[.client_blackout | to_entries[] | select(.key != "standby_panic") | .value.vmm_ms |
+	(.min <= .median and .median <= .max)] | length')" 4 "each takeover: the VMM's own time beside it"
+is "$(j '.client_blackout.standby_panic.vmm_ms')" null "a standby's failure: no takeover to time"
+is "$(j '[.client_blackout[] | .requests > 0 and .acked_writes > 0] | all')" true \
+	"each: the clients' requests were answered and writes acknowledged"
+is "$(j '[.client_blackout[] | .lost, .twice] | unique | join(",")')" 0 \
+	"no acknowledged write lost, none answered twice, through any of them"
+is "$(ls -A "$tmp/runs")" "" "the runs' sockets and histories are removed"
+
+bench --quick
+is "$rc" 0 "bench --quick exits 0"
+like "$out" '^client-seen blackout, 4 clients on a served hot ledger, median ms \(worst\), 1 run each:$' \
+	"the text has the client-seen blackout table"
+like "$out" "^  fault +clients' blackout +vmm takeover +requests +lost +twice$" "with its heading"
+n='[0-9]+\.[0-9]{3}'
+for kind in "app crash" "os panic" "os hang" "os triple"; do
+	like "$out" "^  $kind +$n \($n\) +$n \($n\) +[1-9][0-9]* +0 +0$" \
+		"$kind: blackout and takeover, median (worst); requests; lost 0, twice 0"
+done
+like "$out" "^  standby panic +$n \($n\) +none +[1-9][0-9]* +0 +0$" \
+	"standby panic: blackout, no takeover; lost 0, twice 0"
+unlike "$out" 'A BUG' "nothing called a bug"
+is "$(ls -A "$tmp/runs")" "" "the text run's files are removed too"
 
 run "$VMFO" bench --frob
 is "$rc" 2 "a bad bench argument: exit 2"

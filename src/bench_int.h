@@ -1,0 +1,61 @@
+/* bench_int.h — inside vmfo bench: the helpers bench.c shares with the
+ * figures measured in files of their own (bench_clients.c), and those
+ * figures' results, which bench.c keeps in its one results struct and
+ * prints with the rest. */
+#ifndef VMFO_BENCH_INT_H
+#define VMFO_BENCH_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench.h"
+
+#define MAX_RUNS 50
+
+struct stat3 {
+	double min, median, max;
+};
+
+/* Sorts v in place: min, median, max of n values (all 0 when n is 0). */
+struct stat3 bench_stats(double *v, int n);
+json_t *bench_json_stat(struct stat3 s);
+/* An action failed: say what, with the last events and the guests' logs,
+ * on stderr. Returns -1. */
+int bench_failed(struct vmfo *m, const char *what, const struct err *e);
+/* A fresh pair with the command line's sizes (0) or these. */
+int bench_fresh_pair(struct vmfo *m, uint64_t active_mb);
+/* A hot-standby app of mb MB running prog. */
+int bench_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb);
+
+/* ---- what clients see of each kind of failure (bench_clients.c) ---- */
+
+enum { CB_KINDS = 5 }; /* app crash, os panic, os hang, os triple, standby panic */
+
+struct client_blackout {
+	const char *key;  /* its name in the JSON document: "app_crash" */
+	const char *name; /* in the table: "app crash" */
+	bool takeover;    /* false for a standby's failure: nothing moves */
+	int runs;
+	double blackout_ms[MAX_RUNS]; /* the history's longest wait with no answer */
+	double vmm_ms[MAX_RUNS];      /* failover.done's ms: from detection, the VMM's own */
+	struct stat3 blackout, vmm;
+	/* Summed over the runs. */
+	uint64_t requests, acked_writes, unavailable, indeterminate, lost, twice;
+};
+
+/* Each kind, runs times: boot, a hot ledger served on a private socket,
+ * four clients, the fault, the takeover, and what the history shows.
+ * 0, or -1 when a run could not be carried out (said on stderr). A run
+ * that lost an acknowledged write is not an error here: it is counted,
+ * and said on stderr at once. */
+int bench_clients(struct vmfo *m, int runs, struct client_blackout cb[CB_KINDS]);
+/* Whether any run lost an acknowledged write or answered one twice. */
+bool bench_clients_bad(const struct client_blackout cb[CB_KINDS]);
+void bench_clients_text(const struct client_blackout cb[CB_KINDS], FILE *out);
+/* {"app_crash": {"runs":..., "blackout_ms": {...}, "vmm_ms": {...} or
+ * null, "lost": 0, "twice": 0, "requests": ...}, ...} */
+json_t *bench_clients_json(const struct client_blackout cb[CB_KINDS]);
+
+#endif
