@@ -22,10 +22,6 @@
 /* A takeover after a hang waits out the heartbeat misses; anything past
  * this is a failure of the run, not a slow figure. */
 #define TAKEOVER_WAIT_MS 20000
-/* A client's wait for one answer: longer than the server's own
- * (SERVE_TIMEOUT_MS), so that the server says what became of a request
- * before the client gives up on it (as the console's clients do). */
-#define CLIENT_TIMEOUT_MS (SERVE_TIMEOUT_MS + 7000)
 
 static const struct kind {
 	const char *key, *name;
@@ -111,7 +107,7 @@ static int served_run(struct vmfo *m, const struct kind *k, const char *sock, co
 	o.socket = sock;
 	o.clients = CLIENTS;
 	o.ms = 0; /* until client_finish */
-	o.timeout_ms = CLIENT_TIMEOUT_MS;
+	o.timeout_ms = SERVE_CLIENT_WAIT_MS;
 	o.history = hist;
 	struct client_run *run = client_start(&o, &e);
 	int rc = run ? fault_and_wait(m, k, &cb->vmm_ms[r]) : bench_failed(m, "client start", &e);

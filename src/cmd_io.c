@@ -10,11 +10,6 @@
 #include "history.h"
 #include "serve.h"
 
-/* A console client's wait for one answer: longer than the server's own
- * (SERVE_TIMEOUT_MS), so that the server says what became of a request
- * before the client gives up on it. */
-#define CLIENT_TIMEOUT_MS (SERVE_TIMEOUT_MS + 7000)
-
 int cmd_serve(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
@@ -93,7 +88,7 @@ static int client_begin(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_fail(c, "client: clients are running already ('client stop' first)");
 	client_defaults(&o);
 	o.ms = 0; /* at the console: until 'client stop' */
-	o.timeout_ms = CLIENT_TIMEOUT_MS;
+	o.timeout_ms = SERVE_CLIENT_WAIT_MS;
 	o.history = NULL;
 	o.socket = argv[2];
 	for (int i = 3; i < argc; i++)

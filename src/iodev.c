@@ -180,25 +180,28 @@ static void reject(struct iodev *d, struct io_channel *c, const char *why)
 	fail_all(c, "the app's answer was malformed");
 }
 
-/* One answer, slot n, checked against what was posted there. */
-static bool take_answer(struct io_channel *c, uint64_t n)
+/* One answer, slot n, checked against what was posted there: NULL, or
+ * what is wrong with it. */
+static const char *take_answer(struct io_channel *c, uint64_t n)
 {
 	volatile struct vmfo_io_slot *s = &c->ring->slot[n % VMFO_IO_SLOTS];
 	struct io_posted *p = &c->posted[n % VMFO_IO_SLOTS];
 	uint64_t ans_id = s->ans_id, seq = s->ans_seq, value = s->ans_value;
 	uint32_t status = s->status;
-	if (ans_id != p->id || status >= VMFO_IO_STATUS_MAX)
-		return false;
+	if (ans_id != p->id)
+		return "io: an answer names a request not posted there";
+	if (status >= VMFO_IO_STATUS_MAX)
+		return "io: an answer's status is not one the ring defines";
 	c->stats.answered++;
 	if (!p->waiter) {
 		c->stats.late++; /* its caller gave up: told indeterminate */
-		return true;
+		return NULL;
 	}
 	p->waiter->ans.seq = seq;
 	p->waiter->ans.value = value;
 	finish(p->waiter, status == VMFO_IO_OK ? IO_OK : IO_REFUSED, status_words[status]);
 	p->waiter = NULL;
-	return true;
+	return NULL;
 }
 
 static void collect(struct iodev *d, struct io_channel *c)
@@ -210,11 +213,13 @@ static void collect(struct iodev *d, struct io_channel *c)
 		reject(d, c, "io: the ring's tail is outside what was posted");
 		return;
 	}
-	for (; c->tail < tail; c->tail++)
-		if (!take_answer(c, c->tail)) {
-			reject(d, c, "io: an answer names a request not posted there");
+	for (; c->tail < tail; c->tail++) {
+		const char *bad = take_answer(c, c->tail);
+		if (bad) {
+			reject(d, c, bad);
 			return;
 		}
+	}
 	post_held(c);
 }
 

@@ -15,8 +15,6 @@
 #include "serve.h"
 
 #define CLIENT_META "vmfo.client"
-/* As the console's clients: longer than the server's own wait. */
-#define CLIENT_TIMEOUT_MS (SERVE_TIMEOUT_MS + 7000)
 
 struct lua_client {
 	struct client_run *run; /* NULL once stopped */
@@ -58,7 +56,7 @@ static int l_client(lua_State *L)
 	o.clients = (unsigned)int_field(L, 1, "clients", 4, 1, 64);
 	o.keys = (unsigned)int_field(L, 1, "keys", 16, 1, 1000000);
 	o.ms = (uint64_t)int_field(L, 1, "ms", 0, 0, 3600000);
-	o.timeout_ms = CLIENT_TIMEOUT_MS;
+	o.timeout_ms = SERVE_CLIENT_WAIT_MS;
 	struct lua_client *c = lua_newuserdatauv(L, sizeof *c, 0);
 	c->run = NULL;
 	snprintf(sock, sizeof sock, "%s.sock", app);

@@ -14,6 +14,10 @@
  * posted): longer than any failover takes, shorter than a client's own
  * wait (vmfo client's default is 15 s). */
 #define SERVE_TIMEOUT_MS 8000
+/* How long this process's own clients (the console's, Lua's, bench's)
+ * wait for one answer: longer than the server's wait, so that the server
+ * says what became of a request before a client gives up on it. */
+#define SERVE_CLIENT_WAIT_MS (SERVE_TIMEOUT_MS + 7000)
 
 /* Open app's channel and listen on the socket at path (which must not
  * exist). 0, or -1 with e saying why and nothing changed. */
