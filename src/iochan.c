@@ -75,11 +75,11 @@ void iochan_close_all(struct vmfo *m, const char *why)
 			iochan_close(m, &m->app[i], why);
 }
 
-/* Where a's channel should be: where its storage is mapped, or nowhere
- * while it is parked. */
+/* Where a's channel should be: where the table maps its storage (nowhere
+ * while it is parked). */
 static int wanted_vm(const struct vmfo *m, const struct app *a)
 {
-	return a->row >= 0 && a->state != A_PARKED ? m->table.row[a->row].vm : NO_VM;
+	return a->row >= 0 ? m->table.row[a->row].vm : NO_VM;
 }
 
 void iochan_follow(struct vmfo *m, struct guest *g, bool gone)

@@ -60,6 +60,22 @@ is "$(moves "$out")" "" "standby panic: the channel does not move"
 is "$(row "$out" db.io)" "db.io      io    vm0  -                     0       0  vm0      -        -" \
 	"standby panic: vm0 still controls it"
 
+# ---- no standby: the app is parked, its channel detached and its
+# clients' requests held until an OS can take it (claim 8) ----
+hist=$tmp/parked.jsonl
+run "$VMFO" -c "boot; app start db prog=ledger hot; serve db $tmp/parked.sock; client start $tmp/parked.sock clients=4 history=$hist; sleep 200; fault standby panic; wait vmm.os_fault; sleep 100; fault app db crash; wait vmm.park; sleep 200; table; reprotect; wait failover.done 20000; sleep 200; client stop; check --history $hist; trace 200"
+is "$rc" 0 "parked: the run ends well"
+is "$(row "$out" db.io | head -n 1)" "db.io      io    -    -                     0       0  detached -        -" \
+	"parked: the channel is detached while the app's storage is parked"
+is "$(events "$out" | grep -E '^(vmm\.io_detach|vmm\.park|vmm\.reprotect|vmm\.attach|vmm\.io_attach) ' | sed 's/ units=[^ ]*//')" \
+"vmm.io_detach app=db vm=vm0
+vmm.park app=db
+vmm.reprotect vm=vm1
+vmm.attach vm=vm1
+vmm.io_attach app=db vm=vm1" "parked: detached with the park, attached to the rebooted standby with the storage"
+like "$out" '^acknowledged writes: [1-9][0-9]*, lost 0, answered twice 0$' "parked: nothing acknowledged lost"
+like "$out" '^PASS$' "parked: the history checker passes"
+
 # ---- an edited history must fail ----
 # One acknowledged append's read-back removed: it can no longer be shown
 # to be in the chain.
