@@ -67,6 +67,8 @@ struct client {
 	uint64_t *seqs;         /* ledger: the seqs its appends got */
 	size_t nseqs, capseqs;
 	unsigned char *put_keys; /* kv: put_keys[k] once a put of k was acknowledged */
+	uint64_t resend_until;  /* verify phase: unavailable reads are resent until
+				 * then (now_us; 0 until the first one) */
 	struct err error;       /* why it stopped early; msg[0] == 0 if it did not */
 };
 

@@ -212,6 +212,22 @@ static void judge_get(const struct request *g, const struct request *put,
 			(unsigned long long)put->value, seconds(put->ack_us));
 }
 
+/* kv: the newest acknowledged put of a key must be read back, by a get
+ * sent after its acknowledgement (the gets judge_get holds to it), or
+ * nothing shows it survived. */
+static void judge_kv_read_back(const struct history *h, const struct request *put,
+			       struct history_verdict *v, struct problems *p)
+{
+	for (size_t i = 0; i < h->nreq; i++) {
+		const struct request *g = &h->req[i];
+		if (ok_get(g) && g->key == put->key && g->send_us > put->ack_us)
+			return;
+	}
+	problem(p, &v->lost, "lost: put %llu %llu acknowledged as version %llu (client %u at %.3f s) "
+		"never read back", (unsigned long long)put->key, (unsigned long long)put->value,
+		(unsigned long long)put->seq, put->client, seconds(put->ack_us));
+}
+
 /* kv: a get sent after a put of its key was acknowledged returns that
  * put's version or a later one, and at that version that put's value. A
  * get concurrent with the put may see either. Puts sorted by key, then
@@ -232,6 +248,9 @@ static int judge_kv_lost(const struct history *h, const size_t *puts, size_t n,
 		if (ok_get(g) && (put = newest_before(h, puts, best, n, g->key, g->send_us)))
 			judge_get(g, put, v, p);
 	}
+	for (size_t i = 0; i < n; i++) /* each key's newest put: its last best */
+		if (i + 1 == n || h->req[puts[i + 1]].key != h->req[puts[i]].key)
+			judge_kv_read_back(h, &h->req[best[i]], v, p);
 	free(best);
 	return 0;
 }

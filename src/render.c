@@ -275,7 +275,7 @@ static void raw_row(const struct vmfo_table_bytes *b, const struct table_header 
 	if (r.units.nruns <= UNITS_MAX_RUNS)
 		units_format(&r.units, units, sizeof units);
 	fprintf(out, "%-3u 0x%06zx %-10s %-4s %-4s %-7s %-8s %-3s %s\n", i, b->offset + at, r.name,
-		r.kind <= ROW_APP ? row_kind_name(r.kind) : "?", vm_or_dash(r.vm),
+		r.kind <= ROW_IO ? row_kind_name(r.kind) : "?", vm_or_dash(r.vm),
 		vm_or_dash(r.control), vm_or_dash(r.takeover), r.hot <= 1 ? hot[r.hot] : "?",
 		units);
 }

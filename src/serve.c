@@ -240,7 +240,7 @@ static void accept_one(struct server *s)
 	}
 	c->fd = fd;
 	c->srv = s;
-	if (pthread_create(&c->thread, NULL, conn_main, c)) {
+	if (thread_start(&c->thread, conn_main, c)) {
 		close(fd);
 		free(c);
 		return;
@@ -293,6 +293,25 @@ static int listen_on(struct server *s, struct err *e)
 	return 0;
 }
 
+static void stop(struct server *s)
+{
+	struct err ignored;
+	/* The channel first: requests waiting in it fail at once, so that no
+	 * connection thread sits out its timeout. */
+	vmfo_io_close(s->m, s->app, &ignored);
+	atomic_store(&s->stopping, true);
+	if (write(s->wake[1], "x", 1) < 0)
+		shutdown(s->fd, SHUT_RDWR); /* poll wakes on that too */
+	pthread_join(s->acceptor, NULL);
+	reap(s, true);
+	close(s->fd);
+	close(s->wake[0]);
+	close(s->wake[1]);
+	unlink(s->path);
+	pthread_mutex_destroy(&s->lock);
+	s->used = false;
+}
+
 int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e)
 {
 	struct err ignored;
@@ -312,8 +331,13 @@ int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e
 	if (a)
 		strlcpy0(prog, a->prog, sizeof prog);
 	int rc = 0;
-	if (server_of(app))
+	/* A server whose channel closed (a reset, an app not taken over)
+	 * serves nothing: a new one for that name takes its place. */
+	struct server *stale = server_of(app);
+	if (stale && a && a->io_open)
 		rc = err_set(e, "serve: %s is served already ('serve off %s' first)", app, app);
+	else if (stale)
+		stop(stale);
 	else if (strlen(path) >= sizeof s->path)
 		rc = err_set(e, "serve: the socket path is longer than %zu bytes", sizeof s->path - 1);
 	else if (access(path, F_OK) == 0)
@@ -332,7 +356,7 @@ int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e
 		return -1;
 	}
 	pthread_mutex_init(&s->lock, NULL);
-	int err = pthread_create(&s->acceptor, NULL, acceptor_main, s);
+	int err = thread_start(&s->acceptor, acceptor_main, s);
 	if (err) {
 		close(s->fd);
 		close(s->wake[0]);
@@ -343,25 +367,6 @@ int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e
 	}
 	s->used = true;
 	return 0;
-}
-
-static void stop(struct server *s)
-{
-	struct err ignored;
-	/* The channel first: requests waiting in it fail at once, so that no
-	 * connection thread sits out its timeout. */
-	vmfo_io_close(s->m, s->app, &ignored);
-	atomic_store(&s->stopping, true);
-	if (write(s->wake[1], "x", 1) < 0)
-		shutdown(s->fd, SHUT_RDWR); /* poll wakes on that too */
-	pthread_join(s->acceptor, NULL);
-	reap(s, true);
-	close(s->fd);
-	close(s->wake[0]);
-	close(s->wake[1]);
-	unlink(s->path);
-	pthread_mutex_destroy(&s->lock);
-	s->used = false;
 }
 
 int serve_stop(const char *app, struct err *e)

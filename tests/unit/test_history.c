@@ -140,8 +140,16 @@ static void kv_rules(void)
 	ok(judge(KV(2) PUT(0, 1, 3, 1001, 1000, 2000, 4) PUT(1, 1, 3, 2001, 2100, 3000, 4) END) == 1,
 	   "one version of one key acknowledged to two puts: FAIL");
 	ok(has_line("twice: version 4 of key 3 acknowledged to put 1001 and put 2001"), "both named");
-	ok(judge(KV(2) PUT(0, 1, 3, 1001, 1000, 2000, 4) PUT(1, 1, 5, 2001, 2100, 3000, 4) END) == 0,
+	ok(judge(KV(2) PUT(0, 1, 3, 1001, 1000, 2000, 4) PUT(1, 1, 5, 2001, 2100, 3000, 4)
+			 GET(0, 2, 3, 3100, 3200, 4, 1001) GET(1, 2, 5, 3100, 3300, 4, 2001) END) == 0,
 	   "the same version of two keys is fine");
+	/* The newest put of a key with no get after it: nothing shows it
+	 * survived, as with a ledger append never read back. */
+	ok(judge(KV(2) PUT(0, 1, 3, 1001, 1000, 2000, 4) PUT(1, 1, 3, 2001, 2100, 3000, 5)
+			 GET(0, 2, 3, 2050, 2900, 4, 1001) END) == 1,
+	   "a key's newest acknowledged put never read back: FAIL");
+	ok(has_line("lost: put 3 2001 acknowledged as version 5 (client 1 at 0.003 s) never read back"),
+	   "named, with its key, value and version");
 }
 
 static void indeterminate_not_required(void)
