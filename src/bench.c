@@ -3,6 +3,7 @@
  * monitor did, not how fast this file polls. */
 #include "bench.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -10,8 +11,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "abi.h"
+#include "bench_compare.h"
 #include "bench_int.h"
 #include "config.h"
 #include "render.h"
@@ -363,10 +366,16 @@ int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e)
 			o->runs = (int)n;
 			runs_set = true;
 			i++;
+		} else if (!strcmp(argv[i], "--compare") && i + 1 < argc && !o->compare) {
+			o->compare = argv[++i];
+			if (i + 1 < argc && strncmp(argv[i + 1], "--", 2))
+				o->against = argv[++i];
 		} else
-			return err_set(e, "bench: unknown or bad argument '%s' (--json, --quick, --runs 1-%d)",
-				       argv[i], MAX_RUNS);
+			return err_set(e, "bench: unknown or bad argument '%s' (--json, --quick, --runs 1-%d, "
+				       "--compare OLD.json [NEW.json])", argv[i], MAX_RUNS);
 	}
+	if (o->compare && access(o->compare, R_OK))
+		return err_set(e, "bench: cannot read %s: %s", o->compare, strerror(errno));
 	if (o->quick && !runs_set)
 		o->runs = 1;
 	return 0;
@@ -459,8 +468,8 @@ static json_t *json_failover(const struct breakdown *b)
 }
 
 /* The same figures as print_text, as one JSON document (Jansson builds
- * and writes it: no hand-made quoting). */
-static int print_json(const struct results *r, FILE *out)
+ * it: no hand-made quoting). NULL when out of memory. */
+static json_t *results_json(const struct results *r)
 {
 	const struct config *c = &r->cfg;
 	const struct handover *h = r->h;
@@ -495,8 +504,26 @@ static int print_json(const struct results *r, FILE *out)
 		"client_blackout", bench_clients_json(r->cb),
 		"protection", protection,
 		"vmm_rss_mb", "idle", (double)r->rss_idle / 1024, "after_runs", (double)r->rss_booted / 1024);
-	int rc = doc && json_dumpf(doc, out, JSON_COMPACT | JSON_REAL_PRECISION(9)) == 0 && fputc('\n', out) != EOF ? 0 : -1;
-	json_decref(doc);
+	return doc;
+}
+
+static int print_json(json_t *doc, FILE *out)
+{
+	return doc && json_dumpf(doc, out, JSON_COMPACT | JSON_REAL_PRECISION(9)) == 0 &&
+			       fputc('\n', out) != EOF
+		       ? 0
+		       : -1;
+}
+
+/* This run against the document of an earlier one (--compare OLD.json). */
+static int compare(const struct bench_opts *o, json_t *doc, FILE *out)
+{
+	struct err e;
+	json_t *old = bench_compare_load(o->compare, &e);
+	int rc = old && doc ? bench_compare_docs(o->compare, old, "this run", doc, out) : -1;
+	if (!old)
+		fprintf(stderr, "vmfo: %s\n", e.msg);
+	json_decref(old);
 	return rc;
 }
 
@@ -548,14 +575,18 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 	}
 	/* A lost acknowledged write is a bug, and so is one answered twice. */
 	int rc = r->bo.lost || bench_clients_bad(r->cb) ? 1 : 0;
-	if (o->json) {
-		if (print_json(r, out)) {
-			fprintf(stderr, "vmfo bench: could not write the JSON document\n");
-			rc = 1;
-		}
-	} else {
-		print_text(r, out);
+	json_t *doc = o->json || o->compare ? results_json(r) : NULL;
+	if (o->json && print_json(doc, out)) {
+		fprintf(stderr, "vmfo bench: could not write the JSON document\n");
+		rc = 1;
 	}
+	if (!o->json)
+		print_text(r, out);
+	/* A comparison goes with the table; after a JSON document it would
+	 * spoil it, so with --json it goes to stderr. */
+	if (o->compare && compare(o, doc, o->json ? stderr : out))
+		rc = 1;
+	json_decref(doc);
 	free(r);
 	return rc;
 }

@@ -12,9 +12,12 @@ struct bench_opts {
 	bool json;
 	bool quick;  /* a smoke run for CI: small sizes, one run each */
 	int runs;    /* repetitions per figure */
+	const char *compare; /* --compare OLD.json: this run against it */
+	const char *against; /* --compare OLD.json NEW.json: two files, no run */
 };
 
-/* Parse "bench [--json] [--quick] [--runs N]" (argv[0] is "bench"). */
+/* Parse "bench [--json] [--quick] [--runs N] [--compare OLD.json [NEW.json]]"
+ * (argv[0] is "bench"); OLD.json must be readable. */
 int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e);
 /* The pool bench needs for its largest handover, in MB. */
 uint64_t bench_pool_mb(const struct bench_opts *o);

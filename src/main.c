@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "bench.h"
+#include "bench_compare.h"
 #include "client.h"
 #include "cmd.h"
 #include "console.h"
@@ -25,7 +26,8 @@ static void print_usage(FILE *f)
 		"usage: vmfo [OPTIONS]                 console (batch when stdin is not a terminal)\n"
 		"       vmfo [OPTIONS] -c 'CMD; CMD'   run commands, then exit\n"
 		"       vmfo [OPTIONS] run FILE.lua... run Lua scenarios, each on a fresh pair\n"
-		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N]   benchmarks\n"
+		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N] [--compare OLD.json [NEW.json]]\n"
+		"                                      benchmarks; --compare: each figure's change\n"
 		"       vmfo check FILE.jsonl [--claim N]   judge claims 1-9 from a saved trace\n"
 		"                                           (needs no /dev/kvm)\n"
 		"       vmfo check --history FILE           judge a client history: no\n"
@@ -446,6 +448,12 @@ int main(int argc, char **argv)
 			pool_given |= strncmp(argv[i], "--pool-mb", 9) == 0;
 		if (!pool_given)
 			o.cfg.pool_mb = bench_pool_mb(&bench);
+		if (bench.against) { /* two documents: nothing to run, no KVM */
+			if (!bench_compare_files(bench.compare, bench.against, stdout, &be))
+				return EXIT_OK;
+			fprintf(stderr, "vmfo: %s\n", be.msg);
+			return EXIT_USAGE;
+		}
 	}
 	if (run_mode && (o.commands || at + 1 == argc)) {
 		fprintf(stderr, "vmfo: %s\n", o.commands ? "run and -c do not go together"

@@ -67,8 +67,14 @@ is "$(j '[.client_blackout[] | .lost, .twice] | unique | join(",")')" 0 \
 	"no acknowledged write lost, none answered twice, through any of them"
 is "$(ls -A "$tmp/runs")" "" "the runs' sockets and histories are removed"
 
-bench --quick
-is "$rc" 0 "bench --quick exits 0"
+# The text run also compares itself with a saved quick document.
+saved="${TOP_SRCDIR:-.}/tests/bench/quick.json"
+bench --quick --compare "$saved"
+is "$rc" 0 "bench --quick --compare exits 0"
+like "$out" "^compared: .*quick.json \\(old\\) with this run \\(new\\); a figure with runs is its median$" \
+	"--compare: this run against the saved document"
+like "$out" '^  boot_ms\.pair +10\.000 +[0-9]+\.[0-9]{3} +[-+][0-9]+\.[0-9] %$' "--compare: the boot's change"
+like "$out" '^  client_blackout\.os_panic\.blackout_ms ' "--compare: the clients' blackout too"
 like "$out" '^client-seen blackout, 4 clients on a served hot ledger, median ms \(worst\), 1 run each:$' \
 	"the text has the client-seen blackout table"
 like "$out" "^  fault +clients' blackout +vmm takeover +requests +lost +twice$" "with its heading"
