@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "bench.h"
+#include "vmfo.h"
 
 #define MAX_RUNS 50
 
@@ -28,6 +29,29 @@ int bench_failed(struct vmfo *m, const char *what, const struct err *e);
 int bench_fresh_pair(struct vmfo *m, uint64_t active_mb);
 /* A hot-standby app of mb MB running prog. */
 int bench_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb);
+
+/* The seq of app name, read from its storage through a snapshot (s). */
+uint64_t bench_seq_of(struct vmfo *m, struct vmfo_snapshot *s, const char *name);
+
+/* ---- what protection costs (bench_protection.c) ---- */
+
+enum { PROT_SETTINGS = 3 }; /* heartbeat off, every 10 ms, every 1 ms */
+
+struct protection {
+	uint64_t heartbeat_ms[PROT_SETTINGS];
+	int rounds;
+	double mtx[PROT_SETTINGS][MAX_RUNS];      /* million transactions/s, per round */
+	double cost_pct[PROT_SETTINGS][MAX_RUNS]; /* against off in the same round */
+	struct stat3 mtx_s[PROT_SETTINGS], cost_s[PROT_SETTINGS];
+};
+
+/* Ledger throughput for ms with each heartbeat setting, in interleaved
+ * rounds. 0, or -1 when a run could not be carried out (said on stderr). */
+int bench_protection(struct vmfo *m, int rounds, int ms, struct protection *p);
+void bench_protection_text(const struct protection *p, FILE *out);
+/* [{"heartbeat_ms":0,"rounds":10,"ledger_mtx_per_s":{min,median,max},
+ *   "cost_pct":{...}}, ...] */
+json_t *bench_protection_json(const struct protection *p);
 
 /* ---- what clients see of each kind of failure (bench_clients.c) ---- */
 

@@ -49,8 +49,14 @@ is "$(j '[.handover[].mb] | join(",")')" "2,64,256" "handover measured at 2, 64 
 is "$(j '[.handover[] | .move_ms > 0 and .copy_ms > 0 and .detach_attach_ms > 0] | all')" true "move and copy timed for each size"
 is "$(j '.blackout.lost')" 0 "no acknowledged transaction lost under load"
 is "$(j '.blackout.resumed >= .blackout.acked')" true "resumed at or after the last acknowledged seq"
-is "$(j '[.protection[].heartbeat_ms] | join(",")')" "1,10,0" "throughput with heartbeats at 1 ms, 10 ms and off"
-is "$(j '[.protection[].ledger_mtx_per_s > 0] | all')" true "the ledger committed in each"
+is "$(j '[.protection[].heartbeat_ms] | join(",")')" "0,10,1" "throughput with heartbeats off, at 10 ms and at 1 ms"
+is "$(j '[.protection[] | .rounds == 2] | all')" true "in two interleaved rounds (quick)"
+is "$(j '[.protection[].ledger_mtx_per_s | .min > 0 and .min <= .median and .median <= .max] | all')" true \
+	"the ledger committed in each: min <= median <= max over the rounds"
+is "$(j '.protection[0].cost_pct | [.min, .median, .max] | map(fabs < 0.000001) | all')" true \
+	"off costs nothing against itself"
+is "$(j '[.protection[1:][].cost_pct | .min <= .median and .median <= .max] | all')" true \
+	"each heartbeat's cost against off in the same round, min <= median <= max"
 
 # ---- what clients see of each kind of failure ----
 kinds=app_crash,os_panic,os_hang,os_triple,standby_panic
@@ -86,6 +92,14 @@ done
 like "$out" "^  standby panic +$n \($n\) +none +[1-9][0-9]* +0 +0$" \
 	"standby panic: blackout, no takeover; lost 0, twice 0"
 unlike "$out" 'A BUG' "nothing called a bug"
+like "$out" '^cost of protection: ledger throughput in 2 interleaved rounds, million transactions/s$' \
+	"the text: the cost of protection, in interleaved rounds"
+t='[0-9]+\.[0-9]{2}' # throughput, two decimals
+like "$out" "^  off +$t / +$t / +$t$" "off: min / median / max"
+for hb in 10 1; do
+	like "$out" "^  $hb ms +$t / +$t / +$t +[-+][0-9]+\\.[0-9] % \\([-+][0-9]+\\.[0-9], [-+][0-9]+\\.[0-9]\\)$" \
+		"heartbeat $hb ms: throughput and its cost against off, median (min, max)"
+done
 is "$(ls -A "$tmp/runs")" "" "the text run's files are removed too"
 
 run "$VMFO" bench --frob
