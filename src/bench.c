@@ -230,11 +230,18 @@ static int bench_failovers(struct vmfo *m, int runs, struct breakdown *b, int *n
 
 /* ---- 3. handover against copy ---- */
 
-struct handover {
-	uint64_t mb;
+/* One handover of mb MB. */
+struct handover_run {
 	double move_ms;  /* detach + attach + engage + the app's first pass */
 	double detach_attach_ms;
 	double copy_ms;  /* the same bytes copied into fresh memory */
+};
+
+/* A size's handovers: min, median, max over its runs. */
+struct handover {
+	uint64_t mb;
+	int runs;
+	struct stat3 move, detach_attach, copy;
 };
 
 /* Copy size bytes of app name's region into memory nobody has touched
@@ -253,7 +260,7 @@ static double copy_ms(struct vmfo *m, const char *name, uint64_t size)
 	return rc ? -1 : (double)us / 1000.0;
 }
 
-static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
+static int one_handover(struct vmfo *m, uint64_t mb, struct handover_run *h)
 {
 	if (bench_fresh_pair(m, mb + 16 > 64 ? mb + 16 : 64) || bench_start(m, "h", "hog", mb))
 		return -1;
@@ -273,7 +280,6 @@ static int one_handover(struct vmfo *m, uint64_t mb, struct handover *h)
 	uint64_t start = t_of(m, from, "os.disconnected");
 	uint64_t attach = t_of(m, from, "vmm.attach");
 	uint64_t resumed = t_of(m, from, "app.resumed");
-	h->mb = mb;
 	h->detach_attach_ms = (double)(attach - start) / 1000.0;
 	h->move_ms = (double)(resumed - start) / 1000.0;
 	return 0;
@@ -371,8 +377,8 @@ struct results {
 	uint64_t rss_idle, rss_booted;
 };
 
-/* Each size a few times, keeping the median run by move time: one run
- * can catch the host busy. */
+/* Each size a few times (at most 3: a 2 GiB region takes a while to
+ * fill): one run can catch the host busy. */
 static int bench_handovers(struct vmfo *m, const struct bench_opts *o, struct results *r)
 {
 	static const uint64_t full[] = { 2, 8, 64, 256, 512, 1024, 2048 };
@@ -380,19 +386,19 @@ static int bench_handovers(struct vmfo *m, const struct bench_opts *o, struct re
 	const uint64_t *sizes = o->quick ? quick : full;
 	r->nsizes = o->quick ? 3 : 7;
 	for (int i = 0; i < r->nsizes; i++) {
-		struct handover tries[3];
+		struct handover_run run;
+		double move[3], detach_attach[3], copy[3];
 		int n = o->runs < 3 ? o->runs : 3;
-		for (int k = 0; k < n; k++)
-			if (one_handover(m, sizes[i], &tries[k]))
+		for (int k = 0; k < n; k++) {
+			if (one_handover(m, sizes[i], &run))
 				return -1;
-		for (int a = 0; a < n; a++) /* sort by move time; take the middle */
-			for (int b = a + 1; b < n; b++)
-				if (tries[b].move_ms < tries[a].move_ms) {
-					struct handover t = tries[a];
-					tries[a] = tries[b];
-					tries[b] = t;
-				}
-		r->h[i] = tries[n / 2];
+			move[k] = run.move_ms;
+			detach_attach[k] = run.detach_attach_ms;
+			copy[k] = run.copy_ms;
+		}
+		r->h[i] = (struct handover){ .mb = sizes[i], .runs = n, .move = bench_stats(move, n),
+					     .detach_attach = bench_stats(detach_attach, n),
+					     .copy = bench_stats(copy, n) };
 	}
 	return 0;
 }
@@ -449,10 +455,12 @@ static json_t *results_json(const struct results *r)
 	for (int i = 0; i < r->nb; i++)
 		json_array_append_new(failover, json_failover(&r->b[i]));
 	for (int i = 0; i < r->nsizes; i++)
-		json_array_append_new(handover, json_pack("{s:I,s:f,s:f,s:f,s:f}", "mb", (json_int_t)h[i].mb,
-							  "move_ms", h[i].move_ms, "detach_attach_ms",
-							  h[i].detach_attach_ms, "copy_ms", h[i].copy_ms,
-							  "copy_over_move", h[i].copy_ms / h[i].move_ms));
+		json_array_append_new(handover, json_pack("{s:I,s:i,s:o,s:o,s:o,s:f}", "mb",
+							  (json_int_t)h[i].mb, "runs", h[i].runs,
+							  "move_ms", bench_json_stat(h[i].move),
+							  "detach_attach_ms", bench_json_stat(h[i].detach_attach),
+							  "copy_ms", bench_json_stat(h[i].copy), "copy_over_move",
+							  h[i].copy.median / h[i].move.median));
 	json_t *doc = json_pack(
 		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o, s:o, s:f,"
 		" s:{s:f,s:I,s:I,s:I}, s:o, s:o, s:{s:f,s:f}}",
@@ -464,7 +472,7 @@ static json_t *results_json(const struct results *r)
 		"quick", r->o->quick, "huge_pages", r->huge,
 		"boot_ms", "pair", bench_json_stat(r->boot),
 		"failover", failover, "handover", handover,
-		"handover_largest_over_smallest", h[r->nsizes - 1].move_ms / h[0].move_ms,
+		"handover_largest_over_smallest", h[r->nsizes - 1].move.median / h[0].move.median,
 		"blackout", "gap_ms", r->bo.gap_ms, "acked", (json_int_t)r->bo.acked, "resumed",
 		(json_int_t)r->bo.resumed, "lost", (json_int_t)r->bo.lost,
 		"client_blackout", bench_clients_json(r->cb),
@@ -512,13 +520,14 @@ static void print_text(const struct results *r, FILE *out)
 	}
 	const struct handover *h = r->h;
 	int last = r->nsizes - 1;
-	fprintf(out, "\nhandover vs copy, fully touched region:\n  %8s %12s %14s %12s %10s\n", "MB",
+	fprintf(out, "\nhandover vs copy, fully touched region, median of %d run%s:\n"
+		     "  %8s %12s %14s %12s %10s\n", h[0].runs, h[0].runs == 1 ? "" : "s", "MB",
 		"move ms", "detach+attach", "copy ms", "copy/move");
 	for (int i = 0; i < r->nsizes; i++)
-		fprintf(out, "  %8" PRIu64 " %12.3f %14.3f %12.3f %9.1fx\n", h[i].mb, h[i].move_ms,
-			h[i].detach_attach_ms, h[i].copy_ms, h[i].copy_ms / h[i].move_ms);
+		fprintf(out, "  %8" PRIu64 " %12.3f %14.3f %12.3f %9.1fx\n", h[i].mb, h[i].move.median,
+			h[i].detach_attach.median, h[i].copy.median, h[i].copy.median / h[i].move.median);
 	fprintf(out, "  %" PRIu64 " MB moves in %.1fx the time of %" PRIu64 " MB\n", h[last].mb,
-		h[last].move_ms / h[0].move_ms, h[0].mb);
+		h[last].move.median / h[0].move.median, h[0].mb);
 	fprintf(out, "\nblackout under load (OS panic): %.3f ms from the last acknowledgement to resumed; "
 		     "acked %" PRIu64 ", resumed at %" PRIu64 ", lost %" PRIu64 "%s\n",
 		r->bo.gap_ms, r->bo.acked, r->bo.resumed, r->bo.lost, r->bo.lost ? "  <-- A BUG" : "");

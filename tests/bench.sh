@@ -46,7 +46,11 @@ is "$(j '[.failover[] | ([.steps_ms[].median] | add) - .total_ms.median | fabs <
 	"the steps add up to the total (one run: medians are the run)"
 is "$(j '.failover[] | select(.fault == "os hang") | .detect_bound_ms')" "30" "hang detection bound: miss x heartbeat = 30 ms"
 is "$(j '[.handover[].mb] | join(",")')" "2,64,256" "handover measured at 2, 64 and 256 MB"
-is "$(j '[.handover[] | .move_ms > 0 and .copy_ms > 0 and .detach_attach_ms > 0] | all')" true "move and copy timed for each size"
+is "$(j '[.handover[] | .move_ms.min > 0 and .copy_ms.min > 0 and .detach_attach_ms.min > 0] | all')" true "move and copy timed for each size"
+is "$(j '[.handover[] | .runs == 1 and ([.move_ms, .detach_attach_ms, .copy_ms][] | .min <= .median and .median <= .max)] | all')" true \
+	"each size: its runs (one, quick), every figure as min <= median <= max"
+is "$(j '[.handover[] | (.copy_over_move - .copy_ms.median / .move_ms.median) | fabs < 0.000001] | all')" true \
+	"copy/move is the ratio of the medians"
 is "$(j '.blackout.lost')" 0 "no acknowledged transaction lost under load"
 is "$(j '.blackout.resumed >= .blackout.acked')" true "resumed at or after the last acknowledged seq"
 is "$(j '[.protection[].heartbeat_ms] | join(",")')" "0,10,1" "throughput with heartbeats off, at 10 ms and at 1 ms"
