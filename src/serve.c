@@ -337,10 +337,10 @@ int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e
 	if (stale && a && a->io_open)
 		rc = err_set(e, "serve: %s is served already ('serve off %s' first)", app, app);
 	else if (stale)
-		stop(stale);
-	else if (strlen(path) >= sizeof s->path)
+		stop(stale); /* its socket goes too: that path may be served again */
+	if (!rc && strlen(path) >= sizeof s->path)
 		rc = err_set(e, "serve: the socket path is longer than %zu bytes", sizeof s->path - 1);
-	else if (access(path, F_OK) == 0)
+	else if (!rc && access(path, F_OK) == 0)
 		rc = err_set(e, "serve: %s exists: give a path that does not", path);
 	free(snap);
 	if (rc)

@@ -107,4 +107,12 @@ like "$out" '^error: client: no clients are running$' "client stop with none run
 is "$(printf '%s\n' "$out" | grep -c '^db.io ')" 1 "one db.io row, nothing else added"
 unlike "$out" '^h\.io ' "no row for the hog"
 
+# After a reset the old server serves nothing: serving the new db replaces
+# it, on the same path too; a path too long is still refused first.
+long=$tmp/$(printf '%0120d' 0)
+run "$VMFO" -c "boot; app start db prog=ledger hot; serve db $tmp/r.sock; reset; boot; app start db prog=kv hot; serve db $long; serve db $tmp/r.sock; serve"
+is "$rc" 1 "serving again after a reset: only the long path fails"
+like "$out" '^error: serve: the socket path is longer than 107 bytes$' "a path too long is refused"
+like "$out" "^db on $tmp/r.sock, 0 clients connected, 0 requests served$" "the new db is served on the old server's path"
+
 done_testing
