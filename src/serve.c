@@ -93,28 +93,24 @@ static bool send_all(int fd, const char *buf, size_t len)
 	return true;
 }
 
-static void greeting(const struct server *s, char *buf, size_t size)
-{
-	size_t len = (size_t)snprintf(buf, size, "vmfo-io 1 app %s program %s ops", s->app, s->prog);
-	const char *sep = " ";
-	for (size_t i = 0; i < NREQUESTS && len < size; i++)
-		if (strcmp(requests[i].prog, s->prog) == 0) {
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", sep, requests[i].word);
-			sep = ",";
-		}
-	if (len < size)
-		snprintf(buf + len, size - len, "\n");
-}
-
-/* What this program serves, for an error line: "append, read". */
-static void ops_of(const char *prog, char *buf, size_t size)
+/* What prog serves, the words joined by sep: "append,read" for the
+ * greeting, "append and read" for an error line. */
+static void ops_of(const char *prog, const char *sep, char *buf, size_t size)
 {
 	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < NREQUESTS && len < size; i++)
 		if (strcmp(requests[i].prog, prog) == 0)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " and " : "",
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? sep : "",
 						requests[i].word);
+}
+
+static void greeting(const struct server *s, char *buf, size_t size)
+{
+	char ops[64];
+	ops_of(s->prog, ",", ops, sizeof ops);
+	snprintf(buf, size, "vmfo-io 1 app %s program %s ops%s%s\n", s->app, s->prog,
+		 ops[0] ? " " : "", ops);
 }
 
 /* One request line in, one answer line out (without its newline). */
@@ -135,7 +131,7 @@ static void answer_line(struct server *s, char *line, char *out, size_t size)
 		r++;
 	if (r == NREQUESTS) {
 		char ops[64];
-		ops_of(s->prog, ops, sizeof ops);
+		ops_of(s->prog, " and ", ops, sizeof ops);
 		snprintf(out, size, "%" PRIu64 " err refused %s serves %s", id, s->prog, ops);
 		return;
 	}
