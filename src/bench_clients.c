@@ -125,22 +125,18 @@ static int served_run(struct vmfo *m, const struct kind *k, const char *sock, co
 	return rc ? -1 : judge(hist, k, cb, r);
 }
 
-/* One run in a private directory, removed afterwards: the socket and the
- * history are this run's alone. In $TMPDIR when its name is short enough
- * for a socket's path (108 bytes in all), else in /tmp. */
+/* One run, its socket and history in the process's own directory
+ * (serve_private_path), both removed afterwards: they are this run's
+ * alone. */
 static int one_run(struct vmfo *m, const struct kind *k, struct client_blackout *cb, int r)
 {
-	const char *base = getenv("TMPDIR");
-	char dir[96], sock[128], hist[128];
-	if (!base || !*base || strlen(base) > 64)
-		base = "/tmp";
-	snprintf(dir, sizeof dir, "%s/vmfo-bench-XXXXXX", base);
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "vmfo bench: making a directory %s: %s\n", dir, strerror(errno));
+	struct err e;
+	char sock[128], hist[128];
+	if (serve_private_path("bench-db.sock", sock, sizeof sock, &e) ||
+	    serve_private_path("bench-history.jsonl", hist, sizeof hist, &e)) {
+		fprintf(stderr, "vmfo bench: %s\n", e.msg);
 		return -1;
 	}
-	snprintf(sock, sizeof sock, "%s/db.sock", dir);
-	snprintf(hist, sizeof hist, "%s/history.jsonl", dir);
 	int rc = -1;
 	if (!bench_fresh_pair(m, 0) && !bench_start(m, "db", "ledger", 8))
 		rc = served_run(m, k, sock, hist, cb, r);
@@ -150,8 +146,6 @@ static int one_run(struct vmfo *m, const struct kind *k, struct client_blackout 
 	for (size_t i = 0; i < 2; i++)
 		if (unlink(files[i]) && errno != ENOENT)
 			fprintf(stderr, "vmfo bench: removing %s: %s\n", files[i], strerror(errno));
-	if (rmdir(dir))
-		fprintf(stderr, "vmfo bench: removing %s: %s\n", dir, strerror(errno));
 	return rc;
 }
 

@@ -386,8 +386,12 @@ void serve_stop_all(void)
 int serve_private_path(const char *name, char *buf, size_t size, struct err *e)
 {
 	if (!private_dir[0]) {
+		/* A socket's whole path must fit in 108 bytes: a long TMPDIR
+		 * would leave no room for the names in it. */
 		const char *tmp = getenv("TMPDIR");
-		snprintf(private_dir, sizeof private_dir, "%s/vmfo-io-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!tmp || !*tmp || strlen(tmp) > 64)
+			tmp = "/tmp";
+		snprintf(private_dir, sizeof private_dir, "%s/vmfo-io-XXXXXX", tmp);
 		if (!mkdtemp(private_dir)) {
 			int err = errno;
 			private_dir[0] = '\0';

@@ -23,8 +23,9 @@
  * exist). 0, or -1 with e saying why and nothing changed. */
 int serve_start(struct vmfo *m, const char *app, const char *path, struct err *e);
 /* A path in this process's own directory for served sockets and the
- * histories of scripts' clients (made on first use under $TMPDIR, removed
- * by serve_stop_all when empty): scripts name no paths of their own. */
+ * histories of its own clients (scripts', bench's): made on first use
+ * under $TMPDIR (under /tmp when that name leaves too little room for a
+ * socket's path), removed by serve_stop_all when empty. */
 int serve_private_path(const char *name, char *buf, size_t size, struct err *e);
 /* Stop serving app: connections close, the socket file goes, the channel
  * closes (its unanswered requests fail). -1 when app is not served. */
