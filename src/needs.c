@@ -3,8 +3,25 @@
 #include "needs.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+/* fixed + per x items into *bytes; false when that does not fit in 64
+ * bits. */
+static bool need_bytes(uint64_t fixed, uint64_t per, uint64_t items, uint64_t *bytes)
+{
+	if (per && items > (UINT64_MAX - fixed) / per)
+		return false;
+	*bytes = fixed + per * items;
+	return true;
+}
+
+/* bytes in whole units, rounded up. */
+static uint64_t whole_units(uint64_t bytes, uint64_t unit_bytes)
+{
+	return bytes / unit_bytes + (bytes % unit_bytes != 0);
+}
 
 const char *needs_calc_wrong(const struct vmfo_need_calc *c, const struct vmfo_prog_needs *n,
 			     uint64_t unit_bytes)
@@ -17,10 +34,10 @@ const char *needs_calc_wrong(const struct vmfo_need_calc *c, const struct vmfo_p
 		return "not the program's own needs";
 	if (c->items < n->item_min)
 		return "fewer items than the program works with";
-	if (c->items > (UINT64_MAX - c->fixed_bytes) / c->item_bytes ||
-	    c->bytes != c->fixed_bytes + c->item_bytes * c->items)
+	uint64_t bytes;
+	if (!need_bytes(c->fixed_bytes, c->item_bytes, c->items, &bytes) || c->bytes != bytes)
 		return "its bytes are not fixed + per item x items";
-	if (c->units != c->bytes / unit_bytes + (c->bytes % unit_bytes != 0))
+	if (c->units != whole_units(c->bytes, unit_bytes))
 		return "its units are not its bytes in whole units";
 	return NULL;
 }
@@ -47,9 +64,8 @@ void needs_how(const struct vmfo_need_calc *c, char *buf, size_t size)
 
 uint64_t needs_default_bytes(const struct vmfo_prog_needs *n, uint64_t unit_bytes)
 {
-	uint64_t items = n->item_default, per = n->item_bytes;
-	if (per && items > (UINT64_MAX - n->fixed_bytes) / per)
+	uint64_t bytes;
+	if (!need_bytes(n->fixed_bytes, n->item_bytes, n->item_default, &bytes))
 		return 0;
-	uint64_t bytes = n->fixed_bytes + per * items;
-	return (bytes + unit_bytes - 1) / unit_bytes * unit_bytes;
+	return whole_units(bytes, unit_bytes) * unit_bytes;
 }
