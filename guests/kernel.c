@@ -114,45 +114,11 @@ static void __attribute__((noreturn)) halt_forever(void)
 
 /* ---- console: a line at a time through VMFO_HC_CONSOLE ---- */
 
-struct line {
-	char buf[VMFO_CONSOLE_MAX];
-	uint32_t len;
-};
-
-static void put_str(struct line *l, const char *s)
+void console_print(const char *fmt, uint32_t len, const uint64_t arg[VMFO_CONSOLE_ARGS])
 {
-	while (*s && l->len < sizeof l->buf)
-		l->buf[l->len++] = *s++;
-}
-
-static void put_num(struct line *l, uint64_t v, unsigned base)
-{
-	char tmp[24];
-	int n = 0;
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (n && l->len < sizeof l->buf)
-		l->buf[l->len++] = tmp[--n];
-}
-
-static void console_send(struct line *l)
-{
-	struct vmfo_hc_console c = { .gpa = va_to_gpa(l->buf), .len = l->len };
+	struct vmfo_hc_console c = { .gpa = va_to_gpa(fmt), .len = len };
+	memcpy(c.arg, arg, sizeof c.arg);
 	hypercall(VMFO_HC_CONSOLE, &c);
-	l->len = 0;
-}
-
-/* One line: a, then n in decimal, then b ("" and 0 to leave parts out). */
-void kprint(const char *a, uint64_t n, const char *b)
-{
-	struct line l = { .len = 0 };
-	put_str(&l, a);
-	if (*b || n)
-		put_num(&l, n, 10);
-	put_str(&l, b);
-	console_send(&l);
 }
 
 /* ---- interrupts ---- */
@@ -277,7 +243,7 @@ void __attribute__((noreturn)) os_panic(uint64_t reason)
 	c->ticks = ticks;
 	tasks_fill_crash(c);
 	c->magic = VMFO_CRASH_MAGIC;
-	kprint("panic: reason ", reason, ", crash record written");
+	kprintf("panic: reason %u, crash record written", reason);
 	struct vmfo_hc_panic p = { .reason = reason };
 	hypercall(VMFO_HC_PANIC, &p);
 	halt_forever();
@@ -327,7 +293,7 @@ static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1,
 	if (runs->nruns == 0 || runs->nruns > VMFO_MAX_RUNS)
 		return -VMFO_EINVAL;
 	if (hang_on_attach) {
-		kprint("hanging while engaging storage, as asked", 0, "");
+		kprintf("hanging while engaging storage, as asked");
 		halt_forever();
 	}
 	storage_add(runs);
@@ -338,19 +304,18 @@ static int64_t engage(const struct vmfo_runs *runs, uint64_t crash_unit_plus1,
 		val[0] = crash_unit_plus1;
 		val[1] = c->magic == VMFO_CRASH_MAGIC;
 		if (val[1]) {
-			kprint("post-mortem: the failed OS panicked (reason ", c->reason, ")");
-			kprint("post-mortem: it had run ", c->ticks, " ticks");
+			kprintf("post-mortem: the failed OS panicked (reason %u)", c->reason);
+			kprintf("post-mortem: it had run %u ticks", c->ticks);
 			for (uint64_t i = 0; i < c->napps && i < VMFO_MAX_APPS; i++)
-				kprint("post-mortem: app with seq ", c->app[i].seq, " was running");
+				kprintf("post-mortem: app with seq %u was running", c->app[i].seq);
 		} else {
-			kprint("post-mortem: no crash record: the failed OS stopped without writing one",
-			       0, "");
+			kprintf("post-mortem: no crash record: the failed OS stopped without writing one");
 		}
 	}
 	uint32_t units = 0;
 	for (uint32_t i = 0; i < took->nruns; i++)
 		units += took->run[i].count;
-	kprint("engaged ", units, " units from the VMM");
+	kprintf("engaged %u units from the VMM", units);
 	return VMFO_OK;
 }
 
@@ -379,6 +344,13 @@ static int64_t hostile(uint64_t kind, uint64_t foreign)
 		return VMFO_OK;
 	case VMFO_HOSTILE_LENGTH: {
 		struct vmfo_hc_console c = { .gpa = va_to_gpa(&c), .len = 0x40000000u,
+					     .status = VMFO_ENOREPLY };
+		hypercall(VMFO_HC_CONSOLE, &c);
+		return c.status;
+	}
+	case VMFO_HOSTILE_FORMAT: {
+		static const char seven[] = "%u %u %u %u %u %u %u"; /* one number short */
+		struct vmfo_hc_console c = { .gpa = va_to_gpa(seven), .len = sizeof seven - 1,
 					     .status = VMFO_ENOREPLY };
 		hypercall(VMFO_HC_CONSOLE, &c);
 		return c.status;
@@ -549,14 +521,7 @@ static void on_tick(void)
 
 static void __attribute__((noreturn)) kernel_fault(const struct frame *f)
 {
-	struct line l = { .len = 0 };
-	put_str(&l, "kernel fault: exception ");
-	put_num(&l, f->vector, 10);
-	put_str(&l, " at rip 0x");
-	put_num(&l, f->rip, 16);
-	put_str(&l, " error 0x");
-	put_num(&l, f->error, 16);
-	console_send(&l);
+	kprintf("kernel fault: exception %u at rip 0x%x error 0x%x", f->vector, f->rip, f->error);
 	os_panic(VMFO_OS_FAULT_PANIC);
 }
 
@@ -599,7 +564,6 @@ void trap(struct frame *f)
 void kmain(const struct vmfo_boot_info *bi);
 void kmain(const struct vmfo_boot_info *bi)
 {
-	struct line l = { .len = 0 };
 	boot = bi;
 	mbox = kunit(VMFO_KOFF_MAILBOX);
 
@@ -610,27 +574,24 @@ void kmain(const struct vmfo_boot_info *bi)
 	aux_init();
 	lapic_init();
 
-	put_str(&l, "vmfo os: vm");
-	put_num(&l, bi->vm_index, 10);
-	put_str(&l, bi->role == VMFO_ROLE_ACTIVE ? " active, " : " standby, ");
 	uint64_t units = 0;
 	for (uint32_t i = 0; i < bi->nruns && i < VMFO_BOOT_MAX_RUNS; i++)
 		units += bi->run[i].count;
-	put_num(&l, bi->unit_bytes / (1024 * 1024) * units, 10);
-	put_str(&l, " MiB, heartbeat ");
-	put_num(&l, bi->heartbeat_ms, 10);
-	put_str(&l, " ms, app watchdog ");
-	put_num(&l, bi->app_watchdog_ms, 10);
-	put_str(&l, " ms");
-	console_send(&l);
+	uint64_t mib = bi->unit_bytes / (1024 * 1024) * units;
+	if (bi->role == VMFO_ROLE_ACTIVE)
+		kprintf("vmfo os: vm%u active, %u MiB, heartbeat %u ms, app watchdog %u ms",
+			bi->vm_index, mib, bi->heartbeat_ms, bi->app_watchdog_ms);
+	else
+		kprintf("vmfo os: vm%u standby, %u MiB, heartbeat %u ms, app watchdog %u ms",
+			bi->vm_index, mib, bi->heartbeat_ms, bi->app_watchdog_ms);
 	if (!have_steal_time)
-		kprint("no KVM steal time: the app watchdog cannot tell host pauses apart", 0, "");
+		kprintf("no KVM steal time: the app watchdog cannot tell host pauses apart");
 
 	struct vmfo_hc_ready ready = { .abi_version = VMFO_ABI_VERSION, .role = bi->role,
 				       .status = VMFO_ENOREPLY };
 	hypercall(VMFO_HC_READY, &ready);
 	if (ready.status != VMFO_OK) {
-		kprint("the VMM refused this OS; halting", 0, "");
+		kprintf("the VMM refused this OS; halting");
 		halt_forever();
 	}
 	/* From here on the OS only runs in traps: switch to the idle task. */

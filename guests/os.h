@@ -21,7 +21,13 @@ struct frame {
 extern const struct vmfo_boot_info *boot;
 extern uint64_t ticks;
 void hypercall(enum vmfo_hc nr, void *arg);
-void kprint(const char *a, uint64_t n, const char *b);
+/* One console line: fmt a string literal, with %u (decimal) and %x (hex)
+ * for up to VMFO_CONSOLE_ARGS numbers, formatted by the VMM (abi.h). The
+ * format's length is known when compiling, so nothing is counted or built
+ * here at CPL0, where each instruction is emulated on nested hosts. */
+#define kprintf(fmt, ...) \
+	console_print(fmt, sizeof(fmt) - 1, (const uint64_t[VMFO_CONSOLE_ARGS]){ __VA_ARGS__ })
+void console_print(const char *fmt, uint32_t len, const uint64_t arg[VMFO_CONSOLE_ARGS]);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 void __attribute__((noreturn)) os_panic(uint64_t reason);

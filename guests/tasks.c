@@ -39,7 +39,7 @@ void aux_init(void)
 	};
 	hypercall(VMFO_HC_AUX_READ, &r);
 	if (r.status != VMFO_OK || aux.magic != VMFO_AUX_MAGIC)
-		kprint("no auxiliary image: apps cannot be loaded", 0, "");
+		kprintf("no auxiliary image: apps cannot be loaded");
 }
 
 /* Whether any app holds a unit of r: run against run, not unit by unit. */
@@ -224,7 +224,7 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t items, ui
 		units = calc.units;
 	}
 	if ((rc = take_storage(units, &t->runs)) != VMFO_OK) {
-		kprint("app start: cannot get ", units, " units of storage");
+		kprintf("app start: cannot get %u units of storage", units);
 		return rc;
 	}
 	t->id = id;
@@ -232,7 +232,7 @@ int64_t app_start(uint64_t id, uint64_t prog, uint64_t units, uint64_t items, ui
 	t->hdr = (struct vmfo_app_hdr *)unit_gpa(t->runs.run[0].first);
 	t->state = T_STOPPED; /* holds its units from here on */
 	if ((rc = report(t, calc.units ? &calc : 0)) != VMFO_OK || (rc = load_program(t)) != VMFO_OK) {
-		kprint("app start: the VMM refused the report or the load, status ", (uint64_t)-rc, "");
+		kprintf("app start: the VMM refused the report or the load, status %u", (uint64_t)-rc);
 		t->state = T_FREE;
 		return rc;
 	}
@@ -370,7 +370,7 @@ int64_t app_disconnect(uint64_t id, uint64_t release, const struct vmfo_runs *ru
 	if (!t)
 		return -VMFO_ENOENT;
 	if (!is_storage_of(t, runs)) {
-		kprint("disconnect refused: those are not the storage of app ", id, "");
+		kprintf("disconnect refused: those are not the storage of app %u", id);
 		return -VMFO_EINVAL;
 	}
 	if (current >= 0 && &task[current] == t)
@@ -480,7 +480,7 @@ void task_trap(struct frame *f)
 		return;
 	}
 	t->ctx = *f;
-	kprint("app trap: exception ", f->vector, "");
+	kprintf("app trap: exception %u", f->vector);
 	/* #BP is the app signalling an error it can recover from; anything
 	 * else (#UD, #GP, #PF, #DE ...) means it cannot go on. */
 	app_fault(t, f->vector == 3 ? VMFO_APP_FAULT_ERROR : VMFO_APP_FAULT_CRASH);

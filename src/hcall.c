@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guest_console.h"
 #include "mailbox.h"
 #include "needs.h"
 #include "slots.h"
@@ -99,13 +100,17 @@ static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg, const c
 static uint32_t hc_console(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_console *c = arg;
+	char line[GUEST_CONSOLE_LINE];
 	(void)m;
 	if (c->len == 0 || c->len > VMFO_CONSOLE_MAX)
 		return refuse_why(why, VMFO_EINVAL, "console: length out of range");
-	const char *text = guest_range(&g->vm, c->gpa, c->len);
-	if (!text)
+	const char *fmt = guest_range(&g->vm, c->gpa, c->len);
+	if (!fmt)
 		return refuse_why(why, VMFO_EFAULT, "console: text outside its storage");
-	log_append(&g->log, text, c->len);
+	int n = guest_console_format(fmt, c->len, c->arg, line, why);
+	if (n < 0)
+		return VMFO_EINVAL;
+	log_append(&g->log, line, (size_t)n);
 	return VMFO_OK;
 }
 
@@ -436,6 +441,7 @@ static const struct {
 
 #define HC_ARG_MAX 256
 _Static_assert(sizeof(struct vmfo_hc_app_event) <= HC_ARG_MAX &&
+		       sizeof(struct vmfo_hc_console) <= HC_ARG_MAX &&
 		       sizeof(struct vmfo_hc_units) <= HC_ARG_MAX &&
 		       sizeof(struct vmfo_hc_request) <= HC_ARG_MAX &&
 		       sizeof(struct vmfo_hc_heartbeat) <= HC_ARG_MAX,

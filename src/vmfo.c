@@ -238,6 +238,7 @@ static const char *const hostile_names[VMFO_HOSTILE_MAX + 1] = { /* NULL-termina
 	[VMFO_HOSTILE_CLAIM] = "claim", [VMFO_HOSTILE_REQUEST] = "request",
 	[VMFO_HOSTILE_AUX] = "aux", [VMFO_HOSTILE_ACK] = "ack", [VMFO_HOSTILE_FLOOD] = "flood",
 	[VMFO_HOSTILE_ACK_RUNS] = "ack-runs", [VMFO_HOSTILE_LOADED] = "loaded",
+	[VMFO_HOSTILE_FORMAT] = "format",
 };
 
 const char *const *vmfo_hostile_cases(void)
