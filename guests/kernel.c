@@ -53,7 +53,6 @@ static struct idt_entry idt[256] __attribute__((aligned(16)));
 const struct vmfo_boot_info *boot;
 static volatile struct vmfo_mailbox *mbox;
 uint64_t ticks;
-static uint64_t heartbeats;
 
 /* ---- small freestanding helpers ---- */
 
@@ -172,7 +171,7 @@ static void tss_init(void)
 
 uint32_t tick_ms(void)
 {
-	return boot->heartbeat_ms ? boot->heartbeat_ms : VMFO_DEFAULT_TICK_MS;
+	return vmfo_tick_ms(boot->heartbeat_ms);
 }
 
 /* ---- time the host did not give this vCPU (KVM steal time) ---- */
@@ -427,7 +426,7 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 
 	switch (mb->cmd) {
 	case VMFO_MB_PING:
-		mb->ack_val[0] = heartbeats;
+		mb->ack_val[0] = mb->pulse;
 		return VMFO_OK;
 	case VMFO_MB_OS_FAULT:
 		if (a[0] == 0 || a[0] >= VMFO_OS_FAULT_MAX || (a[0] == VMFO_OS_FAULT_WILD && !in_pool(a[1])))
@@ -511,11 +510,6 @@ static void on_tick(void)
 {
 	ticks++;
 	tasks_tick();
-	if (boot->heartbeat_ms) {
-		struct vmfo_hc_heartbeat hb = { .count = ++heartbeats };
-		tasks_fill_heartbeat(&hb);
-		hypercall(VMFO_HC_HEARTBEAT, &hb);
-	}
 	mailbox_poll();
 }
 
@@ -547,11 +541,13 @@ static void dispatch(struct frame *f)
 		kernel_fault(f);
 }
 
-/* Every entry to the kernel: the app watchdog counts what ran in ring 3
- * between leaving and re-entering it. */
+/* Every entry to the kernel: the pulse the VMM's heartbeat watchdog reads
+ * goes up, and the app watchdog counts what ran in ring 3 between leaving
+ * and re-entering it. */
 void trap(struct frame *f);
 void trap(struct frame *f)
 {
+	mbox->pulse++;
 	if ((f->cs & 3) == 3)
 		tasks_left_ring3();
 	dispatch(f);

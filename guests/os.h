@@ -85,7 +85,6 @@ void tasks_left_ring3(void);
 void tasks_enter_ring3(void);
 /* The runs app id holds; -1 if this OS runs no such app. */
 int task_runs(uint64_t id, struct vmfo_runs *out);
-void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb);
 void tasks_fill_crash(struct vmfo_crash_record *c);
 void task_trap(struct frame *f); /* an exception from ring 3, or a system call */
 /* Pick the next app (or idle) and make *f its context; with save, keep

@@ -574,19 +574,6 @@ void tasks_tick(void)
 			task[i].state = T_RUNNABLE;
 }
 
-/* Only an app that reported ready has progress to acknowledge: before
- * that its header is being set up (or checked, after a takeover). */
-void tasks_fill_heartbeat(struct vmfo_hc_heartbeat *hb)
-{
-	hb->napps = 0;
-	for (int i = 0; i < VMFO_MAX_APPS; i++)
-		if ((task[i].state == T_RUNNABLE || task[i].state == T_YIELDED) && task[i].mode == M_RUN) {
-			hb->app[hb->napps].id = task[i].id;
-			hb->app[hb->napps].seq = task[i].hdr->seq;
-			hb->napps++;
-		}
-}
-
 void tasks_fill_crash(struct vmfo_crash_record *c)
 {
 	c->napps = 0;

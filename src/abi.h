@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 6
+#define VMFO_ABI_VERSION 7
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -55,11 +55,19 @@
 #define VMFO_SEL_UCODE 0x23 /* 0x20 | RPL 3 */
 #define VMFO_SEL_TSS 0x28   /* 16-byte descriptor: entries 5 and 6 */
 
-/* The guest's timer tick when it sends no heartbeat (heartbeat_ms 0). */
+/* The guest's timer tick: its scheduling quantum and the app watchdog's
+ * clock. It follows the heartbeat period down to VMFO_DEFAULT_TICK_MS and
+ * no further: the heartbeat asks nothing of the guest's timer (the VMM
+ * reads the OS's pulse, see struct vmfo_mailbox), and every tick runs the
+ * kernel at CPL0, which nested hosts emulate. */
 #define VMFO_DEFAULT_TICK_MS 10
+static inline uint32_t vmfo_tick_ms(uint32_t heartbeat_ms)
+{
+	return heartbeat_ms > VMFO_DEFAULT_TICK_MS ? heartbeat_ms : VMFO_DEFAULT_TICK_MS;
+}
 
 /* Interrupt vectors the guest installs. */
-#define VMFO_VEC_TIMER 0x40    /* LAPIC periodic timer: heartbeat, polling */
+#define VMFO_VEC_TIMER 0x40    /* LAPIC periodic timer: scheduling, polling */
 #define VMFO_VEC_DOORBELL 0x41 /* KVM_SIGNAL_MSI from the VMM: mailbox */
 #define VMFO_VEC_SPURIOUS 0xff
 
@@ -70,7 +78,6 @@
 enum vmfo_hc {
 	VMFO_HC_RESERVED = 0, /* never valid: catches a zeroed port */
 	VMFO_HC_READY,        /* struct vmfo_hc_ready */
-	VMFO_HC_HEARTBEAT,    /* struct vmfo_hc_heartbeat */
 	VMFO_HC_CONSOLE,      /* struct vmfo_hc_console */
 	VMFO_HC_ACK,          /* struct vmfo_hc_ack: a mailbox request is answered */
 	VMFO_HC_REPORT,       /* struct vmfo_hc_units: this app uses these units (claim 5, 6) */
@@ -109,15 +116,6 @@ struct VMFO_HC_ARG vmfo_hc_ready {
 };
 
 #define VMFO_MAX_APPS 8 /* per OS */
-struct VMFO_HC_ARG vmfo_hc_heartbeat {
-	uint64_t count;  /* IN: heartbeats sent since boot */
-	uint32_t napps;  /* IN: entries in app[] */
-	uint32_t status; /* OUT */
-	struct {
-		uint64_t id;  /* VMM's app id */
-		uint64_t seq; /* committed (acknowledged) progress */
-	} app[VMFO_MAX_APPS];
-};
 
 /* A set of pool units as runs, in hypercalls and mailbox data. */
 #define VMFO_MAX_RUNS 16
@@ -297,6 +295,11 @@ struct vmfo_mailbox {
 	 * engaged), from its own records; nruns 0 for any other request.
 	 * Written before ack_seq. The VMM trusts none of it. */
 	struct vmfo_runs ack_runs;
+	/* guest: bumped at every entry to its kernel (timer tick, doorbell,
+	 * system call, trap). With its apps' progress counters, this is the
+	 * heartbeat: the VMM reads them where they lie, and an OS that shows
+	 * neither is sent a doorbell, which makes a live kernel run. */
+	uint64_t pulse;
 };
 
 /* Test mode: ways a broken or hostile OS misuses the hypercall interface.

@@ -78,25 +78,6 @@ static struct app *guest_app(struct vmfo *m, struct guest *g, uint64_t id)
 	return vm == g->vm.index ? a : NULL;
 }
 
-static uint32_t hc_heartbeat(struct vmfo *m, struct guest *g, void *arg, const char **why)
-{
-	const struct vmfo_hc_heartbeat *hb = arg;
-	if (g->state != G_RUNNING)
-		return VMFO_OK; /* a tick before ready: nothing to record yet */
-	if (hb->napps > VMFO_MAX_APPS)
-		return refuse_why(why, VMFO_EINVAL, "heartbeat: more apps than an OS can run");
-	atomic_store(&g->hb_count, hb->count);
-	atomic_store(&g->last_hb_us, now_us());
-	atomic_fetch_add(&g->heartbeats, 1);
-	/* The apps' committed progress, acknowledged: what must survive. */
-	for (uint32_t i = 0; i < hb->napps; i++) {
-		struct app *a = guest_app(m, g, hb->app[i].id);
-		if (a && a->state == A_RUNNING && hb->app[i].seq > a->acked_seq)
-			a->acked_seq = hb->app[i].seq;
-	}
-	return VMFO_OK;
-}
-
 static uint32_t hc_console(struct vmfo *m, struct guest *g, void *arg, const char **why)
 {
 	const struct vmfo_hc_console *c = arg;
@@ -427,7 +408,6 @@ static const struct {
 	hc_fn fn;
 } hcalls[VMFO_HC_MAX] = {
 	HC(VMFO_HC_READY, "ready", struct vmfo_hc_ready, hc_ready),
-	HC(VMFO_HC_HEARTBEAT, "heartbeat", struct vmfo_hc_heartbeat, hc_heartbeat),
 	HC(VMFO_HC_CONSOLE, "console", struct vmfo_hc_console, hc_console),
 	HC(VMFO_HC_ACK, "ack", struct vmfo_hc_ack, hc_ack),
 	HC(VMFO_HC_REPORT, "report", struct vmfo_hc_units, hc_report),
@@ -443,8 +423,7 @@ static const struct {
 _Static_assert(sizeof(struct vmfo_hc_app_event) <= HC_ARG_MAX &&
 		       sizeof(struct vmfo_hc_console) <= HC_ARG_MAX &&
 		       sizeof(struct vmfo_hc_units) <= HC_ARG_MAX &&
-		       sizeof(struct vmfo_hc_request) <= HC_ARG_MAX &&
-		       sizeof(struct vmfo_hc_heartbeat) <= HC_ARG_MAX,
+		       sizeof(struct vmfo_hc_request) <= HC_ARG_MAX,
 	       "hypercall argument buffer too small");
 
 /* The argument is copied out of guest memory before it is looked at, so the

@@ -11,7 +11,8 @@
 /* The layout docs/protocol.md gives: the guest-written answer runs come
  * after everything version 2 had, and the whole mailbox fits its page. */
 _Static_assert(offsetof(struct vmfo_mailbox, ack_runs) == 248 &&
-		       sizeof(struct vmfo_mailbox) == 384 &&
+		       offsetof(struct vmfo_mailbox, pulse) == 384 &&
+		       sizeof(struct vmfo_mailbox) == 392 &&
 		       sizeof(struct vmfo_mailbox) <= VMFO_KOFF_CRASH - VMFO_KOFF_MAILBOX,
 	       "mailbox layout changed: update docs/protocol.md and VMFO_ABI_VERSION");
 
@@ -42,6 +43,11 @@ static struct vmfo_mailbox *mailbox_of(struct vmfo *m, struct guest *g)
 {
 	return (struct vmfo_mailbox *)((uint8_t *)pool_hva(&m->pool, g->kernel_unit) +
 				       VMFO_KOFF_MAILBOX);
+}
+
+uint64_t guest_pulse(struct vmfo *m, struct guest *g)
+{
+	return __atomic_load_n(&mailbox_of(m, g)->pulse, __ATOMIC_RELAXED);
 }
 
 static const char *const request_names[VMFO_MB_MAX] = {

@@ -18,6 +18,9 @@ int64_t guest_post(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const 
  * held. */
 int guest_await(struct vmfo *m, struct guest *g, int64_t seq, int timeout_ms, int64_t *status,
 		struct err *e);
+/* g's pulse, as its kernel last wrote it (struct vmfo_mailbox): read where
+ * it lies, with no exit into the guest. With m->lock held. */
+uint64_t guest_pulse(struct vmfo *m, struct guest *g);
 /* Both: post a request and wait for its answer. With m->lock held. */
 int guest_request(struct vmfo *m, struct guest *g, enum vmfo_mb_cmd cmd, const uint64_t *args,
 		  int nargs, const struct units *runs, int timeout_ms, int64_t *status,

@@ -44,6 +44,6 @@ int config_check(const struct config *c, struct err *e)
 
 uint64_t monitor_app_watchdog_ms(const struct config *c)
 {
-	uint64_t tick = c->heartbeat_ms ? c->heartbeat_ms : VMFO_DEFAULT_TICK_MS;
+	uint64_t tick = vmfo_tick_ms((uint32_t)c->heartbeat_ms);
 	return c->app_watchdog_ms ? c->app_watchdog_ms : 3 * tick;
 }

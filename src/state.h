@@ -60,13 +60,14 @@ struct log_ring {
 
 /* What the heartbeat watchdog (watchdog.c) last saw of one guest. */
 struct hb_watch {
-	uint64_t heartbeats; /* heartbeats received by then */
+	uint64_t pulse;      /* the OS's pulse and its apps' progress, summed */
 	uint64_t t_us;       /* when it looked */
 	uint64_t outside_us; /* the vCPU thread's time in the VMM by then */
 	uint64_t delay_us;   /* its time waiting for a host CPU by then */
 	uint64_t on_cpu_us;  /* its time on a host CPU by then */
 	bool runnable;       /* it was runnable (or running) then */
 	uint64_t silent_us;  /* guest time since the last heartbeat */
+	bool probed;         /* a doorbell was rung in this silence */
 };
 
 struct guest {
@@ -78,8 +79,7 @@ struct guest {
 	uint32_t kernel_unit;  /* first unit: kernel, boot info, mailbox */
 	uint64_t t_boot_us, t_ready_us;
 	_Atomic uint64_t last_hb_us;
-	_Atomic uint64_t hb_count;   /* the count the guest last sent */
-	_Atomic uint64_t heartbeats; /* heartbeats the VMM received */
+	_Atomic uint64_t heartbeats; /* the watchdog's looks that found it alive */
 	struct hb_watch watch;       /* the watchdog's view (watchdog.c) */
 	char fail_cause[16];
 	struct log_ring log;

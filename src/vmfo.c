@@ -416,7 +416,7 @@ static void snap_os(const struct vmfo *m, int i, struct vmfo_os_view *o)
 	o->role = role_name(g->role);
 	o->state = g->state;
 	strlcpy0(o->fail_cause, g->fail_cause, sizeof o->fail_cause);
-	o->hb_count = atomic_load(&g->hb_count);
+	o->hb_count = atomic_load(&g->heartbeats);
 	o->last_hb_us = atomic_load(&g->last_hb_us);
 	o->t_boot_us = g->t_boot_us;
 	o->t_ready_us = g->t_ready_us;

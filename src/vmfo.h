@@ -167,7 +167,7 @@ struct vmfo_os_view {
 	const char *role;         /* active, standby */
 	enum guest_state state;
 	char fail_cause[16];
-	uint64_t hb_count;        /* the count the guest last sent */
+	uint64_t hb_count;        /* heartbeats: the watchdog's looks that found it alive */
 	uint64_t last_hb_us;      /* when the VMM last heard a heartbeat */
 	uint64_t t_boot_us, t_ready_us;
 	int slots;                /* memslots its VM has */

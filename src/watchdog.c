@@ -1,5 +1,15 @@
-/* watchdog.c — declares an OS hung when it sent no heartbeat for --miss
+/* watchdog.c — declares an OS hung when it showed no heartbeat for --miss
  * periods of the time it really had (claim 9's OS fault detecting routine).
+ *
+ * The heartbeat costs the guest nothing it would not do anyway: at each
+ * look the VMM reads, where they lie in memory, the OS's pulse (bumped at
+ * every entry to its kernel) and the progress counters of the apps it
+ * runs, which they advance in ring 3 as they work. Only an OS that shows
+ * neither for a whole period is sent a doorbell, an interrupt that makes a
+ * live kernel run and bump its pulse; a hung one (interrupts off, halted)
+ * stays silent. A heartbeat sent by a timer handler would run emulated
+ * CPL0 code every period on nested hosts: at 1 ms that took 35-40 % of an
+ * app's throughput.
  *
  * Wall-clock silence alone says nothing on a busy host: the guest's vCPU
  * thread may have waited for a host CPU, or for the VMM (its hypercalls
@@ -18,6 +28,7 @@
  * that this file needs no policy header. */
 #include "watchdog.h"
 
+#include "mailbox.h"
 #include "state.h"
 
 /* How long an OS may go without heartbeats while it answers a request: at
@@ -30,16 +41,42 @@ static void watchdog_reset(struct guest *g)
 	g->watch = (struct hb_watch){ 0 };
 }
 
+/* A hang is seen at the first look after the bound has passed, and its
+ * silence counted from the last look that saw the OS alive: each adds up
+ * to a look period to the detection. Looking costs the guest nothing and
+ * the VMM a few microseconds, so look four times a period (but not more
+ * often than every half millisecond). */
+#define LOOK_MIN_US 500
+
 static uint64_t look_period_us(const struct vmfo *m)
 {
-	uint64_t half = m->cfg.heartbeat_ms * 1000 / 2;
-	return half ? half : 5000;
+	uint64_t quarter = m->cfg.heartbeat_ms * 1000 / 4;
+	return !m->cfg.heartbeat_ms ? 5000 : quarter > LOOK_MIN_US ? quarter : LOOK_MIN_US;
 }
 
-static void sample(struct guest *g, struct hb_watch *s)
+/* What shows that g's OS runs: its pulse, and the progress of each app
+ * running on it. Each such app's committed seq, read there too, is what
+ * the VMM has seen acknowledged: what a takeover must not lose. */
+static uint64_t pulse_of(struct vmfo *m, struct guest *g)
+{
+	uint64_t pulse = guest_pulse(m, g);
+	for (int i = 0; i < MAX_APPS; i++) {
+		struct app *a = &m->app[i];
+		if (a->state != A_RUNNING || app_vm(m, a) != g->vm.index)
+			continue;
+		const volatile struct vmfo_app_hdr *h = app_header(m, a);
+		uint64_t seq = h->seq;
+		pulse += h->progress;
+		if (seq > a->acked_seq)
+			a->acked_seq = seq;
+	}
+	return pulse;
+}
+
+static void sample(struct vmfo *m, struct guest *g, struct hb_watch *s)
 {
 	s->t_us = now_us();
-	s->heartbeats = atomic_load(&g->heartbeats);
+	s->pulse = pulse_of(m, g);
 	s->outside_us = vm_outside_us(&g->vm, s->t_us);
 	struct vm_sched sched;
 	vm_sched_sample(&g->vm, &sched);
@@ -66,8 +103,9 @@ static uint64_t guest_time(const struct hb_watch *was, const struct hb_watch *no
 	return had;
 }
 
-/* One look at g; with m->lock held. */
-static void look(struct vmfo *m, struct guest *g)
+/* One look at g; with m->lock held. Returns how soon to look again: a
+ * look period, or sooner if the silence will pass the bound before that. */
+static uint64_t look(struct vmfo *m, struct guest *g)
 {
 	struct hb_watch now_seen, *now = &now_seen;
 	struct hb_watch *w = &g->watch;
@@ -76,12 +114,16 @@ static void look(struct vmfo *m, struct guest *g)
 	assert_locked(m);
 	if (g->state != G_RUNNING || !g->created || !limit) {
 		watchdog_reset(g);
-		return;
+		return look_period_us(m);
 	}
-	sample(g, now); /* a running VM is not being destroyed */
+	sample(m, g, now); /* a running VM is not being destroyed */
 	uint64_t silent = 0;
-	/* A first look, or a heartbeat since: no silence to count. */
-	if (w->t_us && now->heartbeats == w->heartbeats) {
+	bool probed = false;
+	if (!w->t_us || now->pulse != w->pulse) {
+		/* A first look, or a heartbeat since: no silence to count. */
+		atomic_fetch_add(&g->heartbeats, 1);
+		atomic_store(&g->last_hb_us, now->t_us);
+	} else {
 		uint64_t running, had = guest_time(w, now, &running);
 		/* An OS answering a request works at CPL0 with interrupts off
 		 * and sends no heartbeat meanwhile: for a bounded grace, only
@@ -95,24 +137,38 @@ static void look(struct vmfo *m, struct guest *g)
 		 * two look periods per look. */
 		uint64_t cap = 2 * look_period_us(m);
 		silent = w->silent_us + (had < cap ? had : cap);
+		probed = w->probed;
+		/* Silent for a period: a live kernel would have ticked. Ask
+		 * once; a kernel that can take interrupts answers. */
+		if (!probed && silent >= m->cfg.heartbeat_ms * 1000)
+			probed = vm_doorbell(&g->vm, VMFO_VEC_DOORBELL, NULL) == 0;
 	}
 	*w = *now;
 	w->silent_us = silent;
-	if (silent > limit)
+	w->probed = probed;
+	if (silent > limit) {
 		m->policy->os_fault(m, g, "heartbeat");
+		return look_period_us(m);
+	}
+	uint64_t left = limit - silent + 1; /* of guest time: no less of wall time */
+	return silent && left < look_period_us(m) ? left : look_period_us(m);
 }
 
 static void *watchdog_main(void *arg)
 {
 	struct vmfo *m = arg;
 
+	uint64_t next_us = look_period_us(m);
 	monitor_lock(m);
 	while (!atomic_load(&m->quit)) {
 		struct timespec deadline;
-		deadline_in_us(&deadline, look_period_us(m));
+		deadline_in_us(&deadline, next_us);
 		monitor_timedwait(m, &m->watch_wake, &deadline);
-		for (int i = 0; i < 2 && m->booted; i++)
-			look(m, &m->g[i]);
+		next_us = look_period_us(m);
+		for (int i = 0; i < 2 && m->booted; i++) {
+			uint64_t us = look(m, &m->g[i]);
+			next_us = us < next_us ? us : next_us;
+		}
 	}
 	monitor_unlock(m);
 	return NULL;
