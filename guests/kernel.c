@@ -56,19 +56,27 @@ uint64_t ticks;
 
 /* ---- small freestanding helpers ---- */
 
-/* One string instruction each: at CPL0 every instruction is emulated here,
- * and a byte loop made each task switch cost ~0.7 ms (vmfo bench). */
+/* String instructions, eight bytes an iteration: at CPL0 on nested hosts
+ * each iteration is emulated on its own, about 0.6 us for `rep movsb` (a
+ * 132-byte unit set took 84 us to copy) and 0.9 us for `rep movsq` (15 us
+ * for the same bytes). A byte loop was worse still: it made each task
+ * switch cost ~0.7 ms (vmfo bench). */
 void *memset(void *d, int c, size_t n)
 {
 	void *p = d;
-	__asm__ volatile("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
+	size_t words = n / 8, rest = n % 8;
+	uint64_t v = 0x0101010101010101ull * (uint8_t)c;
+	__asm__ volatile("rep stosq" : "+D"(p), "+c"(words) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(p), "+c"(rest) : "a"(v) : "memory");
 	return d;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
 {
 	void *p = d;
-	__asm__ volatile("rep movsb" : "+D"(p), "+S"(s), "+c"(n) : : "memory");
+	size_t words = n / 8, rest = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(p), "+S"(s), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(p), "+S"(s), "+c"(rest) : : "memory");
 	return d;
 }
 
@@ -419,7 +427,11 @@ struct pending_fault {
 
 static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_fault *pf)
 {
-	struct vmfo_runs runs, answer;
+	/* The VMM leaves a request alone until it is answered, so its runs are
+	 * read, and the answer's written, where they lie: at CPL0 a copy of a
+	 * unit set costs some 15 us. */
+	const struct vmfo_runs *runs = (const struct vmfo_runs *)&mb->runs;
+	struct vmfo_runs *answer = (struct vmfo_runs *)&mb->ack_runs;
 	uint64_t val[2];
 	int64_t rc;
 	const uint64_t *a = (const uint64_t *)mb->arg;
@@ -454,30 +466,23 @@ static int64_t handle_request(volatile struct vmfo_mailbox *mb, struct pending_f
 	case VMFO_MB_APP_FAULT:
 		return app_inject(a[0], a[1]);
 	case VMFO_MB_DISCONNECT:
-		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
 		if (bad_ack_runs) { /* test mode: a hostile answer */
 			bad_ack_runs = 0;
-			answer.nruns = 1;
-			answer.run[0].first = boot->pool_units;
-			answer.run[0].count = 4;
-			rc = VMFO_OK;
-		} else {
-			rc = app_disconnect(a[0], a[1], &runs, &answer);
+			answer->nruns = 1;
+			answer->run[0].first = boot->pool_units;
+			answer->run[0].count = 4;
+			return VMFO_OK;
 		}
-		memcpy((void *)&mb->ack_runs, &answer, sizeof answer);
-		return rc;
+		return app_disconnect(a[0], a[1], runs, answer);
 	case VMFO_MB_ATTACH:
-		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
-		rc = engage(&runs, a[0], &answer, val);
-		memcpy((void *)&mb->ack_runs, &answer, sizeof answer);
+		rc = engage(runs, a[0], answer, val);
 		mb->ack_val[0] = val[0];
 		mb->ack_val[1] = val[1];
 		return rc;
 	case VMFO_MB_ACTIVATE:
-		memcpy(&runs, (const void *)&mb->runs, sizeof runs);
 		if (hang_after_activate) /* test mode: fail before the app resumes */
 			pf->kind = VMFO_OS_FAULT_HANG;
-		return app_activate(a[0], a[1], a[2], &runs);
+		return app_activate(a[0], a[1], a[2], runs);
 	case VMFO_MB_HOSTILE:
 		return hostile(a[0], a[1]);
 	case VMFO_MB_RELEASE:

@@ -384,7 +384,11 @@ void vm_stop(struct vm *vm)
 	while (!atomic_load(&vm->halted)) {
 		set_immediate_exit(vm, 1);
 		pthread_kill(vm->thread, VM_KICK_SIGNAL);
-		usleep(200);
+		/* A kicked vCPU leaves KVM_RUN within some tens of
+		 * microseconds: look often (a takeover waits on this), kick
+		 * again every 200. */
+		for (int i = 0; i < 20 && !atomic_load(&vm->halted); i++)
+			usleep(10);
 	}
 	pthread_join(vm->thread, NULL);
 	vm->thread_started = false;
