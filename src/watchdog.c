@@ -5,7 +5,7 @@
  * look the VMM reads, where they lie in memory, the OS's pulse (bumped at
  * every entry to its kernel) and the progress counters of the apps it
  * runs, which they advance in ring 3 as they work. Only an OS that shows
- * neither for a whole period is sent a doorbell, an interrupt that makes a
+ * neither for half the bound is sent a doorbell, an interrupt that makes a
  * live kernel run and bump its pulse; a hung one (interrupts off, halted)
  * stays silent. A heartbeat sent by a timer handler would run emulated
  * CPL0 code every period on nested hosts: at 1 ms that took 35-40 % of an
@@ -138,9 +138,10 @@ static uint64_t look(struct vmfo *m, struct guest *g)
 		uint64_t cap = 2 * look_period_us(m);
 		silent = w->silent_us + (had < cap ? had : cap);
 		probed = w->probed;
-		/* Silent for a period: a live kernel would have ticked. Ask
-		 * once; a kernel that can take interrupts answers. */
-		if (!probed && silent >= m->cfg.heartbeat_ms * 1000)
+		/* Silent for half the bound: ask once. A kernel that can take
+		 * interrupts answers in well under a millisecond of its time;
+		 * asking sooner would wake an idle OS between its own ticks. */
+		if (!probed && silent >= limit / 2)
 			probed = vm_doorbell(&g->vm, VMFO_VEC_DOORBELL, NULL) == 0;
 	}
 	*w = *now;
