@@ -309,6 +309,7 @@ enum vmfo_hostile {
 	VMFO_HOSTILE_FLOOD,           /* keeps sending bad hypercalls */
 	VMFO_HOSTILE_ACK_RUNS,        /* arms: answer the next DISCONNECT with runs outside the pool */
 	VMFO_HOSTILE_LOADED,          /* says it loaded app 0 with no start or activation under way */
+	VMFO_HOSTILE_VERIFIED,        /* says app 0 checked more pages than any app holds */
 	VMFO_HOSTILE_MAX
 };
 

@@ -276,10 +276,10 @@ static uint32_t app_verified(struct vmfo *m, struct app *a, const struct vmfo_hc
 	char pages[24], fo[24];
 	if (ev->kind != VMFO_VERIFY_OK && ev->kind != VMFO_VERIFY_BAD)
 		return refuse_why(why, VMFO_EINVAL, "app event: verified, with no such result");
-	if (a->state != A_RUNNING || !a->check_due || a->row < 0)
-		return refuse_why(why, VMFO_EINVAL, "app event: verified, but no check was under way");
-	if (ev->checked > row_bytes(&m->table, &m->table.row[a->row]) / VMFO_CHECK_PAGE)
+	if (a->row < 0 || ev->checked > row_bytes(&m->table, &m->table.row[a->row]) / VMFO_CHECK_PAGE)
 		return refuse_why(why, VMFO_EINVAL, "app event: verified more pages than the app holds");
+	if (a->state != A_RUNNING || !a->check_due)
+		return refuse_why(why, VMFO_EINVAL, "app event: verified, but no check was under way");
 	a->check_due = false;
 	snprintf(pages, sizeof pages, "%" PRIu64, ev->checked);
 	const char *fo_key = a->check_fo ? "fo" : NULL;
