@@ -44,11 +44,16 @@ bool bench_wait_for(struct vmfo *m, const char *name, size_t from, int ms);
 
 #define MAX_SIZES 12
 
-/* A size's handovers: min, median, max over its runs. */
+/* What each handover run measures, in ms: from os.disconnected to
+ * app.resumed (service) and to app.verified (verify); to vmm.attach; and
+ * the same bytes copied into fresh or into touched memory. */
+enum { H_SERVICE, H_VERIFY, H_DETACH_ATTACH, H_COPY_FRESH, H_COPY_TOUCHED, H_FIGURES };
+
+/* A size's handovers: each figure's min, median, max over its runs. */
 struct handover {
 	uint64_t mb;
 	int runs;
-	struct stat3 move, detach_attach, copy;
+	struct stat3 f[H_FIGURES];
 };
 
 struct handovers {
