@@ -93,7 +93,7 @@ static void app_event(struct task *t, enum vmfo_app_what what, uint32_t kind, ui
 {
 	struct vmfo_hc_app_event ev = {
 		.app_id = t->id, .what = what, .kind = kind, .level = level,
-		.seq = t->hdr->seq, .hash = t->hdr->hash,
+		.seq = t->hdr->seq, .hash = t->hdr->hash, .checked = t->hdr->checked,
 	};
 	if (what == VMFO_APP_ALLOCATED)
 		ev.runs = t->runs;
@@ -487,6 +487,15 @@ void task_trap(struct frame *f)
 	schedule(f, 0); /* its context was saved above, or reset for a restart */
 }
 
+/* State that failed the app's own check is not run on: the app stops, as
+ * after a crash, and the VMM is told (what: CORRUPT, or VERIFIED with a
+ * bad result). */
+static void stop_corrupt(struct task *t, enum vmfo_app_what what)
+{
+	app_event(t, what, VMFO_VERIFY_BAD, 0);
+	t->state = T_STOPPED;
+}
+
 static void task_syscall(struct task *t, struct frame *f)
 {
 	switch (f->rax) {
@@ -495,18 +504,28 @@ static void task_syscall(struct task *t, struct frame *f)
 			app_event(t, VMFO_APP_STARTED, 0, 0);
 		else if (t->mode == M_RESTART)
 			app_event(t, VMFO_APP_RESTARTED, 0, 0);
-		else if (t->mode == M_ACTIVATE)
+		else if (t->mode == M_ACTIVATE && t->hdr->verify != VMFO_VERIFY_BAD)
 			/* A fresh state (the app had not started when its OS
 			 * failed) is resumed at 0: the VMM checks that against
-			 * what was acknowledged. Only a state that fails its
-			 * own check is corrupt. */
-			app_event(t, t->hdr->verify == VMFO_VERIFY_BAD ? VMFO_APP_CORRUPT : VMFO_APP_RESUMED,
-				  0, 0);
+			 * what was acknowledged. */
+			app_event(t, VMFO_APP_RESUMED, 0, 0);
+		else if (t->mode == M_ACTIVATE)
+			stop_corrupt(t, VMFO_APP_CORRUPT);
 		t->mode = M_RUN;
 		f->rax = 0;
 		break;
 	case VMFO_SYS_YIELD:
 		t->state = T_YIELDED;
+		f->rax = 0;
+		break;
+	case VMFO_SYS_VERIFIED:
+		/* The app read the rest of its state in ring 3 after it
+		 * resumed: its result and size are passed on (the VMM
+		 * checks them). */
+		if (t->hdr->verify == VMFO_VERIFY_OK)
+			app_event(t, VMFO_APP_VERIFIED, VMFO_VERIFY_OK, 0);
+		else
+			stop_corrupt(t, VMFO_APP_VERIFIED);
 		f->rax = 0;
 		break;
 	default:

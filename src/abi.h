@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 7
+#define VMFO_ABI_VERSION 8
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -164,6 +164,7 @@ enum vmfo_app_what {
 	VMFO_APP_RESTARTED,   /* recoverable fault handled locally */
 	VMFO_APP_FAULT,       /* fault-level routine saw a fault: kind, level */
 	VMFO_APP_CORRUPT,     /* state failed verification on resume */
+	VMFO_APP_VERIFIED,    /* the full check after a resume: kind, checked */
 	VMFO_APP_WHAT_MAX
 };
 
@@ -180,6 +181,7 @@ struct VMFO_HC_ARG vmfo_hc_app_event {
 	uint32_t status;       /* OUT */
 	uint64_t seq, hash;    /* IN: for STARTED, RESUMED, RESTARTED */
 	struct vmfo_runs runs; /* IN: for ALLOCATED */
+	uint64_t checked;      /* IN: for VERIFIED: pages (VMFO_CHECK_PAGE) checked */
 };
 
 struct VMFO_HC_ARG vmfo_hc_panic {
@@ -319,6 +321,7 @@ enum vmfo_hostile {
 	VMFO_HOSTILE_ACK_RUNS,        /* arms: answer the next DISCONNECT with runs outside the pool */
 	VMFO_HOSTILE_LOADED,          /* says it loaded app 0 with no start or activation under way */
 	VMFO_HOSTILE_FORMAT,          /* a console format with a conversion it cannot fill */
+	VMFO_HOSTILE_VERIFIED,        /* says app 0 checked more pages than any app holds */
 	VMFO_HOSTILE_MAX
 };
 
@@ -395,13 +398,16 @@ struct vmfo_app_hdr {
 	uint64_t hash;       /* hash chained over every committed transaction */
 	uint64_t progress;   /* bumped every loop; the OS's app watchdog reads it */
 	uint32_t inject;     /* OS -> app: an enum vmfo_app_fault to execute */
-	uint32_t verify;     /* app -> OS: enum vmfo_verify of its last start */
+	uint32_t verify;     /* app -> OS: enum vmfo_verify of its last start, then
+			      * of its full check (VMFO_SYS_VERIFIED) */
 	uint64_t nextents;   /* OS -> app: the region, as extents */
 	struct {
 		uint64_t gpa, bytes;
 	} extent[VMFO_MAX_RUNS];
 	uint64_t scratch[8]; /* the program's own bookkeeping */
+	uint64_t checked;    /* app -> OS: pages of VMFO_CHECK_PAGE its full check read */
 };
+#define VMFO_CHECK_PAGE 4096
 
 /* ---- the I/O control unit: a request ring in the app's own storage ----
  *
@@ -457,8 +463,12 @@ struct vmfo_io_ring {
 
 /* System calls from an app (ring 3) to its OS: the app executes `hlt` with
  * rax = number (a #GP at CPL3 that the OS recognises); the app's header is
- * the only argument. */
-enum vmfo_sys { VMFO_SYS_READY = 1, VMFO_SYS_YIELD = 2 };
+ * the only argument.
+ * An app may resume on a check of only what it needs to go on (READY),
+ * and check the rest of its state in ring 3 while it serves: VERIFIED
+ * then says the full check is done, its result in `verify` and its size
+ * in `checked`. A bad result stops the app. */
+enum vmfo_sys { VMFO_SYS_READY = 1, VMFO_SYS_YIELD = 2, VMFO_SYS_VERIFIED = 3 };
 
 _Static_assert(sizeof(struct vmfo_io_slot) == 64 && sizeof(struct vmfo_io_ring) == 64 + 64 * VMFO_IO_SLOTS,
 	       "the ring's layout is documented in docs/protocol.md");

@@ -13,13 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "abi.h"
 #include "bench_compare.h"
 #include "bench_int.h"
 #include "config.h"
 #include "render.h"
-
-#define MAX_SIZES 12
 
 /* ---- small helpers ---- */
 
@@ -60,7 +57,7 @@ int bench_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
 	return vmfo_app_start(m, name, prog, true, &size, &e) ? bench_failed(m, "app start", &e) : 0;
 }
 
-static int fault(struct vmfo *m, enum vmfo_fault_target target, const char *app, const char *kind)
+int bench_fault(struct vmfo *m, enum vmfo_fault_target target, const char *app, const char *kind)
 {
 	struct err e;
 	struct vmfo_fault f = { .target = target, .kind = kind, .app = app, .unit = UINT32_MAX };
@@ -75,8 +72,7 @@ uint64_t bench_seq_of(struct vmfo *m, struct vmfo_snapshot *s, const char *name)
 	return a ? a->seq : 0;
 }
 
-/* Time of the first event called name at or after index from, or 0. */
-static uint64_t t_of(struct vmfo *m, size_t from, const char *name)
+uint64_t bench_t_of(struct vmfo *m, size_t from, const char *name)
 {
 	struct event ev;
 	for (size_t i = from; trace_get(vmfo_trace(m), i, &ev); i++)
@@ -85,7 +81,7 @@ static uint64_t t_of(struct vmfo *m, size_t from, const char *name)
 	return 0;
 }
 
-static bool wait_for(struct vmfo *m, const char *name, size_t from, int ms)
+bool bench_wait_for(struct vmfo *m, const char *name, size_t from, int ms)
 {
 	if (trace_wait(vmfo_trace(m), name, NULL, NULL, from, ms, NULL))
 		return true;
@@ -138,7 +134,7 @@ static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
 		uint64_t t0 = now_us();
 		if (bench_fresh_pair(m, 0))
 			return -1;
-		uint64_t a = t_of(m, 0, "os.ready"), b = 0;
+		uint64_t a = bench_t_of(m, 0, "os.ready"), b = 0;
 		struct event ev;
 		for (size_t i = 0; trace_get(vmfo_trace(m), i, &ev); i++)
 			if (strcmp(ev.name, "os.ready") == 0)
@@ -175,13 +171,13 @@ static int one_failover(struct vmfo *m, const char *kind, bool os, struct breakd
 		return -1;
 	sleep_ms(30);
 	size_t from = trace_count(vmfo_trace(m));
-	if (os ? fault(m, VMFO_FAULT_OS, NULL, kind) : fault(m, VMFO_FAULT_APP, "db", kind))
+	if (os ? bench_fault(m, VMFO_FAULT_OS, NULL, kind) : bench_fault(m, VMFO_FAULT_APP, "db", kind))
 		return -1;
 	/* The request was answered: the guest executes the fault now. */
 	uint64_t t0 = now_us();
-	if (!wait_for(m, "failover.done", from, 10000))
+	if (!bench_wait_for(m, "failover.done", from, 10000))
 		return -1;
-	uint64_t detected = t_of(m, from, os ? "vmm.os_fault" : "os.app_failure");
+	uint64_t detected = bench_t_of(m, from, os ? "vmm.os_fault" : "os.app_failure");
 	/* A fast fault (a triple fault exits at once) can be recorded before
 	 * the command returns here: then detection took no measurable time. */
 	if (detected < t0)
@@ -189,7 +185,7 @@ static int one_failover(struct vmfo *m, const char *kind, bool os, struct breakd
 	uint64_t prev = detected;
 	b->step[S_DETECT][r] = (double)(detected - t0) / 1000.0;
 	for (int s = S_LOOKUP; s < S_MAX; s++) {
-		uint64_t t = step_events[s] ? t_of(m, from, step_events[s]) : 0;
+		uint64_t t = step_events[s] ? bench_t_of(m, from, step_events[s]) : 0;
 		if (!t) { /* an OS failover has no disconnect step */
 			b->step[s][r] = 0;
 			continue;
@@ -228,63 +224,6 @@ static int bench_failovers(struct vmfo *m, int runs, struct breakdown *b, int *n
 	return 0;
 }
 
-/* ---- 3. handover against copy ---- */
-
-/* One handover of mb MB. */
-struct handover_run {
-	double move_ms;  /* detach + attach + engage + the app's first pass */
-	double detach_attach_ms;
-	double copy_ms;  /* the same bytes copied into fresh memory */
-};
-
-/* A size's handovers: min, median, max over its runs. */
-struct handover {
-	uint64_t mb;
-	int runs;
-	struct stat3 move, detach_attach, copy;
-};
-
-/* Copy size bytes of app name's region into memory nobody has touched
- * yet, as a copying failover would have to. */
-static double copy_ms(struct vmfo *m, const char *name, uint64_t size)
-{
-	uint64_t bytes, us;
-	void *dst = aligned_alloc(2u << 20, size);
-	if (!dst)
-		return -1;
-	int rc = vmfo_copy_app_storage(m, name, dst, size, &bytes, &us);
-	/* Keep the copy from being optimised away. */
-	volatile unsigned char sink = bytes ? ((unsigned char *)dst)[bytes - 1] : 0;
-	(void)sink;
-	free(dst);
-	return rc ? -1 : (double)us / 1000.0;
-}
-
-static int one_handover(struct vmfo *m, uint64_t mb, struct handover_run *h)
-{
-	if (bench_fresh_pair(m, mb + 16 > 64 ? mb + 16 : 64) || bench_start(m, "h", "hog", mb))
-		return -1;
-	/* Let hog write every page of its region: the handover moves a
-	 * fully touched region. */
-	struct vmfo_snapshot *s = malloc(sizeof *s);
-	if (!s)
-		return -1;
-	uint64_t pages = (mb * MB - VMFO_APP_OFF_DATA) / 4096;
-	for (int i = 0; i < 600 && bench_seq_of(m, s, "h") < pages; i++)
-		sleep_ms(50);
-	free(s);
-	h->copy_ms = copy_ms(m, "h", mb * MB);
-	size_t from = trace_count(vmfo_trace(m));
-	if (fault(m, VMFO_FAULT_APP, "h", "crash") || !wait_for(m, "failover.done", from, 30000))
-		return -1;
-	uint64_t start = t_of(m, from, "os.disconnected");
-	uint64_t attach = t_of(m, from, "vmm.attach");
-	uint64_t resumed = t_of(m, from, "app.resumed");
-	h->detach_attach_ms = (double)(attach - start) / 1000.0;
-	h->move_ms = (double)(resumed - start) / 1000.0;
-	return 0;
-}
-
 /* ---- 4. blackout and loss under load ---- */
 
 struct blackout {
@@ -304,7 +243,7 @@ static int one_blackout(struct vmfo *m, struct blackout *b)
 	vmfo_snapshot(m, s);
 	uint64_t last_ack_us = s->os[0].last_hb_us;
 	free(s);
-	if (fault(m, VMFO_FAULT_OS, NULL, "panic") || !wait_for(m, "failover.done", from, 10000))
+	if (bench_fault(m, VMFO_FAULT_OS, NULL, "panic") || !bench_wait_for(m, "failover.done", from, 10000))
 		return -1;
 	/* app.resumed carries the acknowledged seq it was checked against:
 	 * the last one the failed OS sent (later ones come from the standby). */
@@ -313,7 +252,7 @@ static int one_blackout(struct vmfo *m, struct blackout *b)
 		return -1;
 	b->acked = strtoull(event_field(&ev, "acked"), NULL, 10);
 	b->resumed = strtoull(event_field(&ev, "seq"), NULL, 10);
-	b->gap_ms = (double)(t_of(m, from, "app.resumed") - last_ack_us) / 1000.0;
+	b->gap_ms = (double)(bench_t_of(m, from, "app.resumed") - last_ack_us) / 1000.0;
 	b->lost = b->acked > b->resumed ? b->acked - b->resumed : 0;
 	return 0;
 }
@@ -369,39 +308,12 @@ struct results {
 	struct stat3 boot;
 	struct breakdown b[4];
 	int nb;
-	struct handover h[MAX_SIZES];
-	int nsizes;
+	struct handovers h;
 	struct blackout bo;
 	struct client_blackout cb[CB_KINDS];
 	struct protection prot;
 	uint64_t rss_idle, rss_booted;
 };
-
-/* Each size a few times (at most 3: a 2 GiB region takes a while to
- * fill): one run can catch the host busy. */
-static int bench_handovers(struct vmfo *m, const struct bench_opts *o, struct results *r)
-{
-	static const uint64_t full[] = { 2, 8, 64, 256, 512, 1024, 2048 };
-	static const uint64_t quick[] = { 2, 64, 256 };
-	const uint64_t *sizes = o->quick ? quick : full;
-	r->nsizes = o->quick ? 3 : 7;
-	for (int i = 0; i < r->nsizes; i++) {
-		struct handover_run run;
-		double move[3], detach_attach[3], copy[3];
-		int n = o->runs < 3 ? o->runs : 3;
-		for (int k = 0; k < n; k++) {
-			if (one_handover(m, sizes[i], &run))
-				return -1;
-			move[k] = run.move_ms;
-			detach_attach[k] = run.detach_attach_ms;
-			copy[k] = run.copy_ms;
-		}
-		r->h[i] = (struct handover){ .mb = sizes[i], .runs = n, .move = bench_stats(move, n),
-					     .detach_attach = bench_stats(detach_attach, n),
-					     .copy = bench_stats(copy, n) };
-	}
-	return 0;
-}
 
 static int measure(struct vmfo *m, const struct bench_opts *o, struct results *r)
 {
@@ -409,7 +321,7 @@ static int measure(struct vmfo *m, const struct bench_opts *o, struct results *r
 	r->cfg = *vmfo_defaults(m);
 	r->rss_idle = rss_kb();
 	if (bench_boot(m, o->runs, &r->boot) || bench_failovers(m, o->runs, r->b, &r->nb) ||
-	    bench_handovers(m, o, r) || one_blackout(m, &r->bo) ||
+	    bench_handovers(m, o->quick, o->runs, &r->h) || one_blackout(m, &r->bo) ||
 	    bench_clients(m, o->runs, r->cb))
 		return -1;
 	r->rss_booted = rss_kb();
@@ -448,22 +360,14 @@ static json_t *json_failover(const struct breakdown *b)
 static json_t *results_json(const struct results *r)
 {
 	const struct config *c = &r->cfg;
-	const struct handover *h = r->h;
 	struct utsname u;
 	uname(&u);
-	json_t *failover = json_array(), *handover = json_array();
+	json_t *failover = json_array();
 	for (int i = 0; i < r->nb; i++)
 		json_array_append_new(failover, json_failover(&r->b[i]));
-	for (int i = 0; i < r->nsizes; i++)
-		json_array_append_new(handover, json_pack("{s:I,s:i,s:o,s:o,s:o,s:f}", "mb",
-							  (json_int_t)h[i].mb, "runs", h[i].runs,
-							  "move_ms", bench_json_stat(h[i].move),
-							  "detach_attach_ms", bench_json_stat(h[i].detach_attach),
-							  "copy_ms", bench_json_stat(h[i].copy), "copy_over_move",
-							  h[i].copy.median / h[i].move.median));
+	/* In three parts, so that the handovers' figures keep their place. */
 	json_t *doc = json_pack(
-		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o, s:o, s:f,"
-		" s:{s:f,s:I,s:I,s:I}, s:o, s:o, s:{s:f,s:f}}",
+		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o}",
 		"vmfo", PACKAGE_VERSION,
 		"machine", "kernel", u.release, "arch", u.machine, "nested_kvm_note",
 		"figures are ratios within one run; absolute times on nested KVM are slow",
@@ -471,13 +375,19 @@ static json_t *results_json(const struct results *r)
 		"heartbeat_ms", (json_int_t)c->heartbeat_ms, "miss", (json_int_t)c->miss, "runs", r->o->runs,
 		"quick", r->o->quick, "huge_pages", r->huge,
 		"boot_ms", "pair", bench_json_stat(r->boot),
-		"failover", failover, "handover", handover,
-		"handover_largest_over_smallest", h[r->nsizes - 1].move.median / h[0].move.median,
+		"failover", failover);
+	json_t *rest = json_pack(
+		"{s:{s:f,s:I,s:I,s:I}, s:o, s:o, s:{s:f,s:f}}",
 		"blackout", "gap_ms", r->bo.gap_ms, "acked", (json_int_t)r->bo.acked, "resumed",
 		(json_int_t)r->bo.resumed, "lost", (json_int_t)r->bo.lost,
 		"client_blackout", bench_clients_json(r->cb),
 		"protection", bench_protection_json(&r->prot),
 		"vmm_rss_mb", "idle", (double)r->rss_idle / 1024, "after_runs", (double)r->rss_booted / 1024);
+	if (!doc || !rest || bench_handovers_json(&r->h, doc) || json_object_update(doc, rest)) {
+		json_decref(doc);
+		doc = NULL;
+	}
+	json_decref(rest);
 	return doc;
 }
 
@@ -518,16 +428,7 @@ static void print_text(const struct results *r, FILE *out)
 		fprintf(out, "%.3f (%.3f)%s\n", b->t.median, b->t.max,
 			b->bound_ms > 0 ? "  detection bounded by miss x heartbeat" : "");
 	}
-	const struct handover *h = r->h;
-	int last = r->nsizes - 1;
-	fprintf(out, "\nhandover vs copy, fully touched region, median of %d run%s:\n"
-		     "  %8s %12s %14s %12s %10s\n", h[0].runs, h[0].runs == 1 ? "" : "s", "MB",
-		"move ms", "detach+attach", "copy ms", "copy/move");
-	for (int i = 0; i < r->nsizes; i++)
-		fprintf(out, "  %8" PRIu64 " %12.3f %14.3f %12.3f %9.1fx\n", h[i].mb, h[i].move.median,
-			h[i].detach_attach.median, h[i].copy.median, h[i].copy.median / h[i].move.median);
-	fprintf(out, "  %" PRIu64 " MB moves in %.1fx the time of %" PRIu64 " MB\n", h[last].mb,
-		h[last].move.median / h[0].move.median, h[0].mb);
+	bench_handovers_text(&r->h, out);
 	fprintf(out, "\nblackout under load (OS panic): %.3f ms from the last acknowledgement to resumed; "
 		     "acked %" PRIu64 ", resumed at %" PRIu64 ", lost %" PRIu64 "%s\n",
 		r->bo.gap_ms, r->bo.acked, r->bo.resumed, r->bo.lost, r->bo.lost ? "  <-- A BUG" : "");

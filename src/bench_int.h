@@ -1,7 +1,7 @@
 /* bench_int.h — inside vmfo bench: the helpers bench.c shares with the
- * figures measured in files of their own (bench_clients.c), and those
- * figures' results, which bench.c keeps in its one results struct and
- * prints with the rest. */
+ * figures measured in files of their own (bench_handover.c,
+ * bench_clients.c, bench_protection.c), and those figures' results, which
+ * bench.c keeps in its one results struct and prints with the rest. */
 #ifndef VMFO_BENCH_INT_H
 #define VMFO_BENCH_INT_H
 
@@ -32,6 +32,42 @@ int bench_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
 
 /* The seq of app name, read from its storage through a snapshot (s). */
 uint64_t bench_seq_of(struct vmfo *m, struct vmfo_snapshot *s, const char *name);
+/* Make target (app: that app) fail with kind; 0, or -1 said on stderr. */
+int bench_fault(struct vmfo *m, enum vmfo_fault_target target, const char *app, const char *kind);
+/* Time of the first event called name at or after trace index from, or 0. */
+uint64_t bench_t_of(struct vmfo *m, size_t from, const char *name);
+/* Whether an event called name came at or after index from within ms;
+ * if not, says so on stderr. */
+bool bench_wait_for(struct vmfo *m, const char *name, size_t from, int ms);
+
+/* ---- handover against copy (bench_handover.c) ---- */
+
+#define MAX_SIZES 12
+
+/* What each handover run measures, in ms: from os.disconnected to
+ * app.resumed (service) and to app.verified (verify); to vmm.attach; and
+ * the same bytes copied into fresh or into touched memory. */
+enum { H_SERVICE, H_VERIFY, H_DETACH_ATTACH, H_COPY_FRESH, H_COPY_TOUCHED, H_FIGURES };
+
+/* A size's handovers: each figure's min, median, max over its runs. */
+struct handover {
+	uint64_t mb;
+	int runs;
+	struct stat3 f[H_FIGURES];
+};
+
+struct handovers {
+	struct handover h[MAX_SIZES];
+	int n;
+};
+
+/* Each size (fewer with quick) a few times: a fully touched region handed
+ * over, and the same bytes copied. 0, or -1 said on stderr. */
+int bench_handovers(struct vmfo *m, bool quick, int runs, struct handovers *h);
+void bench_handovers_text(const struct handovers *h, FILE *out);
+/* Adds "handover" (one entry per size) and the summary figures to doc;
+ * -1 when out of memory. */
+int bench_handovers_json(const struct handovers *h, json_t *doc);
 
 /* ---- what protection costs (bench_protection.c) ---- */
 

@@ -41,6 +41,7 @@ static const struct {
 	{ "os.load", C(2), "the program is read from auxiliary memory, not from main storage" },
 	{ "os.app_alloc", C(6), "the standby gives the app its storage out of what it was handed" },
 	{ "app.resumed", C(2) | C(4), "the app continues from the state its storage holds: nothing lost" },
+	{ "app.verified", 0, "the resumed app has read back the rest of its state and checked it (result=ok), or found it damaged (result=bad)" },
 	{ "failover.done", 0, "the takeover is complete; ms counts from detection" },
 	{ "io.open", C(3), "an I/O channel now carries clients' requests to the app: a row of the table says which OS controls it" },
 	{ "io.close", 0, "the app's I/O channel closed: requests it had not answered fail to their clients" },
@@ -49,7 +50,7 @@ static const struct {
 	{ "vmm.reclaim", 0, "storage went back to the pool: the active OS's surplus, or what a failed OS still held" },
 	{ "vmm.reject", 0, "the VMM refused a malformed or hostile request from a guest; nothing changed" },
 	{ "app.lost", 0, "LOSS: the resumed app is behind what was acknowledged -- a bug, reported loudly" },
-	{ "app.corrupt", 0, "the resumed app's state failed its own verification" },
+	{ "app.corrupt", 0, "the resumed app's state failed its own verification: its OS stopped it" },
 	{ "failover.error", 0, "a takeover step failed; the sequence stopped there" },
 };
 

@@ -244,9 +244,40 @@ static void app_resumed(struct vmfo *m, struct app *a, const struct vmfo_hc_app_
 		return;
 	}
 	a->state = A_RUNNING;
+	a->check_due = true;
+	a->check_fo = a->fo;
 	pthread_cond_broadcast(&m->acked); /* the takeover waits for this */
 	trace_emit(&m->trace, "app.resumed", "app", a->name, "vm", vm, "seq", seq, "hash", hash,
 		   "acked", acked, "fo", fo, NULL);
+}
+
+/* An app that resumed on a check of what it needed to go on reports its
+ * full check later (VERIFIED): app.verified, and if the check failed,
+ * app.corrupt (the app failed; its OS stopped it). Both belong to the
+ * takeover it resumed from, if any. The count and the result are the
+ * guest's word: range-checked, and only one report per resume. */
+static uint32_t app_verified(struct vmfo *m, struct app *a, const struct vmfo_hc_app_event *ev,
+			     const char *vm, const char **why)
+{
+	char pages[24], fo[24];
+	if (ev->kind != VMFO_VERIFY_OK && ev->kind != VMFO_VERIFY_BAD)
+		return refuse_why(why, VMFO_EINVAL, "app event: verified, with no such result");
+	if (a->row < 0 || ev->checked > row_bytes(&m->table, &m->table.row[a->row]) / VMFO_CHECK_PAGE)
+		return refuse_why(why, VMFO_EINVAL, "app event: verified more pages than the app holds");
+	if (a->state != A_RUNNING || !a->check_due)
+		return refuse_why(why, VMFO_EINVAL, "app event: verified, but no check was under way");
+	a->check_due = false;
+	snprintf(pages, sizeof pages, "%" PRIu64, ev->checked);
+	const char *fo_key = a->check_fo ? "fo" : NULL;
+	fo_text(a->check_fo, fo, sizeof fo);
+	bool ok = ev->kind == VMFO_VERIFY_OK;
+	trace_emit(&m->trace, "app.verified", "app", a->name, "vm", vm, "pages", pages, "result",
+		   ok ? "ok" : "bad", fo_key, fo, NULL);
+	if (!ok) {
+		a->state = A_FAILED;
+		trace_emit(&m->trace, "app.corrupt", "app", a->name, "vm", vm, fo_key, fo, NULL);
+	}
+	return VMFO_OK;
 }
 
 /* The name of where an OS says it loaded a program from (os.load src=). */
@@ -302,6 +333,8 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const c
 		app_resumed(m, a, ev, vm, seq, hash, fo);
 		return VMFO_OK;
 	case VMFO_APP_RESTARTED:
+		a->check_due = true;
+		a->check_fo = 0;
 		trace_emit(&m->trace, "app.restarted", "app", a->name, "vm", vm, NULL);
 		return VMFO_OK;
 	case VMFO_APP_FAULT:
@@ -311,6 +344,8 @@ static uint32_t hc_app_event(struct vmfo *m, struct guest *g, void *arg, const c
 		trace_emit(&m->trace, "app.fault", "app", a->name, "kind", app_fault_name(ev->kind), "level",
 			   ev->level == VMFO_LEVEL_RECOVERABLE ? "recoverable" : "unrecoverable", NULL);
 		return VMFO_OK;
+	case VMFO_APP_VERIFIED:
+		return app_verified(m, a, ev, vm, why);
 	case VMFO_APP_CORRUPT:
 		a->state = A_FAILED;
 		pthread_cond_broadcast(&m->acked);

@@ -281,6 +281,22 @@ static int l_reprotect(lua_State *L)
 	return 0;
 }
 
+/* vmfo.corrupt(name [, offset]): test mode, one byte of the app's storage
+ * damaged (by default the first byte of its data); the byte's
+ * guest-physical address. */
+static int l_corrupt(lua_State *L)
+{
+	struct err e;
+	uint64_t gpa;
+	const char *name = word_arg(L, 1, "the app name");
+	lua_Integer offset = luaL_optinteger(L, 2, VMFO_APP_OFF_DATA);
+	luaL_argcheck(L, offset >= 0, 2, "the offset must not be negative");
+	if (vmfo_corrupt(script_of(L)->m, name, (uint64_t)offset, &gpa, &e))
+		return raise_err(L, &e);
+	lua_pushinteger(L, (lua_Integer)gpa);
+	return 1;
+}
+
 static int l_cmd(lua_State *L)
 {
 	const char *line = luaL_checkstring(L, 1);
@@ -309,7 +325,7 @@ static void push_event(lua_State *L, const struct event *ev)
 	lua_setfield(L, -2, "seq");
 	/* Numbers by what the field is, not by how its value looks (an app
 	 * may be called 42). */
-	static const char *const integers[] = { "seq", "mb", "need_mb", "acked", NULL };
+	static const char *const integers[] = { "seq", "mb", "need_mb", "acked", "pages", NULL };
 	for (int i = 0; i < ev->nfields; i++) {
 		const char *k = ev->field[i].key, *v = ev->field[i].val;
 		bool integer = false;
@@ -560,7 +576,7 @@ static const luaL_Reg vmfo_lib[] = {
 	{ "wait", l_wait }, { "check", l_check }, { "claim", l_claim }, { "table", l_table },
 	{ "owner", l_owner }, { "role", l_role }, { "app_state", l_app_state },
 	{ "trace", l_trace }, { "sleep", l_sleep }, { "reset", l_reset },
-	{ "reprotect", l_reprotect }, { "cmd", l_cmd }, { NULL, NULL },
+	{ "reprotect", l_reprotect }, { "corrupt", l_corrupt }, { "cmd", l_cmd }, { NULL, NULL },
 };
 
 void script_open_vmfo_lib(lua_State *L)

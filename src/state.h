@@ -40,6 +40,10 @@ struct app {
 				* takeover must not fall behind */
 	uint64_t failed_us;    /* when its failure was reported */
 	uint64_t fo;           /* the takeover moving it (fo=N on its events) */
+	bool check_due;        /* it resumed or restarted on a check of part of
+				* its state: the rest may follow (app.verified) */
+	uint64_t check_fo;     /* the takeover it resumed from (0: a restart),
+				* which that check's events belong to */
 };
 
 /* Policy work the monitor thread carries out, in order. */

@@ -5,6 +5,7 @@
  * monitor, failover and apps modules. */
 #include "vmfo.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,6 +240,7 @@ static const char *const hostile_names[VMFO_HOSTILE_MAX + 1] = { /* NULL-termina
 	[VMFO_HOSTILE_AUX] = "aux", [VMFO_HOSTILE_ACK] = "ack", [VMFO_HOSTILE_FLOOD] = "flood",
 	[VMFO_HOSTILE_ACK_RUNS] = "ack-runs", [VMFO_HOSTILE_LOADED] = "loaded",
 	[VMFO_HOSTILE_FORMAT] = "format",
+	[VMFO_HOSTILE_VERIFIED] = "verified",
 };
 
 const char *const *vmfo_hostile_cases(void)
@@ -477,6 +479,19 @@ const struct vmfo_app_view *vmfo_snapshot_app(const struct vmfo_snapshot *s, con
 	return NULL;
 }
 
+/* The bytes of a's storage from its header to the end of that run of
+ * units: contiguous in the pool, so one pointer reaches them. With
+ * m->lock held; a holds storage. */
+static uint64_t header_run_bytes(const struct vmfo *m, const struct app *a)
+{
+	const struct units *u = &m->table.row[a->row].units;
+	for (unsigned i = 0; i < u->nruns; i++)
+		if (a->hdr_unit >= u->run[i].first && a->hdr_unit < u->run[i].first + u->run[i].count)
+			return (uint64_t)(u->run[i].first + u->run[i].count - a->hdr_unit) *
+			       m->pool.unit_bytes;
+	return 0;
+}
+
 int vmfo_copy_app_storage(struct vmfo *m, const char *name, void *dst, uint64_t max,
 			  uint64_t *bytes, uint64_t *us)
 {
@@ -487,11 +502,7 @@ int vmfo_copy_app_storage(struct vmfo *m, const char *name, void *dst, uint64_t 
 		monitor_unlock(m);
 		return -1;
 	}
-	const struct units *u = &m->table.row[a->row].units;
-	for (unsigned i = 0; i < u->nruns; i++)
-		if (a->hdr_unit >= u->run[i].first && a->hdr_unit < u->run[i].first + u->run[i].count)
-			*bytes = (uint64_t)(u->run[i].first + u->run[i].count - a->hdr_unit) *
-				 m->pool.unit_bytes;
+	*bytes = header_run_bytes(m, a);
 	if (*bytes > max)
 		*bytes = max;
 	uint64_t t0 = now_us();
@@ -499,6 +510,29 @@ int vmfo_copy_app_storage(struct vmfo *m, const char *name, void *dst, uint64_t 
 	*us = now_us() - t0;
 	monitor_unlock(m);
 	return 0;
+}
+
+int vmfo_corrupt(struct vmfo *m, const char *name, uint64_t offset, uint64_t *gpa, struct err *e)
+{
+	int rc = 0;
+	monitor_lock(m);
+	const struct app *a = app_by_name(m, name);
+	uint64_t bytes = a && a->row >= 0 ? header_run_bytes(m, a) : 0;
+	if (!a)
+		rc = err_set(e, "no app called '%s'", name);
+	else if (!bytes)
+		rc = err_set(e, "%s holds no storage to damage", name);
+	else if (offset >= bytes)
+		rc = err_set(e, "offset %" PRIu64 " is past %s's first run of units (%" PRIu64 " bytes)",
+			     offset, name, bytes);
+	else {
+		/* Every bit of one byte flipped, as a memory error might:
+		 * whatever the byte held, it no longer does. */
+		((volatile uint8_t *)pool_hva(&m->pool, a->hdr_unit))[offset] ^= 0xff;
+		*gpa = VMFO_POOL_GPA + (uint64_t)a->hdr_unit * m->pool.unit_bytes + offset;
+	}
+	monitor_unlock(m);
+	return rc;
 }
 
 void vmfo_log(struct vmfo *m, int vm, struct vmfo_log *out)

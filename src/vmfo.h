@@ -217,6 +217,13 @@ const struct vmfo_app_view *vmfo_snapshot_app(const struct vmfo_snapshot *s, con
 int vmfo_copy_app_storage(struct vmfo *m, const char *name, void *dst, uint64_t max,
 			  uint64_t *bytes, uint64_t *us);
 
+/* Test mode: damage app name's storage, one byte at offset from its
+ * header (within the run of units that starts there), through the VMM's
+ * own mapping, whichever VM holds it or none (parked). The app finds it
+ * when it checks its state: app.corrupt. *gpa gets the byte's
+ * guest-physical address. */
+int vmfo_corrupt(struct vmfo *m, const char *name, uint64_t offset, uint64_t *gpa, struct err *e);
+
 /* A guest's console lines, oldest first. */
 #define VMFO_LOG_LINES 64
 struct vmfo_log {

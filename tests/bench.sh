@@ -46,11 +46,27 @@ is "$(j '[.failover[] | ([.steps_ms[].median] | add) - .total_ms.median | fabs <
 	"the steps add up to the total (one run: medians are the run)"
 is "$(j '.failover[] | select(.fault == "os hang") | .detect_bound_ms')" "30" "hang detection bound: miss x heartbeat = 30 ms"
 is "$(j '[.handover[].mb] | join(",")')" "2,64,256" "handover measured at 2, 64 and 256 MB"
-is "$(j '[.handover[] | .move_ms.min > 0 and .copy_ms.min > 0 and .detach_attach_ms.min > 0] | all')" true "move and copy timed for each size"
-is "$(j '[.handover[] | .runs == 1 and ([.move_ms, .detach_attach_ms, .copy_ms][] | .min <= .median and .median <= .max)] | all')" true \
-	"each size: its runs (one, quick), every figure as min <= median <= max"
-is "$(j '[.handover[] | (.copy_over_move - .copy_ms.median / .move_ms.median) | fabs < 0.000001] | all')" true \
-	"copy/move is the ratio of the medians"
+figures='service_ms verify_ms detach_attach_ms copy_fresh_ms copy_touched_ms'
+ratios='copy_fresh_over_service copy_touched_over_service copy_fresh_over_verify copy_touched_over_verify'
+is "$(j '[.handover[] | keys_unsorted | join(" ")] | unique | .[]')" "mb runs $figures $ratios" \
+	"each size: every figure and ratio, and nothing else"
+for f in $figures; do
+	is "$(j "[.handover[] | .runs == 1 and .$f.min > 0 and .$f.min <= .$f.median and .$f.median <= .$f.max] | all")" true \
+		"each size: $f timed, min <= median <= max over its runs (one, quick)"
+done
+for r in $ratios; do
+	copy=${r%_over_*} end=${r#*_over_}
+	is "$(j "[.handover[] | (.$r - .${copy}_ms.median / .${end}_ms.median) | fabs < 0.000001] | all")" true \
+		"$r is the ratio of the medians"
+done
+# Each run's full check ends at app.verified, which comes after that run's
+# app.resumed: so each order statistic of verify is at least service's.
+is "$(j '[.handover[] | .verify_ms.min >= .service_ms.min and .verify_ms.median >= .service_ms.median and .verify_ms.max >= .service_ms.max] | all')" true \
+	"full verification ends no earlier than service resumes"
+for end in service verify; do
+	is "$(j ".handover_${end}_largest_over_smallest - .handover[-1].${end}_ms.median / .handover[0].${end}_ms.median | fabs < 0.000001")" true \
+		"the largest size's $end over the smallest's, by the medians"
+done
 is "$(j '.blackout.lost')" 0 "no acknowledged transaction lost under load"
 is "$(j '.blackout.resumed >= .blackout.acked')" true "resumed at or after the last acknowledged seq"
 is "$(j '[.protection[].heartbeat_ms] | join(",")')" "0,10,1" "throughput with heartbeats off, at 10 ms and at 1 ms"
@@ -85,10 +101,22 @@ like "$out" "^compared: .*quick.json \\(old\\) with this run \\(new\\); a figure
 	"--compare: this run against the saved document"
 like "$out" '^  boot_ms\.pair +10\.000 +[0-9]+\.[0-9]{3} +[-+][0-9]+\.[0-9] %$' "--compare: the boot's change"
 like "$out" '^  client_blackout\.os_panic\.blackout_ms ' "--compare: the clients' blackout too"
+like "$out" '^  handover\[64 MB\]\.service_ms ' "--compare: a handover's time to service"
+n='[0-9]+\.[0-9]{3}' x='[0-9]+\.[0-9]x'
+like "$out" '^handover vs copy, fully touched region, ms, median of 1 run; copy over handover,$' \
+	"the text has the handover table"
+like "$out" '^ +MB +service +verify +det\+att +copy fresh +copy touched +f/service +t/service +f/verify +t/verify$' \
+	"with its heading"
+for mb in 2 64 256; do
+	like "$out" "^ +$mb +$n +$n +$n +$n +$n +$x +$x +$x +$x\$" "$mb MB: five figures and four ratios"
+done
+like "$out" '^  256 MB against 2 MB: service [0-9]+\.[0-9]x the time, full verification [0-9]+\.[0-9]x$' \
+	"and how each end grows with the size"
+is "$(printf '%s\n' "$out" | sed -n '/^handover vs copy/,/ against /p' | awk 'length($0) > 100')" "" \
+	"no line of the handover table is over 100 columns"
 like "$out" '^client-seen blackout, 4 clients on a served hot ledger, median ms \(worst\), 1 run each:$' \
 	"the text has the client-seen blackout table"
 like "$out" "^  fault +clients' blackout +vmm takeover +requests +lost +twice$" "with its heading"
-n='[0-9]+\.[0-9]{3}'
 for kind in "app crash" "os panic" "os hang" "os triple"; do
 	like "$out" "^  $kind +$n \($n\) +$n \($n\) +[1-9][0-9]* +0 +0$" \
 		"$kind: blackout and takeover, median (worst); requests; lost 0, twice 0"

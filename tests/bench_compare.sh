@@ -2,7 +2,8 @@
 # bench_compare.sh — vmfo bench --compare OLD.json NEW.json: two bench
 # documents figure by figure, with no KVM (VMFO_KVM_DEV points nowhere).
 # tests/bench/quick.json is a real `vmfo bench --quick --json` document
-# with its boot figure set to 9 / 10 / 11 ms.
+# with its boot figure set to 9 / 10 / 11 ms; quick-move.json one from
+# before a handover had two ends (move_ms, copy_ms), the same boot.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 doc="${TOP_SRCDIR:-.}/tests/bench/quick.json"
 tmp=$(mktemp -d)
@@ -16,10 +17,23 @@ is "$rc" 0 "a document against itself: exit 0, without KVM"
 like "$out" "^compared: .*quick.json \\(old\\) with .*quick.json \\(new\\); a figure with runs is its median$" "the header names both"
 like "$out" '^  boot_ms\.pair +10\.000 +10\.000 +\+0\.0 %$' "a figure with runs: its median, unchanged"
 like "$out" '^  failover\[os panic\]\.total_ms ' "failovers are named by their fault"
-like "$out" '^  handover\[64 MB\]\.copy_over_move ' "handovers by their size"
+like "$out" '^  handover\[64 MB\]\.copy_fresh_over_service ' "handovers by their size"
 like "$out" '^  protection\[heartbeat 10 ms\]\.ledger_mtx_per_s ' "protection by its heartbeat"
 like "$out" '^  client_blackout\.os_hang\.blackout_ms ' "the clients' blackout per kind"
 unlike "$out" 'only in|config|machine|\.runs |\.clients ' "nothing about how it was run is compared"
+
+# An older document: its handover figures line up under their new names.
+old="${TOP_SRCDIR:-.}/tests/bench/quick-move.json"
+compare "$old" "$doc"
+is "$rc" 0 "an older document against a newer one: exit 0"
+for f in verify_ms copy_fresh_ms copy_fresh_over_verify detach_attach_ms; do
+	like "$out" "^  handover\\[64 MB\\]\\.$f +[0-9]+\\.[0-9]{3} +[0-9]+\\.[0-9]{3} " "its $f compared"
+done
+like "$out" '^  handover_verify_largest_over_smallest +[0-9]' "and how the full check grows with the size"
+unlike "$out" "only in .*quick-move.json" "nothing of the older one is left over"
+like "$out" "^  only in .*quick.json: handover\\[64 MB\\]\\.service_ms$" "time to service is new"
+like "$out" "^  only in .*quick.json: handover\\[64 MB\\]\\.copy_touched_ms$" "so is the copy into touched memory"
+like "$out" "^  only in .*quick.json: handover_service_largest_over_smallest$" "and how service grows with the size"
 
 # A slower boot and a figure the new document lacks.
 sed 's/"pair":{"min":9.0,"median":10.0,"max":11.0}/"pair":{"min":14.0,"median":15.0,"max":16.0}/; s/"gap_ms":[0-9.]*,//' "$doc" >"$tmp/new.json"

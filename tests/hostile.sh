@@ -5,7 +5,7 @@
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 need_kvm
 
-cases="arg-foreign arg-beyond length text-foreign unknown direction claim request aux ack loaded format"
+cases="arg-foreign arg-beyond length text-foreign unknown direction claim request aux ack loaded format verified"
 cmds="boot; app start db 8 hot; table"
 for c in $cases; do cmds="$cmds; hostile $c"; done
 run "$VMFO" -c "$cmds; sleep 100; invariants; status; table; trace 100"
@@ -22,10 +22,12 @@ vmm.reject vm=vm0|request: more units than the pool has
 vmm.reject vm=vm0|aux read: outside the auxiliary image
 vmm.reject vm=vm0|ack: answers a request never made
 vmm.reject vm=vm0|app event: loaded, but the app is not being started or activated
-vmm.reject vm=vm0|console: format has more conversions than numbers" "each misuse refused, with its reason"
+vmm.reject vm=vm0|console: format has more conversions than numbers
+vmm.reject vm=vm0|app event: verified more pages than the app holds" "each misuse refused, with its reason"
 like "$out" '^hostile claim: the OS got status 2 back$' "the OS is told no (EFAULT) for a claim on foreign storage"
 like "$out" '^hostile loaded: the OS got status 1 back$' "a load nobody asked for is refused (EINVAL)"
 like "$out" '^hostile format: the OS got status 1 back$' "a console format short of numbers is refused (EINVAL)"
+like "$out" '^hostile verified: the OS got status 1 back$' "a check of more pages than there are is refused (EINVAL)"
 like "$out" '^invariants hold' "invariants hold"
 tables=$(printf '%s\n' "$out" | grep -E '^(vmm|vm0|vm1|db|unused) +(vmm|os|app|free) ')
 first=$(printf '%s\n' "$tables" | head -n 5) last=$(printf '%s\n' "$tables" | tail -n 5)
