@@ -8,7 +8,7 @@ need_kvm
 
 run "$VMFO" -c 'boot; app start db 8 hot; app start cache 4 prog=kv; sleep 200; app list; fault app db crash; wait failover.done; sleep 200; app list; table; map; status; invariants; check; trace 100; log'
 is "$rc" 0 "a hot app's crash is taken over"
-is "$(events_from "$out" app.fault)" \
+is "$(takeover_events "$out" app.fault)" \
 "app.fault app=db kind=crash level=unrecoverable
 os.app_failure vm=vm0 app=db
 vmm.lookup what=db units=2-5
@@ -49,7 +49,7 @@ like "$out" '^vm1 .*engaged 4 units from the VMM$' "the standby's engaging routi
 
 # Not a hot-standby job: no takeover (claim 8); its storage returns to vm0.
 run "$VMFO" -c 'boot; app start cache 4 prog=kv; sleep 100; fault app cache crash; wait os.disconnected; sleep 50; app list; table; check claim 8; trace 100'
-is "$(events_from "$out" app.fault)" \
+is "$(takeover_events "$out" app.fault)" \
 "app.fault app=cache kind=crash level=unrecoverable
 os.app_failure vm=vm0 app=cache
 vmm.lookup what=cache units=2-3
@@ -62,7 +62,7 @@ like "$out" '^claim 8: PASS$' "claim 8 passes"
 
 # A recoverable fault: handled on the active OS, nothing moves (claim 9).
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 100; fault app db error; wait app.restarted; sleep 100; app list; trace 100'
-is "$(events_from "$out" app.fault)" \
+is "$(takeover_events "$out" app.fault)" \
 "app.fault app=db kind=error level=recoverable
 app.restarted app=db vm=vm0" "error: the fault-level routine restarts it locally"
 unlike "$out" 'os.app_failure|vmm.detach' "no failure reported, no storage moved"
@@ -79,14 +79,14 @@ is "$(events "$out" | grep -c '^app.restarted app=db')" 20 "and twenty restarts"
 
 # A hang: the OS's app watchdog notices, and it is taken over.
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 100; fault app db hang; wait failover.done; trace 100'
-like "$(events_from "$out" app.fault | head -n 2)" "app.fault app=db kind=hang level=unrecoverable
+like "$(takeover_events "$out" app.fault | head -n 2)" "app.fault app=db kind=hang level=unrecoverable
 os.app_failure vm=vm0 app=db" "hang: detected by the watchdog, reported as unrecoverable"
-like "$(events "$out" | tail -n 1)" '^failover.done app=db ms=T$' "and taken over"
+like "$(events "$out" | grep -v '^app\.verified ' | tail -n 1)" '^failover.done app=db ms=T$' "and taken over"
 
 # A second failure of the same app, now on the standby side: the active OS
 # takes it back, by the same claimed sequence.
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 50; fault app db crash; wait failover.done; sleep 50; fault app db crash; wait failover.done; sleep 50; app list; check; trace 100'
-is "$(events_from "$out" app.fault | sed -n '/^os.app_failure vm=vm1 app=db/,$p')" \
+is "$(takeover_events "$out" app.fault | sed -n '/^os.app_failure vm=vm1 app=db/,$p')" \
 "os.app_failure vm=vm1 app=db
 vmm.lookup what=db units=2-5
 vmm.disconnect_request vm=vm1 app=db units=2-5
@@ -107,7 +107,7 @@ unlike "$out" 'claim [0-9]: FAIL' "and the checker judges both takeovers correct
 # The standby fails while it runs an app it took over: the active OS takes
 # the app back, by an OS takeover of the standby's storage.
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 50; fault app db crash; wait failover.done; sleep 50; fault standby panic; wait failover.done 10000; sleep 50; app list; invariants; check; trace 100'
-is "$(events_from "$out" vmm.os_fault | grep -vE '^(os.load|os.app_alloc|os.report) ')" \
+is "$(takeover_events "$out" vmm.os_fault | grep -vE '^(os.load|os.app_alloc|os.report) ')" \
 "vmm.os_fault vm=vm1 cause=panic
 vmm.lookup what=vm1 units=2-5,33-36
 vmm.detach vm=vm1 units=2-5,33-36
@@ -124,7 +124,7 @@ unlike "$out" 'claim [0-9]: FAIL' "no claim fails"
 # No standby to take a hot app over (after an OS failover, before
 # reprotect): its storage is parked, then taken over by the new standby.
 run "$VMFO" -c 'boot; app start db 8 hot; sleep 50; fault os panic; wait failover.done; sleep 50; fault app db crash; wait vmm.park; app list; table; invariants; reprotect; wait failover.done 10000; app list; table; invariants; check; trace 100'
-is "$(events_from "$out" os.app_failure | sed -n '1,7p')" \
+is "$(takeover_events "$out" os.app_failure | sed -n '1,7p')" \
 "os.app_failure vm=vm1 app=db
 vmm.lookup what=db units=2-5
 vmm.no_takeover app=db reason=no_standby
@@ -134,7 +134,7 @@ vmm.detach vm=vm1 units=2-5
 vmm.park app=db units=2-5" "no standby: disconnected, then parked"
 like "$(row "$out" db | grep ledger | head -n 1)" '^db +ledger +- +parked +8 +yes ' "app list: db parked, on no VM"
 like "$(row "$out" db | grep ' app ' | head -n 1)" '^db +app +- +2-5 +8 +8 +parked ' "table: its row kept, mapped nowhere"
-like "$(events_from "$out" vmm.reprotect | sed -n '2,3p' | tr '\n' ' ')" '^vmm.lookup what=db units=2-5 vmm.attach vm=vm0 units=2-5 $' "the new standby takes the parked storage"
+like "$(takeover_events "$out" vmm.reprotect | sed -n '2,3p' | tr '\n' ' ')" '^vmm.lookup what=db units=2-5 vmm.attach vm=vm0 units=2-5 $' "the new standby takes the parked storage"
 like "$(row "$out" db | grep ledger | tail -n 1)" '^db +ledger +vm0 +running ' "db runs on the new standby vm0"
 is "$(printf '%s\n' "$out" | grep -c '^invariants hold')" 2 "invariants hold, parked and after"
 unlike "$out" 'app.lost|app.corrupt|failover.error|claim [0-9]: FAIL' "nothing lost, no claim fails"

@@ -24,7 +24,7 @@ for kind in panic:panic hang:heartbeat triple:shutdown wild:mmio; do
 	run "$VMFO" -c "boot; app start db 8 hot; app start cache 4 prog=kv; sleep 100; fault os $fault; wait failover.done 5000; sleep 100; status; table; app list; invariants; check; trace 100; log vm1"
 	is "$rc" 0 "fault os $fault: survived"
 	record=no; [ "$fault" = panic ] && record=yes # only a panic writes a crash record
-	is "$(events_from "$out" vmm.os_fault)" "vmm.os_fault vm=vm0 cause=$cause
+	is "$(takeover_events "$out" vmm.os_fault)" "vmm.os_fault vm=vm0 cause=$cause
 $(printf '%s\n' "$expected_tail" | sed "s/record=RECORD/record=$record/")" \
 		"fault os $fault: detected as $cause, then the claim 1/7 sequence; the standby engaged all 32 units and read vm0's crash unit"
 	like "$(row "$out" vm0 | grep failed)" "^vm0 +- +failed \\($cause\\)" "fault os $fault: vm0 failed ($cause)"
@@ -69,7 +69,7 @@ is "$(printf '%s\n' "$out" | grep error)" "error: no failed OS to reprotect" "re
 run "$VMFO" -c 'boot; app start db 8 hot; app start cache 4 prog=kv; sleep 50; fault os panic; wait failover.done; sleep 50; fault os panic; wait vmm.park; status; table; map; app list; check; invariants; reprotect; wait failover.done 10000; app list; table; reprotect; app list; invariants; trace 200'
 like "$out" 'vmm.no_takeover +vm=vm1 reason=no_standby' "the second failure: no standby, said so"
 unlike "$out" 'claim [0-9]: FAIL' "and the checker does not count it as a failed takeover"
-is "$(events_from "$out" vmm.os_fault | sed -n '/vm=vm1 cause=panic/,/vmm.park/p')" \
+is "$(takeover_events "$out" vmm.os_fault | sed -n '/vm=vm1 cause=panic/,/vmm.park/p')" \
 "vmm.os_fault vm=vm1 cause=panic
 vmm.no_takeover vm=vm1 reason=no_standby
 vmm.detach vm=vm1 units=2-5
@@ -82,7 +82,7 @@ like "$out" '^    0  #1aaaa1' "map: parked units in lower case"
 like "$(row "$out" db | grep ledger | head -n 1)" '^db +ledger +- +parked +8 yes ' "app list: db parked"
 like "$(row "$out" cache | grep kv | head -n 1)" '^cache +kv +- +stopped ' "app list: the non-hot cache stopped"
 like "$out" '^vm0 rebooted as the new active$' "reprotect with both down boots a new active OS"
-is "$(events_from "$out" vmm.reprotect | head -n 15)" \
+is "$(takeover_events "$out" vmm.reprotect | head -n 15)" \
 "vmm.reprotect vm=vm0
 vmm.lookup what=db units=2-5
 vmm.attach vm=vm0 units=2-5

@@ -78,6 +78,13 @@ events_from() { # events_from TEXT NAME
 	events "$1" | sed -n "/^$2 /,\$p"
 }
 
+# The same, less app.verified: a resumed app's full check of its state ends
+# when it ends, before or after failover.done, so an exact takeover sequence
+# leaves it out (tests/verify.sh checks where it comes).
+takeover_events() { # takeover_events TEXT NAME
+	events_from "$1" "$2" | grep -v '^app\.verified '
+}
+
 # For tests that drive the console in tmux: wait until the test's own
 # screen() shows an extended regex, at most 60 s (a busy host may be slow;
 # the tests check what is shown, not how fast); print the screen. Returns 1

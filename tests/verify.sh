@@ -1,6 +1,6 @@
 #!/bin/sh
-# verify.sh — a hog resumes on a check of what it needs to go on
-# (app.resumed) and checks every page afterwards (app.verified), in that
+# verify.sh — a hog (and a ledger) resumes on a check of what it needs to
+# go on (app.resumed) and checks the rest afterwards (app.verified), in that
 # order; a page damaged while its storage was handed over (vmfo.corrupt,
 # test mode) still ends in app.corrupt, and the takeover that handed it
 # over FAILs. Never a timing: only what happened, and in which order.
@@ -28,10 +28,11 @@ like "$(row "$out" h | grep hog)" '^h +hog +vm1 +running +4 +yes +991 ' "h runs 
 unlike "$out" 'claim [0-9]: FAIL|app\.corrupt|app\.lost|vmm\.reject' "no claim fails, nothing corrupt, nothing refused"
 
 # An OS failover: each hot app resumes, and the hog checks the rest after.
-run "$VMFO" -c "boot; app start db 8 hot; app start h 4 prog=hog hot; $written; fault os panic; wait app.verified 10000; sleep 100; check; trace 100"
+run "$VMFO" -c "boot; app start db 8 hot; app start h 4 prog=hog hot; $written; fault os panic; lua vmfo.wait('app.verified', {app = 'h', timeout_ms = 10000}); lua vmfo.wait('app.verified', {app = 'db', timeout_ms = 10000}); check; trace 100"
 is "$(checks "$out")" "app.resumed app=h vm=vm1 seq=N hash=H acked=N
 app.verified app=h vm=vm1 pages=991 result=ok" "an OS takeover: the hog resumes, then verifies"
-is "$(events "$out" | grep -c '^app.verified')" 1 "only the hog reports a later check: the ledger checks all before it resumes"
+is "$(events "$out" | grep -E '^app\.(resumed|verified) app=db ' | sed 's/pages=[0-9]*/pages=P/')" "app.resumed app=db vm=vm1 seq=N hash=H acked=N
+app.verified app=db vm=vm1 pages=P result=ok" "so does the ledger: its newest entry before it resumes, the rest of its chain after"
 unlike "$out" 'claim [0-9]: FAIL|app\.corrupt' "no claim fails"
 
 # A recoverable fault restarts it in place: the same check, no takeover.
@@ -68,6 +69,28 @@ is "$(checks "$out")" "app.restarted app=h vm=vm0
 app.verified app=h vm=vm0 pages=501 result=bad
 app.corrupt app=h vm=vm0" "a restart's check finds page 500"
 like "$(row "$out" h | grep hog)" '^h +hog +vm0 +failed ' "h failed, stopped by its OS"
+
+# A ledger resumes on its newest entry and checks the rest of its chain
+# after: an entry damaged in the middle of its log is found then. 8 MB is
+# 262 000-odd entries of 32 bytes; 2 000 000 commits fill it many times.
+filled='lua n = 0; lua while vmfo.app_state("db").seq < 2000000 and n < 600 do vmfo.sleep(50) n = n + 1 end'
+run "$VMFO" -c "boot; app start db 8 hot; $filled; fault app db crash; lua vmfo.wait('app.verified', {app = 'db', timeout_ms = 10000}); check; trace 100"
+is "$(events "$out" | grep -E '^app\.(resumed|verified|corrupt) app=db ' | sed 's/pages=[0-9]*/pages=P/')" "app.resumed app=db vm=vm1 seq=N hash=H acked=N
+app.verified app=db vm=vm1 pages=P result=ok" "a ledger taken over: app.resumed, then app.verified"
+pages=$(printf '%s\n' "$out" | sed -n 's/.*app\.verified .*app=db .*pages=\([0-9]*\).*/\1/p')
+ok "$([ "${pages:-0}" -ge 2000 ]; echo $?)" "its whole log was read back: $pages pages of 4 KiB"
+like "$out" '^claim 4: PASS$' "claim 4 passes"
+
+# Damaged while parked, so that no commit overwrites it: an entry half a
+# log away from the newest (8 MB holds 257 920 entries of 32 bytes after
+# the header, code and stack), neither the newest nor the chain's seed.
+mid='lua print(vmfo.corrupt("db", 135168 + ((vmfo.app_state("db").seq + 128960) % 257920) * 32 + 8))'
+run "$VMFO" -c "boot; app start db 8 hot; $filled; fault os panic; wait failover.done; fault app db crash; wait vmm.park; $mid; reprotect; lua vmfo.wait('app.corrupt', {app = 'db', timeout_ms = 10000}); check; app list; trace 100"
+is "$(events "$out" | grep -E '^app\.(resumed|verified|corrupt) app=db vm=vm0' | sed 's/pages=[0-9]*/pages=P/')" "app.resumed app=db vm=vm0 seq=N hash=H acked=N
+app.verified app=db vm=vm0 pages=P result=bad
+app.corrupt app=db vm=vm0" "an entry damaged mid-log: resumed on its newest entry, then its chain check fails"
+like "$(row "$out" db | grep ledger)" '^db +ledger +vm0 +failed ' "db failed, stopped by its OS"
+like "$out" '^claim 4: FAIL db: app\.corrupt vm=vm0 app=db \(event [0-9]+\)$' "claim 4 FAILs on it"
 
 # vmfo.corrupt refuses what it cannot do, and changes nothing.
 run "$VMFO" -c "boot; app start h 4 prog=hog; lua vmfo.corrupt('nosuch'); lua vmfo.corrupt('h', 4194304); lua vmfo.corrupt('h', -1)"

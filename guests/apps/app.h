@@ -95,4 +95,14 @@ static inline void report_ready(volatile struct vmfo_app_hdr *h, enum vmfo_verif
 	sys(VMFO_SYS_READY);
 }
 
+/* Tell the OS the full check of the state it resumed on is done: pages of
+ * VMFO_CHECK_PAGE read, and the result. An app that failed it is stopped
+ * and does not come back. */
+static inline void report_verified(volatile struct vmfo_app_hdr *h, enum vmfo_verify v, uint64_t pages)
+{
+	h->checked = pages;
+	h->verify = v;
+	sys(VMFO_SYS_VERIFIED);
+}
+
 #endif

@@ -81,15 +81,6 @@ static enum vmfo_verify quick_check(volatile struct vmfo_app_hdr *h)
 	return *(volatile uint64_t *)addr == pattern(addr) ? VMFO_VERIFY_OK : VMFO_VERIFY_BAD;
 }
 
-/* The full check is done: tell the OS, which stops a hog that failed it
- * and does not come back. */
-static void report_verified(volatile struct vmfo_app_hdr *h, enum vmfo_verify v, uint64_t pages)
-{
-	h->checked = pages;
-	h->verify = v;
-	sys(VMFO_SYS_VERIFIED);
-}
-
 __attribute__((section(".text.entry"), noreturn)) void app_main(volatile struct vmfo_app_hdr *h)
 {
 	/* The full check: pages [0, todo) against their patterns, and their
