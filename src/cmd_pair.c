@@ -351,8 +351,10 @@ int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--history") == 0)
 		return cmd_check_history(c, argv[2]);
 	if (argc > 3 || (argc == 2 && strcmp(argv[1], "all") != 0) ||
-	    (argc == 3 && (strcmp(argv[1], "claim") != 0 || parse_u64(argv[2], 1, 9, &only))))
+	    (argc == 3 && strcmp(argv[1], "claim") != 0))
 		return cmd_usage(c, "check");
+	if (argc == 3 && parse_u64(argv[2], 1, 9, &only))
+		return cmd_fail(c, "no claim '%s': the claims are 1 to 9", argv[2]);
 	struct err e;
 	struct event *ev = vmfo_settled_trace(c->m, 10000, &n, &e);
 	if (!ev)

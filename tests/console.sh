@@ -36,6 +36,12 @@ is "$out" "error: unknown OS fault 'melt' (panic, hang, triple or wild)" "unknow
 run "$VMFO" -c 'fault'
 is "$out" "error: usage: fault os|standby KIND | fault app NAME KIND" "fault without arguments"
 
+run "$VMFO" -c 'check claim 12'
+is "$out" "error: no claim '12': the claims are 1 to 9" "check claim 12: the claims there are, not a usage line"
+is "$rc" 1 "check claim 12: exit 1"
+run "$VMFO" -c 'check claim x'
+is "$out" "error: no claim 'x': the claims are 1 to 9" "check claim x: the same"
+
 run "$VMFO" -c 'trace abc'
 is "$out" "error: usage: trace [N] | trace save FILE" "trace with a bad number"
 run "$VMFO" -c 'trace 0'
