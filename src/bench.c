@@ -128,27 +128,6 @@ static uint64_t rss_kb(void)
 	return kb;
 }
 
-/* ---- 1. pair boot ---- */
-
-static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
-{
-	double ms[MAX_RUNS];
-	for (int r = 0; r < runs; r++) {
-		vmfo_reset(m);
-		uint64_t t0 = now_us();
-		if (bench_fresh_pair(m, 0))
-			return -1;
-		uint64_t a = t_of(m, 0, "os.ready"), b = 0;
-		struct event ev;
-		for (size_t i = 0; trace_get(vmfo_trace(m), i, &ev); i++)
-			if (strcmp(ev.name, "os.ready") == 0)
-				b = ev.t_us;
-		ms[r] = (double)((a > b ? a : b) - t0) / 1000.0;
-	}
-	*out = bench_stats(ms, runs);
-	return 0;
-}
-
 /* ---- 2. failover breakdown ---- */
 
 enum { S_DETECT, S_LOOKUP, S_DISCONNECT, S_DETACH, S_ATTACH, S_ENGAGE, S_LOAD, S_RESUMED, S_MAX };

@@ -1,7 +1,7 @@
 /* bench_int.h — inside vmfo bench: the helpers bench.c shares with the
- * figures measured in files of their own (bench_clients.c), and those
- * figures' results, which bench.c keeps in its one results struct and
- * prints with the rest. */
+ * figures measured in files of their own (bench_boot.c, bench_clients.c,
+ * bench_protection.c), and those figures' results, which bench.c keeps in
+ * its one results struct and prints with the rest. */
 #ifndef VMFO_BENCH_INT_H
 #define VMFO_BENCH_INT_H
 
@@ -32,6 +32,12 @@ int bench_start(struct vmfo *m, const char *name, const char *prog, uint64_t mb)
 
 /* The seq of app name, read from its storage through a snapshot (s). */
 uint64_t bench_seq_of(struct vmfo *m, struct vmfo_snapshot *s, const char *name);
+
+/* ---- how long the pair takes to boot (bench_boot.c) ---- */
+
+/* runs boots of a fresh pair: from vmfo_boot() to the later os.ready, in
+ * ms. 0, or -1 when a boot failed (said on stderr). */
+int bench_boot(struct vmfo *m, int runs, struct stat3 *out);
 
 /* ---- what protection costs (bench_protection.c) ---- */
 
