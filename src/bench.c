@@ -345,7 +345,7 @@ struct results {
 	const struct bench_opts *o;
 	struct config cfg;
 	bool huge;
-	struct stat3 boot;
+	struct boot_bench boot;
 	struct breakdown b[4];
 	int nb;
 	struct handover h[MAX_SIZES];
@@ -441,7 +441,7 @@ static json_t *results_json(const struct results *r)
 							  "copy_ms", bench_json_stat(h[i].copy), "copy_over_move",
 							  h[i].copy.median / h[i].move.median));
 	json_t *doc = json_pack(
-		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o, s:o, s:f,"
+		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:o, s:o, s:o, s:f,"
 		" s:{s:f,s:I,s:I,s:I}, s:o, s:o, s:{s:f,s:f}}",
 		"vmfo", PACKAGE_VERSION,
 		"machine", "kernel", u.release, "arch", u.machine, "nested_kvm_note",
@@ -449,7 +449,7 @@ static json_t *results_json(const struct results *r)
 		"config", "pool_mb", (json_int_t)c->pool_mb, "unit_kb", (json_int_t)c->unit_kb,
 		"heartbeat_ms", (json_int_t)c->heartbeat_ms, "miss", (json_int_t)c->miss, "runs", r->o->runs,
 		"quick", r->o->quick, "huge_pages", r->huge,
-		"boot_ms", "pair", bench_json_stat(r->boot),
+		"boot_ms", bench_boot_json(&r->boot),
 		"failover", failover, "handover", handover,
 		"handover_largest_over_smallest", h[r->nsizes - 1].move.median / h[0].move.median,
 		"blackout", "gap_ms", r->bo.gap_ms, "acked", (json_int_t)r->bo.acked, "resumed",
@@ -483,8 +483,7 @@ static int compare(const struct bench_opts *o, json_t *doc, FILE *out)
 static void print_text(const struct results *r, FILE *out)
 {
 	machine(out);
-	fprintf(out, "pair boot to both os.ready: min %.1f / median %.1f / max %.1f ms (%d runs)\n\n",
-		r->boot.min, r->boot.median, r->boot.max, r->o->runs);
+	bench_boot_text(&r->boot, out);
 	fprintf(out, "failover, median ms (worst)   ");
 	for (int s = 0; s < S_MAX; s++)
 		fprintf(out, "%-11s", step_names[s]);
