@@ -17,17 +17,17 @@ enum app_state { A_FREE, A_STARTING, A_RUNNING, A_FAILED, A_MOVING, A_STOPPED, A
 
 const char *state_name(enum guest_state s);
 
-/* An OS's boot as the VMM times it, phase by phase: each phase is charged
- * the time from the end of the one before it ran to its own end (boot.c
- * ends the first four, the vCPU thread's first KVM_RUN the fifth, the
- * READY hypercall the last), so together they cover the OS's boot
- * without a gap. What bench and docs/performance.md call "where boot time
- * goes". */
+/* An OS's boot as the VMM times it, phase by phase, in the order they
+ * run: each is charged the time from the end of the one before to its
+ * own end (boot.c ends the first four, the vCPU thread's first KVM_RUN
+ * the fifth, the READY hypercall the last), so together they cover the
+ * OS's boot without a gap. What bench and docs/performance.md call "where
+ * boot time goes". */
 enum boot_phase {
 	BOOT_CREATE_VM,   /* KVM_CREATE_VM, the TSS address */
+	BOOT_CREATE_VCPU, /* the in-kernel LAPIC, the vCPU, its CPUID, kvm_run */
 	BOOT_MEMSLOTS,    /* the OS's storage as memslots */
-	BOOT_CREATE_VCPU, /* the in-kernel irqchip, the vCPU, its CPUID, kvm_run */
-	BOOT_LONG_MODE,   /* the loader (image, boot info, page tables, GDT), the registers */
+	BOOT_LONG_MODE,   /* the loader (image, boot info, page tables, GDT, TSS, IDT), the registers */
 	BOOT_VCPU_THREAD, /* the vCPU thread started, up to its first KVM_RUN */
 	BOOT_GUEST_INIT,  /* the guest at CPL0: first instruction to its READY hypercall */
 	BOOT_PHASES

@@ -41,7 +41,7 @@ const char *state_name(enum guest_state s)
 
 const char *boot_phase_name(enum boot_phase p)
 {
-	static const char *const names[BOOT_PHASES] = { "create_vm", "memslots", "create_vcpu",
+	static const char *const names[BOOT_PHASES] = { "create_vm", "create_vcpu", "memslots",
 							 "long_mode", "vcpu_thread", "guest_init" };
 	return names[p];
 }

@@ -39,7 +39,7 @@ is "$(j '.config.quick')" true "it says it was a quick run"
 is "$(j '.config | has("pool_mb") and has("unit_kb") and has("heartbeat_ms") and has("miss") and has("huge_pages")')" true "configuration recorded"
 is "$(j '.machine | has("kernel") and has("arch")')" true "machine recorded"
 is "$(j '.boot_ms.pair | (.min <= .median and .median <= .max)')" true "pair boot: min <= median <= max"
-phases="queued create_vm memslots create_vcpu long_mode vcpu_thread guest_init"
+phases="queued create_vm create_vcpu memslots long_mode vcpu_thread guest_init"
 names=$(for vm in vm0 vm1; do for p in $phases; do echo "$vm $p"; done; done)
 is "$(j '.boot_ms.phases[].name')" "$names" "the boot's phases, per OS, by name"
 is "$(j '[.boot_ms.phases[].ms | .min >= 0 and .min <= .median and .median <= .max] | all')" true \
