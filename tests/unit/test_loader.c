@@ -123,39 +123,33 @@ static void refused(const void *image, size_t size, const char *want, const char
 	free(unit);
 }
 
-/* A copy of the image with its header changed by fn. */
-static void refused_header(const char *want, const char *what,
-			   void (*fn)(struct vmfo_kernel_header *h))
+/* The header in a copy of the image (malloc's alignment, and
+ * VMFO_KHDR_OFF's, suit it). */
+static struct vmfo_kernel_header *header_of(uint8_t *img)
+{
+	return (struct vmfo_kernel_header *)(img + VMFO_KHDR_OFF);
+}
+
+static void no_magic(uint8_t *img) { header_of(img)->magic = 0; }
+static void stubs_outside(uint8_t *img) { header_of(img)->stubs_end += 1u << 20; }
+static void half_pair(uint8_t *img) { header_of(img)->stubs_end -= 8; }
+static void stack_outside(uint8_t *img) { header_of(img)->kstack_top = 0x1000; }
+static void vector_300(uint8_t *img)
+{
+	uint64_t *first_pair = (uint64_t *)(img + (header_of(img)->stubs - VMFO_KERNEL_VA));
+	first_pair[0] = 300;
+}
+
+/* A copy of the real image, changed by edit, is refused. */
+static void refused_edit(const char *want, const char *what, void (*edit)(uint8_t *img))
 {
 	size_t size = guest_image_size();
 	uint8_t *img = malloc(size);
-	struct vmfo_kernel_header h;
 	memcpy(img, vmfo_guest_image, size);
-	memcpy(&h, img + VMFO_KHDR_OFF, sizeof h);
-	fn(&h);
-	memcpy(img + VMFO_KHDR_OFF, &h, sizeof h);
+	edit(img);
 	refused(img, size, want, what);
 	free(img);
 }
-
-/* A copy of the image whose first trap stub names vector 300. */
-static void refused_vector(void)
-{
-	size_t size = guest_image_size();
-	uint8_t *img = malloc(size);
-	struct vmfo_kernel_header h;
-	uint64_t vector = 300;
-	memcpy(img, vmfo_guest_image, size);
-	memcpy(&h, img + VMFO_KHDR_OFF, sizeof h);
-	memcpy(img + (h.stubs - VMFO_KERNEL_VA), &vector, sizeof vector);
-	refused(img, size, "is not a vector with a handler in the image", "a stub for vector 300");
-	free(img);
-}
-
-static void no_magic(struct vmfo_kernel_header *h) { h->magic = 0; }
-static void stubs_outside(struct vmfo_kernel_header *h) { h->stubs_end = h->stubs + (1u << 20); }
-static void half_pair(struct vmfo_kernel_header *h) { h->stubs_end -= 8; }
-static void stack_outside(struct vmfo_kernel_header *h) { h->kstack_top = 0x1000; }
 
 int main(void)
 {
@@ -174,10 +168,11 @@ int main(void)
 	free(unit);
 
 	refused(vmfo_guest_image, 8, "too small for its header", "an image of 8 bytes");
-	refused_header("no kernel header", "an image with no header", no_magic);
-	refused_header("are not pairs within the image", "stubs beyond the image", stubs_outside);
-	refused_header("are not pairs within the image", "half a stub", half_pair);
-	refused_header("outside the kernel", "a stack outside the kernel", stack_outside);
-	refused_vector();
+	refused_edit("no kernel header", "an image with no header", no_magic);
+	refused_edit("are not pairs within the image", "stubs beyond the image", stubs_outside);
+	refused_edit("are not pairs within the image", "half a stub", half_pair);
+	refused_edit("outside the kernel", "a stack outside the kernel", stack_outside);
+	refused_edit("is not a vector with a handler in the image", "a stub for vector 300",
+		     vector_300);
 	return done_testing();
 }
