@@ -3,8 +3,8 @@
  * seen at once. A figure is a number of the document, or the median of a
  * {min, median, max} object; entries of a list are named by what they
  * measure (the fault, the size, the heartbeat, the boot phase), not by
- * their place, so
- * that documents with more or fewer entries still line up. */
+ * their place, so that documents with more or fewer entries still line
+ * up. */
 #include "bench_compare.h"
 
 #include <inttypes.h>
