@@ -2,7 +2,14 @@
  * The VMM enters _start in long mode at CPL0 with RDI = boot info. */
 	.section .text.entry, "ax"
 	.globl _start
+/* Over the kernel's header, which kernel.ld puts right after this jump
+ * (struct vmfo_kernel_header, at VMFO_KHDR_OFF: kernel.c). */
 _start:
+	jmp	start64
+	.balign	16
+
+	.text
+start64:
 	movabs	$kstack_top, %rsp
 	xor	%ebp, %ebp
 	call	kmain
@@ -78,9 +85,10 @@ idle_loop:
 	hlt
 	jmp	idle_loop
 
-/* Vector numbers and stub addresses, read by idt_init() in kernel.c. */
+/* Vector numbers and stub addresses, from which the VMM builds the IDT
+ * (the kernel's header says where they are). */
 	.section .rodata
-	.globl	stub_table, stub_count
+	.globl	stub_table, stub_table_end
 	.align 8
 stub_table:
 .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
@@ -89,8 +97,7 @@ stub_table:
 	.quad	64, stub_64
 	.quad	65, stub_65
 	.quad	255, stub_255
-stub_count:
-	.quad	35
+stub_table_end:
 
 	.bss
 	.align 16

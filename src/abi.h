@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define VMFO_ABI_VERSION 8
+#define VMFO_ABI_VERSION 9
 #define VMFO_BOOT_MAGIC 0x6f666d76746f6f62ULL /* "bootvmfo" */
 
 /* ---- guest-physical and guest-virtual layout ---- */
@@ -29,8 +29,10 @@
 #define VMFO_KERNEL_VA 0xFFFFFFFF80000000ULL
 
 /* Layout of an OS's first unit (its "kernel unit"), as offsets. The VMM
- * copies the kernel image to offset 0 and builds the page tables and GDT;
- * the guest builds its IDT and TSS itself. */
+ * copies the kernel image to offset 0 and builds the page tables, GDT, IDT
+ * and TSS before the guest's first instruction, at host speed (at CPL0
+ * every guest instruction is emulated on nested hosts); the guest only
+ * loads the IDT and TSS. */
 #define VMFO_KOFF_IMAGE 0x000000   /* kernel text, data, bss */
 #define VMFO_KIMAGE_MAX 0x080000   /* 512 KiB */
 #define VMFO_KOFF_BOOT 0x080000    /* struct vmfo_boot_info */
@@ -45,8 +47,23 @@
 #define VMFO_TSS_BYTES 104 /* a 64-bit TSS; the bitmap follows */
 #define VMFO_IOMAP_PORTS 0x800
 #define VMFO_TSS_LIMIT (VMFO_TSS_BYTES + VMFO_IOMAP_PORTS / 8) /* the terminator */
+#define VMFO_KOFF_IDT 0x084000     /* IDT: 256 16-byte interrupt gates */
+#define VMFO_IDT_LIMIT (256 * 16 - 1)
 #define VMFO_KOFF_PT 0x100000      /* page tables, up to the end of the unit */
 #define VMFO_KUNIT_MIN 0x200000    /* the kernel unit is at least 2 MiB */
+
+/* The kernel image starts with a jump over its header, which lies at
+ * VMFO_KHDR_OFF in the image (guests/kernel.ld puts it there): what the
+ * VMM needs from the kernel to build its IDT and TSS. Addresses are the
+ * kernel's own (virtual, from VMFO_KERNEL_VA). */
+#define VMFO_KHDR_OFF 0x10
+#define VMFO_KHDR_MAGIC 0x7264686b6f666d76ULL /* "vmfokhdr" */
+struct vmfo_kernel_header {
+	uint64_t magic;
+	uint64_t stubs, stubs_end; /* the trap stubs: {vector, handler} pairs of uint64_t */
+	uint64_t kstack_top;       /* the TSS's rsp0: traps from ring 3 switch to it */
+	uint64_t ist_top;          /* the TSS's IST1: the double fault's own stack */
+};
 
 /* GDT selectors (the VMM's GDT and the guest's segment loads agree). */
 #define VMFO_SEL_KCODE 0x08

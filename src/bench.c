@@ -124,27 +124,6 @@ static uint64_t rss_kb(void)
 	return kb;
 }
 
-/* ---- 1. pair boot ---- */
-
-static int bench_boot(struct vmfo *m, int runs, struct stat3 *out)
-{
-	double ms[MAX_RUNS];
-	for (int r = 0; r < runs; r++) {
-		vmfo_reset(m);
-		uint64_t t0 = now_us();
-		if (bench_fresh_pair(m, 0))
-			return -1;
-		uint64_t a = bench_t_of(m, 0, "os.ready"), b = 0;
-		struct event ev;
-		for (size_t i = 0; trace_get(vmfo_trace(m), i, &ev); i++)
-			if (strcmp(ev.name, "os.ready") == 0)
-				b = ev.t_us;
-		ms[r] = (double)((a > b ? a : b) - t0) / 1000.0;
-	}
-	*out = bench_stats(ms, runs);
-	return 0;
-}
-
 /* ---- 2. failover breakdown ---- */
 
 enum { S_DETECT, S_LOOKUP, S_DISCONNECT, S_DETACH, S_ATTACH, S_ENGAGE, S_LOAD, S_RESUMED, S_MAX };
@@ -305,7 +284,7 @@ struct results {
 	const struct bench_opts *o;
 	struct config cfg;
 	bool huge;
-	struct stat3 boot;
+	struct boot_bench boot;
 	struct breakdown b[4];
 	int nb;
 	struct handovers h;
@@ -367,14 +346,14 @@ static json_t *results_json(const struct results *r)
 		json_array_append_new(failover, json_failover(&r->b[i]));
 	/* In three parts, so that the handovers' figures keep their place. */
 	json_t *doc = json_pack(
-		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:{s:o}, s:o}",
+		"{s:s, s:{s:s,s:s,s:s}, s:{s:I,s:I,s:I,s:I,s:i,s:b,s:b}, s:o, s:o}",
 		"vmfo", PACKAGE_VERSION,
 		"machine", "kernel", u.release, "arch", u.machine, "nested_kvm_note",
 		"figures are ratios within one run; absolute times on nested KVM are slow",
 		"config", "pool_mb", (json_int_t)c->pool_mb, "unit_kb", (json_int_t)c->unit_kb,
 		"heartbeat_ms", (json_int_t)c->heartbeat_ms, "miss", (json_int_t)c->miss, "runs", r->o->runs,
 		"quick", r->o->quick, "huge_pages", r->huge,
-		"boot_ms", "pair", bench_json_stat(r->boot),
+		"boot_ms", bench_boot_json(&r->boot),
 		"failover", failover);
 	json_t *rest = json_pack(
 		"{s:{s:f,s:I,s:I,s:I}, s:o, s:o, s:{s:f,s:f}}",
@@ -414,8 +393,7 @@ static int compare(const struct bench_opts *o, json_t *doc, FILE *out)
 static void print_text(const struct results *r, FILE *out)
 {
 	machine(out);
-	fprintf(out, "pair boot to both os.ready: min %.1f / median %.1f / max %.1f ms (%d runs)\n\n",
-		r->boot.min, r->boot.median, r->boot.max, r->o->runs);
+	bench_boot_text(&r->boot, out);
 	fprintf(out, "failover, median ms (worst)   ");
 	for (int s = 0; s < S_MAX; s++)
 		fprintf(out, "%-11s", step_names[s]);

@@ -2,9 +2,9 @@
  * bench documents side by side with its change, so that a regression is
  * seen at once. A figure is a number of the document, or the median of a
  * {min, median, max} object; entries of a list are named by what they
- * measure (the fault, the size, the heartbeat), not by their place, so
- * that documents with more or fewer entries still line up, and a figure
- * that was renamed is read under its new name. */
+ * measure (the fault, the size, the heartbeat, the boot phase), not by
+ * their place, so that documents with more or fewer entries still line
+ * up, and a figure that was renamed is read under its new name. */
 #include "bench_compare.h"
 
 #include <inttypes.h>
@@ -37,7 +37,8 @@ static bool among(const char *key, const char *const *words)
 static bool not_a_figure(const char *key, bool top)
 {
 	static const char *const about_the_run[] = { "vmfo", "machine", "config", NULL };
-	static const char *const naming[] = { "fault", "mb", "heartbeat_ms", "runs", "clients", NULL };
+	static const char *const naming[] = { "fault", "name", "mb", "heartbeat_ms", "runs", "clients",
+					      NULL };
 	return top ? among(key, about_the_run) : among(key, naming);
 }
 
@@ -79,14 +80,16 @@ static int add(struct figures *fs, const char *path, double value)
 	return 0;
 }
 
-/* An entry of a list, by what it measures: "os panic", "64 MB",
- * "heartbeat 10 ms"; else its place. */
+/* An entry of a list, by what it measures: "os panic", "vm0 memslots",
+ * "64 MB", "heartbeat 10 ms"; else its place. */
 static void entry_name(json_t *e, size_t i, char *buf, size_t size)
 {
 	json_t *fault = json_object_get(e, "fault"), *mb = json_object_get(e, "mb");
-	json_t *hb = json_object_get(e, "heartbeat_ms");
+	json_t *hb = json_object_get(e, "heartbeat_ms"), *name = json_object_get(e, "name");
 	if (json_is_string(fault))
 		snprintf(buf, size, "%s", json_string_value(fault));
+	else if (json_is_string(name))
+		snprintf(buf, size, "%s", json_string_value(name));
 	else if (json_is_integer(mb))
 		snprintf(buf, size, "%" JSON_INTEGER_FORMAT " MB", json_integer_value(mb));
 	else if (json_is_integer(hb))

@@ -1,5 +1,5 @@
 /* bench_int.h — inside vmfo bench: the helpers bench.c shares with the
- * figures measured in files of their own (bench_handover.c,
+ * figures measured in files of their own (bench_boot.c, bench_handover.c,
  * bench_clients.c, bench_protection.c), and those figures' results, which
  * bench.c keeps in its one results struct and prints with the rest. */
 #ifndef VMFO_BENCH_INT_H
@@ -68,6 +68,29 @@ void bench_handovers_text(const struct handovers *h, FILE *out);
 /* Adds "handover" (one entry per size) and the summary figures to doc;
  * -1 when out of memory. */
 int bench_handovers_json(const struct handovers *h, json_t *doc);
+
+/* ---- how long the pair takes to boot (bench_boot.c) ---- */
+
+/* The breakdown's rows, per OS: from the boot's start to its first phase,
+ * each phase (enum boot_phase), and their sum, when it reported ready. */
+enum { BOOT_ROW_QUEUED, BOOT_ROW_PHASE, BOOT_ROW_READY = BOOT_ROW_PHASE + BOOT_PHASES, BOOT_ROWS };
+
+struct boot_bench {
+	int runs;
+	struct stat3 pair; /* vmfo_boot() to the later os.ready */
+	char vm[2][8];
+	const char *role[2];
+	struct stat3 row[2][BOOT_ROWS];
+};
+
+/* runs boots of a fresh pair, each timed whole and phase by phase, in ms.
+ * 0, or -1 when a boot failed (said on stderr). */
+int bench_boot(struct vmfo *m, int runs, struct boot_bench *b);
+void bench_boot_text(const struct boot_bench *b, FILE *out);
+/* {"pair": {min,median,max}, "phases": [{"name": "vm0 queued", "ms":
+ * {...}}, {"name": "vm0 create_vm", ...}, ..., {"name": "vm1 guest_init",
+ * ...}]} */
+json_t *bench_boot_json(const struct boot_bench *b);
 
 /* ---- what protection costs (bench_protection.c) ---- */
 

@@ -54,6 +54,7 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 
 	assert_locked(m);
 	memset(g, 0, sizeof *g);
+	g->boot_begin_us = g->boot_at_us = now_us();
 	snprintf(text, sizeof text, "vm%d", idx);
 	g->os_row = table_alloc_row(&m->table, text, ROW_OS, idx, units, &u, e);
 	if (g->os_row < 0)
@@ -61,12 +62,17 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 	if (vm_create(&g->vm, &m->kvm, idx, e))
 		return -1;
 	g->created = true;
+	guest_phase_done(g, BOOT_CREATE_VM, now_us());
+	if (vm_add_vcpu(&g->vm, &m->kvm, e))
+		return -1;
+	guest_phase_done(g, BOOT_CREATE_VCPU, now_us());
 	g->role = role;
 	g->state = G_BOOTING;
 	g->kernel_unit = u.run[0].first;
 	g->mb_next_seq = 1;
 	if (sync_slots(m, g, e))
 		return -1;
+	guest_phase_done(g, BOOT_MEMSLOTS, now_us());
 	units_format(&u, text, sizeof text);
 	snprintf(mb, sizeof mb, "%" PRIu64, row_bytes(&m->table, &m->table.row[g->os_row]) / MB);
 	trace_emit(&m->trace, "vmm.alloc", "vm", g->vm.name, "units", text, "mb", mb, NULL);
@@ -81,6 +87,7 @@ static int start_guest(struct vmfo *m, int idx, enum vmfo_role role, uint32_t un
 	if (vm_set_entry(&g->vm, &entry, e))
 		return -1;
 	g->t_boot_us = now_us();
+	guest_phase_done(g, BOOT_LONG_MODE, g->t_boot_us);
 	return vm_start(&g->vm, hcall_vm_exit, m, e);
 }
 
@@ -195,6 +202,7 @@ int monitor_boot(struct vmfo *m, uint64_t active_mb, uint64_t standby_mb, struct
 	m->cfg = cfg;
 	monitor_mark_action(m);
 	m->booted = true; /* from here, reset undoes whatever was done */
+	m->boot_begin_us = now_us();
 	/* The VMM's own unit (claim 3): the master copy of the guest image
 	 * from its start, the resource management table at TABLE_OFFSET. */
 	if (guest_image_size() > TABLE_OFFSET) {

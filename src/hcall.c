@@ -51,6 +51,8 @@ static uint32_t hc_ready(struct vmfo *m, struct guest *g, void *arg, const char 
 		return refuse_why(why, VMFO_EINVAL, "ready: a second time, or with the wrong role");
 	g->state = G_RUNNING;
 	g->t_ready_us = now_us();
+	guest_phase_done(g, BOOT_VCPU_THREAD, vm_first_run_us(&g->vm));
+	guest_phase_done(g, BOOT_GUEST_INIT, g->t_ready_us);
 	atomic_store(&g->last_hb_us, g->t_ready_us);
 	trace_emit(&m->trace, "os.ready", "vm", g->vm.name, "role", role_name(g->role), NULL);
 	if (g->reprotected)

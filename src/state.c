@@ -39,6 +39,19 @@ const char *state_name(enum guest_state s)
 	return names[s];
 }
 
+const char *boot_phase_name(enum boot_phase p)
+{
+	static const char *const names[BOOT_PHASES] = { "create_vm", "create_vcpu", "memslots",
+							 "long_mode", "vcpu_thread", "guest_init" };
+	return names[p];
+}
+
+void guest_phase_done(struct guest *g, enum boot_phase p, uint64_t now)
+{
+	g->boot_phase_us[p] = now > g->boot_at_us ? now - g->boot_at_us : 0;
+	g->boot_at_us = now;
+}
+
 struct guest *guest_by_role(struct vmfo *m, enum vmfo_role r)
 {
 	for (int i = 0; i < 2; i++)

@@ -82,6 +82,10 @@ struct guest {
 	int os_row;            /* its own storage in the table */
 	uint32_t kernel_unit;  /* first unit: kernel, boot info, mailbox */
 	uint64_t t_boot_us, t_ready_us;
+	/* Its boot, timed (enum boot_phase): when the first phase began,
+	 * when the last one so far ended, and what each took. */
+	uint64_t boot_begin_us, boot_at_us;
+	uint64_t boot_phase_us[BOOT_PHASES];
 	_Atomic uint64_t last_hb_us;
 	_Atomic uint64_t heartbeats; /* the watchdog's looks that found it alive */
 	struct hb_watch watch;       /* the watchdog's view (watchdog.c) */
@@ -144,6 +148,7 @@ struct vmfo {
 	struct guest g[2];
 	int vmm_row;
 	bool booted;
+	uint64_t boot_begin_us; /* monitor_boot began: the pair's own set-up */
 	uint64_t generation;   /* bumped by every reset */
 	size_t mark;           /* trace index of the last state-changing command */
 	/* Takeover ids: each failure report starts one, and every event of
@@ -239,6 +244,9 @@ const struct vmfo_app_hdr *app_header(const struct vmfo *m, const struct app *a)
 int app_fault_kind(const char *kind);
 const char *app_fault_name(uint32_t kind);
 void log_append(struct log_ring *r, const char *text, size_t len);
+/* Phase p of g's boot ended at now: it took the time since the last one
+ * ended (or since the boot began). With m->lock held. */
+void guest_phase_done(struct guest *g, enum boot_phase p, uint64_t now);
 /* A new takeover id, for the failure report about to be emitted. With
  * m->lock held. */
 uint64_t monitor_new_fo(struct vmfo *m);

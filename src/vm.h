@@ -58,6 +58,7 @@ struct vm {
 	_Atomic uint64_t outside_us;
 	_Atomic uint64_t outside_since_us;
 	_Atomic int tid;     /* the vCPU thread's id, for its scheduler stats */
+	_Atomic uint64_t first_run_us; /* its first KVM_RUN began (0: not yet) */
 	bool sched_open;     /* sched_fd are open (vm_sched_sample) */
 	int sched_fd[2];
 	vm_exit_fn on_exit;
@@ -72,7 +73,12 @@ struct vm_entry {
 	uint16_t gdt_limit;
 };
 
+/* A VM with no vCPU yet (KVM_CREATE_VM, its TSS address): memslots may be
+ * added before vm_add_vcpu(). On failure nothing is left open. */
 int vm_create(struct vm *vm, struct kvm_host *k, int index, struct err *e);
+/* Its in-kernel irqchip and its one vCPU, with the host's CPUID and
+ * kvm_run mapped. On failure, vm_destroy() closes what was made. */
+int vm_add_vcpu(struct vm *vm, struct kvm_host *k, struct err *e);
 /* Map size bytes at hva to gpa as one memslot; returns the slot id. */
 int vm_map(struct vm *vm, uint64_t gpa, void *hva, uint64_t size, struct err *e);
 /* Remove a memslot; the guest's next access there exits as MMIO. */
@@ -82,6 +88,9 @@ int vm_slot_count(const struct vm *vm);
 int vm_max_slots(void);
 int vm_set_entry(struct vm *vm, const struct vm_entry *entry, struct err *e);
 int vm_start(struct vm *vm, vm_exit_fn on_exit, void *opaque, struct err *e);
+/* When the vCPU thread first entered KVM_RUN since vm_start(), or 0: the
+ * end of the thread's start-up and the guest's first instruction. */
+uint64_t vm_first_run_us(struct vm *vm);
 /* Interrupt the guest with an MSI at vector (no exit to user space needed). */
 int vm_doorbell(struct vm *vm, uint8_t vector, struct err *e);
 /* How long the vCPU thread has spent outside KVM_RUN so far, in us (an

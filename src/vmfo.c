@@ -71,6 +71,12 @@ static size_t mark_of(struct vmfo *m)
 	return mark;
 }
 
+/* From a to b in ms; 0 if either is unknown (or b came first). */
+static double ms_between(uint64_t a, uint64_t b)
+{
+	return a && b > a ? (double)(b - a) / 1000.0 : 0;
+}
+
 /* Wait for vm i's os.ready after a boot and note how long it took. */
 static int await_ready(struct vmfo *m, int i, size_t mark, struct vmfo_booted *out,
 		       struct err *e)
@@ -89,6 +95,9 @@ static int await_ready(struct vmfo *m, int i, size_t mark, struct vmfo_booted *o
 	strlcpy0(out->os[i].vm, vm, sizeof out->os[i].vm);
 	out->os[i].role = role_name(g->role);
 	out->os[i].ready_ms = (double)(ev.t_us - g->t_boot_us) / 1000.0;
+	out->os[i].begin_ms = ms_between(m->boot_begin_us, g->boot_begin_us);
+	for (int p = 0; p < BOOT_PHASES; p++)
+		out->os[i].phase_ms[p] = (double)g->boot_phase_us[p] / 1000.0;
 	out->os[i].mb = g->os_row >= 0 ? row_bytes(&m->table, &m->table.row[g->os_row]) / MB : 0;
 	monitor_unlock(m);
 	return 0;

@@ -42,13 +42,20 @@ void vmfo_restore_config(struct vmfo *m);
 
 /* ---- actions ---- */
 
-/* What a boot did, per VM: the time from start to os.ready, the storage. */
+/* What a boot did, per VM: the time from start to os.ready, the storage,
+ * and where the boot's time went, as the monitor timed it (enum
+ * boot_phase). Each OS's phases follow one another from its begin_ms, the
+ * time since the boot began (the VMM's own set-up, and for an OS started
+ * after the other, that one's phases); begin_ms plus its phases is when
+ * it reported ready. */
 struct vmfo_booted {
 	struct {
 		char vm[8];
 		const char *role;
 		double ready_ms;
 		uint64_t mb;
+		double begin_ms;
+		double phase_ms[BOOT_PHASES];
 	} os[2];
 };
 /* Claim 1's starting point: boot the pair with these sizes (0: the

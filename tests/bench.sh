@@ -39,6 +39,18 @@ is "$(j '.config.quick')" true "it says it was a quick run"
 is "$(j '.config | has("pool_mb") and has("unit_kb") and has("heartbeat_ms") and has("miss") and has("huge_pages")')" true "configuration recorded"
 is "$(j '.machine | has("kernel") and has("arch")')" true "machine recorded"
 is "$(j '.boot_ms.pair | (.min <= .median and .median <= .max)')" true "pair boot: min <= median <= max"
+phases="queued create_vm create_vcpu memslots long_mode vcpu_thread guest_init"
+names=$(for vm in vm0 vm1; do for p in $phases; do echo "$vm $p"; done; done)
+is "$(j '.boot_ms.phases[].name')" "$names" "the boot's phases, per OS, by name"
+is "$(j '[.boot_ms.phases[].ms | .min >= 0 and .min <= .median and .median <= .max] | all')" true \
+	"each phase: 0 <= min <= median <= max"
+# One run: the medians are the run. Each OS's phases follow one another
+# from the boot's start, so their sum is when it was ready: within the
+# pair's time, which bench counts from a little earlier.
+for vm in vm0 vm1; do
+	is "$(j ".boot_ms as \$b | [\$b.phases[] | select(.name | startswith(\"$vm \")) | .ms.median] |
+		add <= \$b.pair.median + 0.001")" true "$vm: its phases add up to within the pair's boot"
+done
 is "$(j '[.failover[].fault] | join(",")')" "os panic,os hang,os triple,app crash" "a breakdown for each fault kind"
 is "$(j '[.failover[] | .steps_ms | keys_unsorted | join(",")] | unique | .[]')" \
 	"detect,lookup,disconnect,detach,attach,engage,load,resumed" "every step present"
@@ -100,6 +112,7 @@ is "$rc" 0 "bench --quick --compare exits 0"
 like "$out" "^compared: .*quick.json \\(old\\) with this run \\(new\\); a figure with runs is its median$" \
 	"--compare: this run against the saved document"
 like "$out" '^  boot_ms\.pair +10\.000 +[0-9]+\.[0-9]{3} +[-+][0-9]+\.[0-9] %$' "--compare: the boot's change"
+like "$out" '^  boot_ms\.phases\[vm1 guest_init\]\.ms +[0-9]+\.[0-9]{3} +[0-9]+\.[0-9]{3} ' "--compare: each boot phase's"
 like "$out" '^  client_blackout\.os_panic\.blackout_ms ' "--compare: the clients' blackout too"
 like "$out" '^  handover\[64 MB\]\.service_ms ' "--compare: a handover's time to service"
 n='[0-9]+\.[0-9]{3}' x='[0-9]+\.[0-9]x'
@@ -117,6 +130,11 @@ is "$(printf '%s\n' "$out" | sed -n '/^handover vs copy/,/ against /p' | awk 'le
 like "$out" '^client-seen blackout, 4 clients on a served hot ledger, median ms \(worst\), 1 run each:$' \
 	"the text has the client-seen blackout table"
 like "$out" "^  fault +clients' blackout +vmm takeover +requests +lost +twice$" "with its heading"
+n='[0-9]+\.[0-9]{3}'
+like "$out" "^  phase +vm0 \\(active\\) +vm1 \\(standby\\)$" "the text: the boot's phases, a column per OS"
+for p in $phases "= ready"; do
+	like "$out" "^  $p +$n / +$n / +$n +$n / +$n / +$n$" "the text: $p, min / median / max for each OS"
+done
 for kind in "app crash" "os panic" "os hang" "os triple"; do
 	like "$out" "^  $kind +$n \($n\) +$n \($n\) +[1-9][0-9]* +0 +0$" \
 		"$kind: blackout and takeover, median (worst); requests; lost 0, twice 0"

@@ -2,8 +2,9 @@
 # bench_compare.sh — vmfo bench --compare OLD.json NEW.json: two bench
 # documents figure by figure, with no KVM (VMFO_KVM_DEV points nowhere).
 # tests/bench/quick.json is a real `vmfo bench --quick --json` document
-# with its boot figure set to 9 / 10 / 11 ms; quick-move.json one from
-# before a handover had two ends (move_ms, copy_ms), the same boot.
+# with its boot figure set to 9 / 10 / 11 ms (its phases as they came);
+# quick-move.json one from before a handover had two ends (move_ms,
+# copy_ms), the same boot.
 . "${TOP_SRCDIR:-.}/tests/lib.sh"
 doc="${TOP_SRCDIR:-.}/tests/bench/quick.json"
 tmp=$(mktemp -d)
@@ -17,6 +18,7 @@ is "$rc" 0 "a document against itself: exit 0, without KVM"
 like "$out" "^compared: .*quick.json \\(old\\) with .*quick.json \\(new\\); a figure with runs is its median$" "the header names both"
 like "$out" '^  boot_ms\.pair +10\.000 +10\.000 +\+0\.0 %$' "a figure with runs: its median, unchanged"
 like "$out" '^  failover\[os panic\]\.total_ms ' "failovers are named by their fault"
+like "$out" '^  boot_ms\.phases\[vm0 memslots\]\.ms ' "boot phases by their OS and name"
 like "$out" '^  handover\[64 MB\]\.copy_fresh_over_service ' "handovers by their size"
 like "$out" '^  protection\[heartbeat 10 ms\]\.ledger_mtx_per_s ' "protection by its heartbeat"
 like "$out" '^  client_blackout\.os_hang\.blackout_ms ' "the clients' blackout per kind"
