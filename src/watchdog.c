@@ -41,17 +41,18 @@ static void watchdog_reset(struct guest *g)
 	g->watch = (struct hb_watch){ 0 };
 }
 
-/* A hang is seen at the first look after the bound has passed, and its
- * silence counted from the last look that saw the OS alive: each adds up
- * to a look period to the detection. Looking costs the guest nothing and
- * the VMM a few microseconds, so look four times a period (but not more
- * often than every half millisecond). */
+/* A hang's silence is counted from the last look that saw the OS alive,
+ * which may come up to a look period after it stopped: that much is added
+ * to its detection (the look at the bound itself is timed to it). Looking costs the guest nothing and
+ * the VMM a few microseconds, so look eight times a period (but not more
+ * often than every half millisecond): 1.25 ms at the default 10 ms. */
+#define LOOKS_PER_PERIOD 8
 #define LOOK_MIN_US 500
 
 static uint64_t look_period_us(const struct vmfo *m)
 {
-	uint64_t quarter = m->cfg.heartbeat_ms * 1000 / 4;
-	return !m->cfg.heartbeat_ms ? 5000 : quarter > LOOK_MIN_US ? quarter : LOOK_MIN_US;
+	uint64_t us = m->cfg.heartbeat_ms * 1000 / LOOKS_PER_PERIOD;
+	return !m->cfg.heartbeat_ms ? 5000 : us > LOOK_MIN_US ? us : LOOK_MIN_US;
 }
 
 /* What shows that g's OS runs: its pulse, and the progress of each app
