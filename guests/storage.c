@@ -41,42 +41,48 @@ static int all_held(const uint8_t *p, uint32_t n)
 	return same;
 }
 
-/* Set, clear or test the bits of [first, first+count): the whole bytes
- * between the ends with one string instruction (memset, or all_held),
- * only the ends bit by bit. Engaging a GiB of storage is 512 units, and
- * at CPL0 each instruction is emulated: a byte loop here made the time a
- * standby takes to engage and to activate grow with the storage handed
- * over. op: 1 set, 0 clear, 2 test (all held). */
-static int bit(uint32_t u, int op)
+/* The bits of [from, to) that lie in byte b of the map, as a mask. */
+static uint8_t byte_mask(uint32_t b, uint32_t from, uint32_t to)
 {
-	uint8_t b = (uint8_t)(1u << (u % 8));
-	if (op == 1)
-		held[u / 8] |= b;
-	else if (op == 0)
-		held[u / 8] &= (uint8_t)~b;
-	return op != 2 || (held[u / 8] & b);
+	uint32_t lo = from > b * 8 ? from - b * 8 : 0;
+	uint32_t hi = to < b * 8 + 8 ? to - b * 8 : 8;
+	return (uint8_t)(((1u << hi) - 1) & ~((1u << lo) - 1));
 }
 
+/* Set, clear or test (op 1, 0, 2: all held) the bits of mask in byte b. */
+static int apply(uint32_t b, uint8_t mask, int op)
+{
+	if (op == 1)
+		held[b] |= mask;
+	else if (op == 0)
+		held[b] &= (uint8_t)~mask;
+	return op != 2 || (held[b] & mask) == mask;
+}
+
+/* Set, clear or test the bits of [first, first+count): each end byte with
+ * one mask, the whole bytes between with one string instruction (memset,
+ * or all_held). At CPL0 each instruction is emulated: bit by bit, the
+ * four units of an 8 MB app cost some 50 us to test, and a byte loop made
+ * the time to engage a GiB grow with it. op: 1 set, 0 clear, 2 test. */
 static int bits(uint32_t first, uint32_t count, int op)
 {
 	uint32_t end = first + count;
 	if (end > MAX_UNITS || end < first)
 		return 0;
-	uint32_t lo = (first + 7) / 8, hi = end / 8; /* the whole bytes: [lo, hi) */
-	uint32_t lead_end = lo < hi ? lo * 8 : end;
-	for (uint32_t u = first; u < lead_end; u++)
-		if (!bit(u, op))
-			return 0;
-	if (lo >= hi)
+	if (count == 0)
 		return 1;
-	if (op == 2 && !all_held(&held[lo], hi - lo))
+	uint32_t fb = first / 8, lb = (end - 1) / 8;
+	if (!apply(fb, byte_mask(fb, first, end), op))
 		return 0;
-	if (op != 2)
-		memset(&held[lo], op ? 0xff : 0, hi - lo);
-	for (uint32_t u = hi * 8; u < end; u++)
-		if (!bit(u, op))
+	if (fb == lb)
+		return 1;
+	if (lb > fb + 1) {
+		if (op == 2 && !all_held(&held[fb + 1], lb - fb - 1))
 			return 0;
-	return 1;
+		if (op != 2)
+			memset(&held[fb + 1], op ? 0xff : 0, lb - fb - 1);
+	}
+	return apply(lb, byte_mask(lb, first, end), op);
 }
 
 void storage_add(const struct vmfo_runs *r)
