@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 offline() {
-	run env VMFO_KVM_DEV=/nonexistent/kvm "$VMFO" trace "$@"
+	run_without_kvm trace "$@"
 }
 # The model without its coordinates: who sends what to whom, in order.
 shape() {
