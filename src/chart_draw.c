@@ -10,6 +10,7 @@
 #include <cairo.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,16 @@ static int too_big_for_png(const struct chart *c, struct err *e)
 			  "draw one failover with --fo N, or use --svg or --pdf", w, h, PNG_MAX_PX);
 }
 
+/* Let go of the fonts cairo looked up, and fontconfig's own data, once no
+ * cairo object is left: a chart is drawn now and then, and a process that
+ * drew one (the console) should hold nothing of it after, nor leave it to
+ * a leak checker at exit. The next chart looks its face up again. */
+static void release_fonts(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
+}
+
 int chart_draw_file(const struct chart *c, enum chart_format f, const char *path, struct err *e)
 {
 	if (f == CHART_PNG && too_big_for_png(c, e))
@@ -274,5 +285,6 @@ int chart_draw_file(const struct chart *c, enum chart_format f, const char *path
 	if (rc && fd >= 0)
 		unlink(tmp);
 	free(tmp);
+	release_fonts();
 	return rc;
 }
