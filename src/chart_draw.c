@@ -282,8 +282,11 @@ int chart_draw_file(const struct chart *c, enum chart_format f, const char *path
 		if (!rc && rename(tmp, path))
 			rc = err_set(e, "cannot write '%s': %s", path, strerror(errno));
 	}
-	if (rc && fd >= 0)
-		unlink(tmp);
+	if (rc && fd >= 0 && unlink(tmp)) { /* say so after why it failed */
+		size_t len = strlen(e->msg);
+		snprintf(e->msg + len, sizeof e->msg - len, "; and cannot remove '%s': %s", tmp,
+			 strerror(errno));
+	}
 	free(tmp);
 	release_fonts();
 	return rc;
