@@ -7,7 +7,7 @@ build="$top/${VMFO_BUILD_DIR:-build}"
 
 # Debian packages: toolchain, autotools, and the libraries configure looks for.
 VMFO_PACKAGES="gcc make binutils autoconf automake pkg-config libc6-dev linux-libc-dev \
-libreadline-dev libncurses-dev liblua5.4-dev libjansson-dev"
+libreadline-dev libncurses-dev liblua5.4-dev libjansson-dev libcairo2-dev"
 
 vmfo_missing_packages() {
 	local p missing=

@@ -117,7 +117,7 @@ static const struct completion boot_completion[] = {
 };
 static const struct completion trace_completion[] = {
 	{ 1, NULL, WORD_LIST, (const char *const[]){ "save", NULL }, NULL },
-	{ 2, "save", WORD_FILE, NULL, NULL }, { 0 },
+	{ -2, "save", WORD_FILE, NULL, NULL }, { 0 },
 };
 static const struct completion wait_completion[] = { { 1, NULL, WORD_EVENT, NULL, NULL }, { 0 } };
 static const struct completion log_completion[] = {
@@ -201,8 +201,16 @@ const struct command commands[] = {
 	  cmd_table, table_completion, 0 },
 	{ "map", "map", "one character per storage unit, showing its owner",
 	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, 0 },
-	{ "trace", "trace [N] | trace save FILE", "the last N events (default 20), or save all as JSONL",
-	  "Examples: trace 50; trace save /tmp/run.jsonl\n", cmd_trace, trace_completion, 0 },
+	{ "trace", "trace [N] | trace save FILE | trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]",
+	  "the last N events (default 20), or save all as JSONL or as a chart",
+	  "trace save FILE   every event so far as JSON lines ('vmfo check FILE' judges it)\n"
+	  "trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]   the failovers so far\n"
+	  "    as a message sequence chart: a lifeline for the VMM, each OS and each app,\n"
+	  "    an arrow per event, the claims it shows beside it ('vmfo trace FILE.jsonl'\n"
+	  "    draws a saved trace alike). --fo N: only takeover fo=N; --to-scale: rows\n"
+	  "    spaced by time instead of one per event.\n"
+	  "Examples: trace 50; trace save /tmp/run.jsonl; trace save --svg fo.svg --fo 1\n",
+	  cmd_trace, trace_completion, 0 },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
 	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
 	  "last boot, app, fault, reprotect or reset; prints it, or fails on timeout.\n"

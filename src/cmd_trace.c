@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "checker.h"
 #include "tracefile.h"
 
@@ -87,14 +89,32 @@ static int trace_save(struct cmd_ctx *c, const char *path)
 	return 0;
 }
 
+/* trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]: the failovers
+ * so far as a message sequence chart, as 'vmfo trace' draws a saved one. */
+static int trace_save_chart(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct chart_request r;
+	struct err e;
+	if (chart_parse(argc, argv, true, &r, &e))
+		return cmd_fail(c, "trace save: %s", e.msg);
+	size_t n;
+	struct event *ev = trace_snapshot(vmfo_trace(c->m), &n);
+	if (!ev)
+		return cmd_fail(c, "out of memory copying the trace");
+	int rc = chart_render(ev, n, &r, c->out, &e);
+	free(ev);
+	return rc ? cmd_fail(c, "trace save: %s", e.msg) : 0;
+}
+
 int cmd_trace(struct cmd_ctx *c, int argc, char **argv)
 {
 	uint64_t n = 20;
 	struct event ev;
 	struct trace *t = vmfo_trace(c->m);
 
-	if (argc == 3 && strcmp(argv[1], "save") == 0)
-		return trace_save(c, argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "save") == 0)
+		return argc == 3 && argv[2][0] != '-' ? trace_save(c, argv[2])
+						      : trace_save_chart(c, argc - 2, argv + 2);
 	if (argc > 2 || (argc == 2 && parse_u64(argv[1], 1, 1000000, &n)))
 		return cmd_usage(c, "trace");
 	size_t count = trace_count(t);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "bench.h"
 #include "bench_compare.h"
+#include "chart.h"
 #include "client.h"
 #include "cmd.h"
 #include "console.h"
@@ -30,6 +31,9 @@ static void print_usage(FILE *f)
 		"                                      benchmarks; --compare: each figure's change\n"
 		"       vmfo check FILE.jsonl [--claim N]   judge claims 1-9 from a saved trace\n"
 		"                                           (needs no /dev/kvm)\n"
+		"       vmfo trace FILE.jsonl --svg|--pdf|--png OUT [--fo N] [--to-scale] [--dump]\n"
+		"                                           draw its failovers as a message sequence\n"
+		"                                           chart (needs no /dev/kvm)\n"
 		"       vmfo check --history FILE           judge a client history: no\n"
 		"                                           acknowledged write lost or answered twice\n"
 		"       vmfo client SOCKET [--clients N] [--ms T] [--requests N] [--keys K]\n"
@@ -328,7 +332,8 @@ struct options {
 	struct config cfg;
 	const char *commands;  /* -c */
 	bool view_first;       /* --view */
-	int mode_at;           /* argv index of a mode word (run, bench, check, client), or argc */
+	int mode_at;           /* argv index of a mode word (run, bench, check, trace, client),
+				* or argc */
 };
 
 /* Parse the options before the mode word. -1 to go on, else the exit
@@ -432,6 +437,8 @@ int main(int argc, char **argv)
 			 : o.cfg.trace_path ? "--trace" : NULL;
 	if (strcmp(mode, "check") == 0)
 		return check_file(argc - at, argv + at, live);
+	if (strcmp(mode, "trace") == 0)
+		return chart_main(argc - at, argv + at, live);
 	if (strcmp(mode, "client") == 0)
 		return client_mode(argc - at, argv + at, live);
 	bool run_mode = strcmp(mode, "run") == 0;

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "chart.h"
 #include "checker.h"
 #include "render.h"
 
@@ -283,6 +284,7 @@ static const char *const keys_help[] = {
 	"e  recoverable error in the selected app",
 	"s  step mode on/off           space  carry out the next step",
 	"+/-  pace failover steps slower / faster",
+	"c  chart of the last failover into vmfo-foN.svg here",
 };
 
 static void draw(struct view *v)
@@ -406,6 +408,25 @@ static void pace(struct view *v, int ch)
 	report(v, what, 0, NULL, "done");
 }
 
+/* The latest failover as a message sequence chart, in the current
+ * directory, named by its takeover id. */
+static void chart(struct view *v)
+{
+	char name[48] = "";
+	struct err e;
+	size_t n;
+	struct event *ev = trace_snapshot(vmfo_trace(v->m), &n);
+	if (!ev) {
+		snprintf(v->status, sizeof v->status, "chart: error: out of memory copying the trace");
+		return;
+	}
+	int rc = chart_latest_svg(ev, n, name, sizeof name, &e);
+	free(ev);
+	char done[96];
+	snprintf(done, sizeof done, "written to %s", name);
+	report(v, "chart", rc, &e, done);
+}
+
 static bool handle_key(struct view *v, int ch)
 {
 	struct err e;
@@ -429,6 +450,7 @@ static bool handle_key(struct view *v, int ch)
 		break;
 	case ' ': case '\n': vmfo_step(v->m, &e); break;
 	case '+': case '-': pace(v, ch); break;
+	case 'c': chart(v); break;
 	}
 	return true;
 }

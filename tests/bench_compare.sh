@@ -10,7 +10,7 @@ doc="${TOP_SRCDIR:-.}/tests/bench/quick.json"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 compare() {
-	run env VMFO_KVM_DEV=/nonexistent/kvm "$VMFO" bench --compare "$@"
+	run_without_kvm bench --compare "$@"
 }
 
 compare "$doc" "$doc"
@@ -56,7 +56,7 @@ echo '{"vmfo": ' >"$tmp/cut.json"
 compare "$doc" "$tmp/cut.json"
 is "$rc" 2 "a document cut short: exit 2"
 like "$out" "^vmfo: bench: cannot read $tmp/cut.json: .*line 2" "with the line"
-run env VMFO_KVM_DEV=/nonexistent/kvm "$VMFO" bench --compare
+run_without_kvm bench --compare
 is "$rc" 2 "--compare without a file: exit 2"
 like "$out" "^vmfo: bench: unknown or bad argument '--compare'" "is a usage error"
 done_testing

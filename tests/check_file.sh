@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # vmfo check with no KVM to be had.
 offline() {
-	run env VMFO_KVM_DEV=/nonexistent/kvm "$VMFO" check "$@"
+	run_without_kvm check "$@"
 }
 # Only the verdict lines.
 verdicts() {
@@ -39,7 +39,7 @@ offline "$traces/no_resumed.jsonl" --claim 4
 is "$rc" 1 "--claim 4 alone: exit 1"
 is "$(verdicts "$out" | wc -l)" 1 "only one verdict line"
 like "$out" '^claim 4: FAIL ' "the FAIL of claim 4"
-run env VMFO_KVM_DEV=/nonexistent/kvm "$VMFO" check --claim 4 "$traces/no_resumed.jsonl"
+run_without_kvm check --claim 4 "$traces/no_resumed.jsonl"
 is "$rc" 1 "--claim may come before FILE"
 
 offline "$traces/malformed.jsonl"

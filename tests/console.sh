@@ -43,9 +43,9 @@ run "$VMFO" -c 'check claim x'
 is "$out" "error: no claim 'x': the claims are 1 to 9" "check claim x: the same"
 
 run "$VMFO" -c 'trace abc'
-is "$out" "error: usage: trace [N] | trace save FILE" "trace with a bad number"
+is "$out" "error: usage: trace [N] | trace save FILE | trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]" "trace with a bad number"
 run "$VMFO" -c 'trace 0'
-is "$out" "error: usage: trace [N] | trace save FILE" "trace 0 is out of range"
+is "$out" "error: usage: trace [N] | trace save FILE | trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]" "trace 0 is out of range"
 run "$VMFO" -c 'wait'
 is "$out" "error: usage: wait EVENT [MS]" "wait without an event"
 run "$VMFO" -c 'wait os.ready -5'

@@ -31,13 +31,20 @@ module() {
 }
 
 # 1. Front ends see the typed API, never the monitor's insides.
-front_ends="cmd console view script bench main render serve client history"
+front_ends="cmd console view script bench main render serve client history chart"
 for m in $front_ends; do
 	for f in "$src/$m".c "$src/$m"_*.c; do
 		[ -f "$f" ] || continue
 		r=$(reach "$f")
 		unlike "$r" '^monitor\.h$' "$(basename "$f") does not reach monitor.h"
 	done
+done
+
+# 1b. The chart reads a trace and nothing else: events, the trace file,
+# the small helpers, and its own headers.
+for f in "$src"/chart*.c "$src"/chart*.h; do
+	others=$(reach "$f" | grep -Ev '^(chart|chart_int|event|tracefile|util)\.h$')
+	is "$others" "" "$(basename "$f") reaches only event.h, tracefile.h, util.h of vmfo's headers"
 done
 
 # 2. No cycle among modules: module A includes a header of module B means

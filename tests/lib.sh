@@ -57,6 +57,13 @@ run() {
 	rc=$?
 }
 
+# run_without_kvm ARGS...: run vmfo ARGS as run does, where /dev/kvm
+# cannot be opened (VMFO_KVM_DEV points nowhere): for the modes that read
+# only files (check, trace, bench --compare) and must not need it.
+run_without_kvm() {
+	run env VMFO_KVM_DEV=/nonexistent/kvm "$VMFO" "$@"
+}
+
 # Only the lines of a field: the nth whitespace-separated column of lines
 # starting with a word.
 row() { # row TEXT FIRSTWORD

@@ -10,6 +10,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 sock="vmfo-test-$$"
 hist=$(mktemp)
+charts=$(mktemp -d) # the console's directory: the view's c writes there
 t() { tmux -L "$sock" "$@"; }
 screen() { t capture-pane -t v -p; }
 # The view redraws ten times a second: once a pattern shows, take the next
@@ -19,8 +20,8 @@ settled() {
 	sleep 0.3
 	screen
 }
-trap 't kill-server 2>/dev/null; rm -f "$hist"' EXIT
-t new-session -d -s v -x 80 -y 24 "env VMFO_HISTFILE=$hist TERM=xterm '$VMFO' --no-color"
+trap 't kill-server 2>/dev/null; rm -f "$hist"; rm -rf "$charts"' EXIT
+t new-session -d -s v -c "$charts" -x 80 -y 24 "env VMFO_HISTFILE=$hist TERM=xterm '$VMFO' --no-color"
 
 s=$(until_shown '^vmfo> ?$')
 like "$s" "^vmfo 0\\.1\\.0 -- type 'help'" "the console opens with its banner and prompt"
@@ -52,6 +53,11 @@ s=$(settled 'failover.done app=db')
 like "$s" 'fault app db crash: done' "view: key 2 crashed db through the command layer"
 like "$s" '^db +app +vm1 2-5 ' "view: the table row moved to vm1"
 like "$s" ' vm1 standby running 16 MB' "view: vm1 now holds 16 MB"
+# c: that failover's chart, in the current directory.
+t send-keys -t v "c"
+s=$(settled 'chart: ')
+like "$s" 'chart: written to vmfo-fo1\.svg' "view: c wrote the chart of fo=1, and says so"
+ok "$([ -s "$charts/vmfo-fo1.svg" ] && echo 0 || echo 1)" "view: the chart is in the console's directory"
 # An OS failover: every unit of vm0 becomes vm1's.
 t send-keys -t v "1"
 s=$(settled 'failover.done os=vm0')
@@ -73,6 +79,7 @@ t resize-window -t v -x 100 -y 30
 t send-keys -t v "?"
 s=$(until_shown 'pause / resume')
 like "$s" 'q  back to the console' "view: ? shows the keys"
+like "$s" 'c  chart of the last failover' "view: ? lists the chart key"
 t send-keys -t v "q"
 s=$(until_shown '^vmfo> ?$')
 unlike "$s" 'vmfo view' "q gives the console back"
