@@ -150,7 +150,11 @@ int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 		fprintf(c->out, "ok - %s\n", argv[1]);
 		return 0;
 	}
-	return cmd_fail(c, "%s: %s", argv[1], r == SCRIPT_CHECK_FAILED ? "a check failed" : "script error");
+	/* A script error was printed where it happened, with its file:line:
+	 * one error line, not a second saying the same. */
+	if (r == SCRIPT_ERROR)
+		return -1;
+	return cmd_fail(c, "%s: a check failed", argv[1]);
 }
 
 /* 'lua CODE': the rest of the line is Lua (cmd_exec passes it whole). */

@@ -73,5 +73,11 @@ like "$out" "^ok - $L/right.lua$" "run FILE from the console"
 is "$rc" 0 "and succeeds"
 run "$VMFO" -c "run $L/wrong.lua"
 like "$out" "^error: $L/wrong.lua: a check failed$" "a failing run in the console is an error"
+run "$VMFO" -c "run $L/missing.lua"
+is "$out" "error: cannot open $L/missing.lua: No such file or directory" "run of a missing file in the console: one error line"
+is "$rc" 1 "and exit 1"
+run "$VMFO" -c "run $L/runtime.lua"
+is "$(printf '%s\n' "$out" | grep -c '^error:')" 1 "a script error in the console: one error line"
+like "$out" "^error: $L/runtime.lua:2: attempt to index a nil value" "naming file:line"
 
 done_testing
