@@ -305,10 +305,8 @@ static int run_protected(lua_State *L)
 		return lua_error(L);
 	int n = lua_gettop(L);
 	for (int i = 2; i <= n; i++) {
-		const char *v = luaL_tolstring(L, i, NULL);
 		fputs(i > 2 ? "\t" : "", s->out);
-		fputs(v, s->out);
-		lua_pop(L, 1);
+		script_show(L, i, s->out);
 	}
 	if (n > 1)
 		fputc('\n', s->out);

@@ -32,6 +32,9 @@ static inline struct script *script_of(lua_State *L)
 	return *(struct script **)lua_getextraspace(L);
 }
 
+/* Write the value at idx as the console's `lua EXPR` shows it: a table by
+ * its contents, as a Lua constructor would (script_show.c). */
+void script_show(lua_State *L, int idx, FILE *out);
 /* Set the global table `vmfo`: the library scenarios use (script_lib.c). */
 void script_open_vmfo_lib(lua_State *L);
 /* Add the I/O control unit's functions (serve, client) to the table on

@@ -73,6 +73,15 @@ like "$out" "^ok - $L/right.lua$" "run FILE from the console"
 is "$rc" 0 "and succeeds"
 run "$VMFO" -c "run $L/wrong.lua"
 like "$out" "^error: $L/wrong.lua: a check failed$" "a failing run in the console is an error"
+# lua EXPR shows a table by its contents, as a Lua constructor writes it;
+# a list of tables a line each.
+run "$VMFO" -c 'lua {x = 1, {2, 3}, ["a b"] = "q\"t"}'
+is "$out" '{{2, 3}, ["a b"] = "q\"t", x = 1}' "lua EXPR: a table by its contents, names in order"
+run "$VMFO" -c 'lua {a = {b = {c = {d = 1}}}}'
+is "$out" '{a = {b = {c = {...}}}}' "nested three deep, then {...}"
+run "$VMFO" -c 'boot; lua vmfo.table()'
+like "$out" '^  \{kind = "os", mb = 64, name = "vm0", os = "vm0", standby = "vm1", units = "1-32", vm = "vm0"\},$' \
+	"lua vmfo.table(): a row a line, not table: 0x..."
 run "$VMFO" -c "run $L/missing.lua"
 is "$out" "error: cannot open $L/missing.lua: No such file or directory" "run of a missing file in the console: one error line"
 is "$rc" 1 "and exit 1"
