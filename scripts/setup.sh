@@ -47,6 +47,13 @@ vmfo_build() {
 		(cd "$build" && "$top/configure" ${VMFO_CONFIGURE_FLAGS:-}) >>"$log" 2>&1 ||
 			{ cat "$log" >&2; return 1; }
 	fi
+	# Automake's rule leaves config.h older than stamp-h1 when configure
+	# found nothing in it to change, and make -q then never says "up to
+	# date". The stamp is what records that config.h is current: give
+	# config.h its time.
+	if [ "$build/stamp-h1" -nt "$build/config.h" ]; then
+		touch -r "$build/stamp-h1" "$build/config.h"
+	fi
 	# make -q: exit 0 when everything is up to date, so a current build
 	# starts the console at once.
 	if ! make -q -C "$build" vmfo >/dev/null 2>&1; then
