@@ -27,12 +27,8 @@ static int check_name(const char *name, struct err *e)
 static int units_for(struct vmfo *m, uint64_t mb, uint32_t *units, struct err *e)
 {
 	uint64_t unit_mb = m->pool.unit_bytes / MB;
-	if (mb == 0 || mb % unit_mb)
-		return err_set(e, "%" PRIu64 " MB is not a whole number of %" PRIu64 " MB units", mb,
-			       unit_mb);
-	if (mb / unit_mb > m->pool.nunits)
-		return err_set(e, "%" PRIu64 " MB is larger than the whole pool (%" PRIu64 " MB)", mb,
-			       m->cfg.pool_mb);
+	if (mb == 0 || mb % unit_mb || mb / unit_mb > m->pool.nunits)
+		return app_size_error(&m->cfg, mb, e);
 	*units = (uint32_t)(mb / unit_mb);
 	return 0;
 }

@@ -229,8 +229,11 @@ static int app_start(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_fail(c, APP_START_USAGE);
 	/* The shorthand, as it always was: a size in MB right after NAME. */
 	if (argc > 3 && argv[3][0] >= '0' && argv[3][0] <= '9') {
-		if (parse_u64(argv[3], 1, 1u << 20, &size.mb))
+		struct err e0;
+		if (parse_u64(argv[3], 0, UINT64_MAX, &size.mb))
 			return cmd_fail(c, APP_START_USAGE);
+		if (size.mb == 0 && app_size_error(vmfo_defaults(c->m), 0, &e0))
+			return fail_err(c, &e0);
 		i = 4;
 	}
 	for (; i < argc; i++) {

@@ -47,3 +47,9 @@ uint64_t monitor_app_watchdog_ms(const struct config *c)
 	uint64_t tick = vmfo_tick_ms((uint32_t)c->heartbeat_ms);
 	return c->app_watchdog_ms ? c->app_watchdog_ms : 3 * tick;
 }
+
+int app_size_error(const struct config *c, uint64_t mb, struct err *e)
+{
+	return err_set(e, "%" PRIu64 " MB: an app's storage is whole %" PRIu64 " MB units, at most %" PRIu64
+		       " MB (the pool)", mb, c->unit_kb / 1024, c->pool_mb);
+}

@@ -29,6 +29,9 @@ struct config {
 void config_defaults(struct config *c);
 /* The app watchdog's bound in force: --app-watchdog-ms, or 3 timer ticks. */
 uint64_t monitor_app_watchdog_ms(const struct config *c);
+/* An app size the pool cannot give (0, not whole units, more than the
+ * pool): one message that says the rule and the limit. Returns -1. */
+int app_size_error(const struct config *c, uint64_t mb, struct err *e);
 /* Whether the sizes describe the claimed configuration (claim 1): an active
  * OS with enough storage, a smaller standby, and a pool that holds both. */
 int config_check(const struct config *c, struct err *e);

@@ -70,14 +70,14 @@ error: an app called 'db' already exists
 error: 'vm0' is reserved: choose another app name
 error: app name 'a.b': use letters, digits, '_' and '-'
 error: app name 'toolongappname123' must be 1 to 15 characters
-error: 3 MB is not a whole number of 2 MB units
-error: usage: app start NAME [MB] [prog=ledger|kv|hog] [ITEM=N] [hot]
+error: 3 MB: an app's storage is whole 2 MB units, at most 256 MB (the pool)
+error: 0 MB: an app's storage is whole 2 MB units, at most 256 MB (the pool)
 error: unknown option 'abc' (hot, prog=ledger|kv|hog, ITEM=N)
 error: unknown program 'nope' (ledger, kv or hog)
 error: unknown option 'cold' (hot, prog=ledger|kv|hog, ITEM=N)
-error: 1000 MB is larger than the whole pool (256 MB)
+error: 1000 MB: an app's storage is whole 2 MB units, at most 256 MB (the pool)
 error: no app called 'nope' (see 'app list')
-error: 3 MB is not a whole number of 2 MB units
+error: 3 MB: an app's storage is whole 2 MB units, at most 256 MB (the pool)
 error: usage: app start|grow|list ...
 error: usage: app start|grow|list ...
 error: no app called 'nope' (see 'app list')
