@@ -26,7 +26,8 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: vmfo [OPTIONS]                 console (batch when stdin is not a terminal)\n"
 		"       vmfo [OPTIONS] -c 'CMD; CMD'   run commands, then exit\n"
-		"       vmfo [OPTIONS] run FILE.lua... run Lua scenarios, each on a fresh pair\n"
+		"       vmfo [OPTIONS] run [-v] FILE.lua... run Lua scenarios, each on a fresh pair\n"
+		"                                      (-v: the events each made, below its result)\n"
 		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N] [--compare OLD.json [NEW.json]]\n"
 		"                                      benchmarks; --compare: each figure's change\n"
 		"       vmfo check FILE.jsonl [--claim N]   judge claims 1-9 from a saved trace\n"
@@ -462,6 +463,11 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* vmfo run -v FILE...: the events each scenario made, below its verdict. */
+	bool run_verbose = run_mode && at + 1 < argc &&
+			   (strcmp(argv[at + 1], "-v") == 0 || strcmp(argv[at + 1], "--verbose") == 0);
+	if (run_verbose)
+		at++;
 	if (run_mode && (o.commands || at + 1 == argc)) {
 		fprintf(stderr, "vmfo: %s\n", o.commands ? "run and -c do not go together"
 							  : "run needs at least one FILE.lua");
@@ -488,7 +494,7 @@ int main(int argc, char **argv)
 	if (bench_mode)
 		rc = bench_run(m, &bench, stdout);
 	else if (run_mode)
-		rc = script_run_files(m, argv + at + 1, argc - at - 1, stdout, cmd_capture);
+		rc = script_run_files(m, argv + at + 1, argc - at - 1, stdout, cmd_capture, run_verbose);
 	else
 		rc = run_commands(m, &o);
 	return exit_status(tear_down(m, rc));

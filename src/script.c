@@ -6,6 +6,9 @@
  * cap; Ctrl-C stops them at the next safe point. */
 #include "script_int.h"
 
+#include "event.h"
+#include "trace.h"
+
 #include <inttypes.h>
 #include <lauxlib.h>
 #include <lua.h>
@@ -341,7 +344,20 @@ enum script_result script_run_string(struct script *s, const char *code)
 	return run(s, &k);
 }
 
-int script_run_files(struct vmfo *m, char **files, int n, FILE *out, script_cmd_fn run_cmd)
+/* With -v: the events a scenario made, from the trace, as TAP comments
+ * below its verdict: what it judged, so a student sees the sequence. */
+static void print_events_since(struct vmfo *m, size_t from, FILE *out)
+{
+	struct event ev;
+	char line[1024];
+	for (size_t i = from; trace_get(vmfo_trace(m), i, &ev); i++) {
+		event_format(&ev, line, sizeof line);
+		fprintf(out, "#   %s\n", line);
+	}
+}
+
+int script_run_files(struct vmfo *m, char **files, int n, FILE *out, script_cmd_fn run_cmd,
+		     bool verbose)
 {
 	int passed = 0, failed = 0, errors = 0;
 	uint64_t t0 = now_us();
@@ -359,6 +375,7 @@ int script_run_files(struct vmfo *m, char **files, int n, FILE *out, script_cmd_
 		s->tap = true;
 		/* Each scenario starts on a fresh pair with the configured sizes. */
 		vmfo_reset(m);
+		size_t first_event = trace_count(vmfo_trace(m));
 		if (vmfo_boot(m, 0, 0, NULL, &e)) {
 			fprintf(out, "not ok %d - %s\n#   error: the pair did not boot: %s\n", i + 1,
 				files[i], e.msg);
@@ -367,6 +384,8 @@ int script_run_files(struct vmfo *m, char **files, int n, FILE *out, script_cmd_
 			r = script_run_file(s, files[i]);
 			fprintf(out, "%s %d - %s (%.1f s)\n", r == SCRIPT_PASS ? "ok" : "not ok", i + 1,
 				files[i], (double)(now_us() - start) / 1e6);
+			if (verbose)
+				print_events_since(m, first_event, out);
 		}
 		script_free(s);
 		passed += r == SCRIPT_PASS;

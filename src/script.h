@@ -32,8 +32,10 @@ enum script_result script_run_string(struct script *s, const char *code);
  * anything more. */
 bool script_memory_full(struct script *s);
 
-/* vmfo run FILE...: each on a fresh pair. Returns the exit status
- * (0 all passed, 1 a check failed, 2 a script error). */
-int script_run_files(struct vmfo *m, char **files, int n, FILE *out, script_cmd_fn run_cmd);
+/* vmfo run [-v] FILE...: each on a fresh pair; with verbose, each
+ * verdict is followed by the events the scenario made. Returns the exit
+ * status (0 all passed, 1 a check failed, 2 a script error). */
+int script_run_files(struct vmfo *m, char **files, int n, FILE *out, script_cmd_fn run_cmd,
+		     bool verbose);
 
 #endif
