@@ -336,6 +336,13 @@ static void draw(struct view *v)
  * error as the console would print it. */
 static void report(struct view *v, const char *what, int rc, const struct err *e, const char *done)
 {
+	/* The monitor's refusal while a step waits tells the console's way on
+	 * (Enter, 'step'); here it is the space bar and s. */
+	if (rc && v->s->step_next[0] && strncmp(e->msg, "a failover is paused", 20) == 0) {
+		snprintf(v->status, sizeof v->status,
+			 "%s: refused while a step waits: space = next step, s = step off", what);
+		return;
+	}
 	snprintf(v->status, sizeof v->status, "%s: %s%s", what, rc ? "error: " : "", rc ? e->msg : done);
 }
 

@@ -58,6 +58,20 @@ t send-keys -t v "c"
 s=$(settled 'chart: ')
 like "$s" 'chart: written to vmfo-fo1\.svg' "view: c wrote the chart of fo=1, and says so"
 ok "$([ -s "$charts/vmfo-fo1.svg" ] && echo 0 || echo 1)" "view: the chart is in the console's directory"
+# Step mode: a failover waits before each step, and while it waits the
+# view refuses another fault in its own words (space, s), not the console's.
+t send-keys -t v "s"
+settled 'step on: done' >/dev/null
+t send-keys -t v "2"
+s=$(settled '^next step: ')
+like "$s" '^next step: .*\(space\)' "view: in step mode the failover waits, naming its next step"
+t send-keys -t v "1"
+s=$(settled 'fault os panic: refused')
+like "$s" '^fault os panic: refused while a step waits: space = next step, s = step off$' \
+	"view: a fault while a step waits is refused, saying which keys go on"
+t send-keys -t v "s"
+s=$(settled 'failover.done app=db')
+like "$s" '^db +app +vm0 2-5 ' "view: s turned step mode off, and the failover ran to its end (db back on vm0)"
 # An OS failover: every unit of vm0 becomes vm1's.
 t send-keys -t v "1"
 s=$(settled 'failover.done os=vm0')
