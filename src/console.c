@@ -127,6 +127,9 @@ static void on_line(char *line)
 			add_history(line);
 		interrupt_clear();
 		console->failed_lines += cmd_exec(console, line) != 0;
+		/* A Ctrl-C that ended the command is spent: the prompt that
+		 * follows must not take it for one of its own. */
+		interrupt_clear();
 		cmd_print_new(console);
 	}
 	free(line);

@@ -102,8 +102,9 @@ unlike "$s" 'vmfo view' "q gives the console back"
 t send-keys -t v "wait app.restarted 60000" Enter
 sleep 0.5
 t send-keys -t v C-c
-s=$(until_shown 'interrupted')
+s=$(settled 'interrupted')
 like "$s" 'error: interrupted while waiting for app.restarted$' "Ctrl-C ends the wait"
+unlike "$s" '^vmfo> \^C$' "and is spent there: no second ^C at the prompt that follows"
 t send-keys -t v "status" Enter
 s=$(until_shown 'vmm: ')
 like "$s" '^vm1 +active +running' "vmfo is still running after Ctrl-C"
