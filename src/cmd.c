@@ -172,20 +172,20 @@ static const struct completion check_completion[] = {
 };
 
 const struct command commands[] = {
-	{ "help", "help [CMD]", "list commands, or explain one",
-	  "Example: help wait\n", cmd_help, help_completion, 0 },
+	{ "help", "help [CMD | all]", "list commands, or explain one",
+	  "Example: help wait\n", cmd_help, help_completion, 0, "getting help" },
 	{ "complete", "complete [LINE]", "what Tab offers at the end of LINE, one word a line",
 	  "The console's completion, for scripts and for checking: commands first, then\n"
 	  "what each command takes (sub-commands, kinds, app names, event names).\n"
-	  "Example: complete fault standby\n", cmd_complete_line, help_completion, CMD_WHOLE_LINE },
+	  "Example: complete fault standby\n", cmd_complete_line, help_completion, CMD_WHOLE_LINE, NULL },
 	{ "boot", "boot [active=MB] [standby=MB]", "start the active and standby OS; wait until both are ready",
 	  "The VMM takes one unit for itself, gives the active OS --active-mb (enough\n"
 	  "for its apps) and the standby --standby-mb (not enough: claim 1), maps each\n"
 	  "as memslots and starts both guests. Events: vmm.alloc, os.ready.\n"
 	  "active= and standby= override the sizes for this boot.\n"
-	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion, 0 },
+	  "Example: boot; boot active=32 standby=4\n", cmd_boot, boot_completion, 0, "the pair" },
 	{ "status", "status", "each VM's role, state, storage, heartbeat, boot time",
-	  "Example: boot; status\n", cmd_status, NULL, 0 },
+	  "Example: boot; status\n", cmd_status, NULL, 0, NULL },
 	{ "table", "table [raw] | table set ROW hot=yes|no|takeover=vm0|vm1|-",
 	  "the resource management table (claim 3)",
 	  "One row per holder of storage (the VMM, each OS, each app) with its units,\n"
@@ -198,11 +198,11 @@ const struct command commands[] = {
 	  "    hot flag, or the OS that takes an app or an OS's own storage over, in\n"
 	  "    the table's storage and nowhere else; the next takeover follows it.\n"
 	  "Example: table set db hot=no; fault app db crash; wait vmm.no_takeover\n",
-	  cmd_table, table_completion, 0 },
+	  cmd_table, table_completion, 0, NULL },
 	{ "map", "map", "one character per storage unit, showing its owner",
-	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, 0 },
+	  "# the VMM, 0 and 1 the OS of vm0 and vm1, A-Z apps, . unused.\n", cmd_map, NULL, 0, NULL },
 	{ "trace", "trace [N] | trace save FILE | trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]",
-	  "the last N events (default 20), or save all as JSONL or as a chart",
+	  "the last N events, or save them as JSONL or as a chart",
 	  "trace save FILE   every event so far as JSON lines ('vmfo check FILE' judges it)\n"
 	  "trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]   the failovers so far\n"
 	  "    as a message sequence chart: a lifeline for the VMM, each OS and each app,\n"
@@ -210,13 +210,13 @@ const struct command commands[] = {
 	  "    draws a saved trace alike). --fo N: only takeover fo=N; --to-scale: rows\n"
 	  "    spaced by time instead of one per event.\n"
 	  "Examples: trace 50; trace save /tmp/run.jsonl; trace save --svg fo.svg --fo 1\n",
-	  cmd_trace, trace_completion, 0 },
+	  cmd_trace, trace_completion, 0, NULL },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
 	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
 	  "last boot, app, fault, reprotect or reset; prints it, or fails on timeout.\n"
-	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion, 0 },
+	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion, 0, NULL },
 	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
-	  "Example: log standby\n", cmd_log, log_completion, 0 },
+	  "Example: log standby\n", cmd_log, log_completion, 0, NULL },
 	{ "app", "app start|grow|list ...", "start, grow or list apps",
 	  "app start NAME [MB] [prog=ledger|kv|hog] [ITEM=N] [hot]\n"
 	  "    the active OS computes what the app needs (claim 5) from its program's\n"
@@ -231,7 +231,7 @@ const struct command commands[] = {
 	  "    more as N items need in all (keys= for kv, mib= for hog), the same way\n"
 	  "app list             each app's program, VM, state, size, hot flag, seq\n"
 	  "Example: app start db prog=ledger records=100000 hot; app start cache 4 prog=kv\n",
-	  cmd_app, app_completion, 0 },
+	  cmd_app, app_completion, 0, "apps and faults" },
 	{ "fault", "fault os|standby KIND | fault app NAME KIND", "make a guest fail, for real",
 	  "fault os panic    the OS writes a crash record, reports and stops\n"
 	  "fault os hang     the OS stops with interrupts off: heartbeats cease\n"
@@ -244,19 +244,19 @@ const struct command commands[] = {
 	  "fault standby panic|hang|triple|engage-hang|activate-hang   the standby fails;\n"
 	  "    engage-hang: it hangs when the next takeover reaches it; activate-hang:\n"
 	  "    it answers the next activate request, then hangs before the app resumes.\n"
-	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion, 0 },
+	  "Example: fault app db crash; wait failover.done\n", cmd_fault, fault_completion, 0, NULL },
 	{ "hostile", "hostile CASE", "test mode: the active OS misuses the hypercall interface",
 	  "Each case must be refused (vmm.reject vm=... reason=...) with nothing changed;\n"
 	  "'hostile' alone, or Tab, lists the cases. A flood (over 100 refusals a second)\n"
 	  "stops the OS as failed (vmm.os_fault cause=hostile).\n"
-	  "Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, 0 },
+	  "Example: hostile claim; invariants\n", cmd_hostile, hostile_completion, 0, NULL },
 	{ "reprotect", "reprotect", "reboot the failed VM as the new standby",
 	  "After an OS failover, the failed VM comes back with insufficient storage as\n"
 	  "the new standby, so that the next failure can be taken over too. Storage\n"
 	  "the failed VM still held goes back to the pool first (vmm.reclaim). With\n"
 	  "both OSes down it comes back as the new active OS, and parked apps\n"
 	  "continue there. Parked apps are taken over as soon as an OS is ready.\n"
-	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL, 0 },
+	  "Example: fault os panic; wait failover.done; reprotect\n", cmd_reprotect, NULL, 0, NULL },
 	{ "serve", "serve [APP SOCKET | off APP]", "serve an app to clients on a Unix socket",
 	  "serve APP SOCKET   open APP's I/O channel (row APP.io of the table, attached\n"
 	  "    to the OS that controls APP: io.open) and listen on SOCKET for clients of\n"
@@ -265,7 +265,7 @@ const struct command commands[] = {
 	  "    storage (vmm.io_detach, vmm.io_attach). serve off APP closes it.\n"
 	  "serve              list what is served\n"
 	  "Example: serve db /tmp/db.sock; client start /tmp/db.sock\n", cmd_serve,
-	  serve_completion, CMD_NO_SCRIPT },
+	  serve_completion, CMD_NO_SCRIPT, NULL },
 	{ "client", "client [start SOCKET [OPTION=N]... | stop]", "run clients against a served app",
 	  "client start SOCKET [clients=4] [keys=16] [ms=0] [timeout=15000] [history=FILE]\n"
 	  "    connect that many clients to a socket 'serve' listens on; each sends\n"
@@ -277,37 +277,37 @@ const struct command commands[] = {
 	  "client             say whether clients run\n"
 	  "Example: client start /tmp/db.sock history=h.jsonl; fault os panic;\n"
 	  "         wait failover.done; client stop; check --history h.jsonl\n", cmd_client,
-	  client_completion, CMD_NO_SCRIPT },
+	  client_completion, CMD_NO_SCRIPT, NULL },
 	{ "run", "run FILE.lua", "run a Lua scenario on the current pair",
 	  "The scenario uses the vmfo Lua API (docs/scenarios.md); failed checks and\n"
 	  "errors are listed with file:line. 'vmfo run FILE...' runs each on a fresh pair.\n"
-	  "Example: run scenarios/claim6.lua\n", cmd_run, file_completion, CMD_NO_SCRIPT },
+	  "Example: run scenarios/claim6.lua\n", cmd_run, file_completion, CMD_NO_SCRIPT, "scripts and screens" },
 	{ "lua", "lua CODE", "run one line of Lua; an expression's value is printed",
 	  "The same sandboxed Lua as scenarios, kept between 'lua' lines.\n"
-	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua, NULL, CMD_WHOLE_LINE | CMD_NO_SCRIPT },
+	  "Example: lua vmfo.owner(\"db\")\n", cmd_lua, NULL, CMD_WHOLE_LINE | CMD_NO_SCRIPT, NULL },
 	{ "view", "view", "the live screen: storage owners, VMs, table, events, claims",
 	  "Redraws ten times a second; q returns to the console, ? lists the keys\n"
 	  "(1 panic the active OS, 2 crash the selected app, space next step, ...).\n", cmd_view,
-	  NULL, CMD_NO_SCRIPT },
+	  NULL, CMD_NO_SCRIPT, NULL },
 	{ "source", "source FILE", "run console commands from a file, stopping at the first error",
 	  "Blank lines and # comments are skipped; the first failing line stops it and\n"
 	  "is named as FILE:LINE, and so does Ctrl-C. Example: source demo.vmfo\n", cmd_source,
-	  file_completion, CMD_NO_SCRIPT },
+	  file_completion, CMD_NO_SCRIPT, NULL },
 	{ "time", "time CMD", "run a command and say how long it took",
-	  "Example: time app start db 8 hot\n", cmd_time, help_completion, 0 },
+	  "Example: time app start db 8 hot\n", cmd_time, help_completion, 0, NULL },
 	{ "pace", "pace MS", "slow each failover step by MS milliseconds (0: full speed)",
 	  "For the classroom: the events of a failover appear one by one.\n"
-	  "Example: pace 800; fault os panic\n", cmd_pace, NULL, 0 },
+	  "Example: pace 800; fault os panic\n", cmd_pace, NULL, 0, "watching a failover" },
 	{ "step", "step [on|off]", "pause a failover before each step; 'step' (or Enter) goes on",
 	  "With step on, a failover stops before each step and the console shows what\n"
 	  "comes next; press Enter at the prompt (or type 'step') to carry it out.\n"
-	  "Example: step on; fault app db crash\n", cmd_step, on_off_completion, 0 },
+	  "Example: step on; fault app db crash\n", cmd_step, on_off_completion, 0, NULL },
 	{ "explain", "explain on|off", "follow each event line with what it means",
-	  "Example: explain on; fault app db crash\n", cmd_explain, on_off_completion, 0 },
+	  "Example: explain on; fault app db crash\n", cmd_explain, on_off_completion, 0, NULL },
 	{ "events", "events on|off", "print events as they happen (on by default at a terminal)",
-	  "Example: events off\n", cmd_events, on_off_completion, 0 },
+	  "Example: events off\n", cmd_events, on_off_completion, 0, NULL },
 	{ "sleep", "sleep MS", "pause this session; the guests and the monitor keep running",
-	  "Example: boot; sleep 500; status\n", cmd_sleep, NULL, 0 },
+	  "Example: boot; sleep 500; status\n", cmd_sleep, NULL, 0, NULL },
 	{ "check", "check [all | claim N | --history FILE]", "decide claims 1-9 from the trace so far",
 	  "One line per claim: 'claim N: PASS', 'claim N: FAIL <the missing or\n"
 	  "out-of-order step>', or 'claim N: NOT SHOWN (<what has not happened yet>)'.\n"
@@ -315,13 +315,13 @@ const struct command commands[] = {
 	  "'vmfo check FILE' judges a trace saved with --trace or 'trace save' alike.\n"
 	  "check --history FILE judges what clients saw ('client start ... history=FILE'):\n"
 	  "no acknowledged write lost, none answered twice; with the blackout.\n"
-	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check, check_completion, 0 },
+	  "Example: fault app db crash; wait failover.done; check claim 6\n", cmd_check, check_completion, 0, "verdicts, ending" },
 	{ "invariants", "invariants", "check that every unit has one owner and slots match the table",
-	  "Example: boot; invariants\n", cmd_invariants, NULL, 0 },
+	  "Example: boot; invariants\n", cmd_invariants, NULL, 0, NULL },
 	{ "reset", "reset", "stop both guests and return all storage to the pool",
-	  "Clears the trace too. Example: reset; boot\n", cmd_reset, NULL, 0 },
-	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit, NULL, CMD_NO_SCRIPT },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+	  "Clears the trace too. Example: reset; boot\n", cmd_reset, NULL, 0, NULL },
+	{ "quit", "quit", "leave vmfo (Ctrl-D does the same)", "", cmd_quit, NULL, CMD_NO_SCRIPT, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };
 
 const struct command *find_command(const char *name)

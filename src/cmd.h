@@ -47,6 +47,8 @@ struct command {
 	int (*fn)(struct cmd_ctx *c, int argc, char **argv);
 	const struct completion *complete; /* ends with argn 0; NULL: none */
 	unsigned flags;      /* CMD_* */
+	const char *group;   /* set on the first command of each group 'help'
+			      * lists; the ones after it belong to it */
 };
 #define CMD_WHOLE_LINE 1u    /* takes the rest of the line as one word */
 #define CMD_NO_SCRIPT 2u     /* refused in Lua (vmfo.cmd) and the view's sandbox:

@@ -173,11 +173,27 @@ int cmd_lua(struct cmd_ctx *c, int argc, char **argv)
 
 /* ---- help, quit ---- */
 
+/* 'help': the commands by group, a line a group, so that the list fits an
+ * 80x24 terminal with room to spare. */
+static void help_by_group(struct cmd_ctx *c)
+{
+	for (const struct command *cmd = commands; cmd->name; cmd++) {
+		if (cmd->group)
+			fprintf(c->out, "%s  %-21s", cmd == commands ? "" : "\n", cmd->group);
+		fprintf(c->out, " %s", cmd->name);
+	}
+	fprintf(c->out, "\nType 'help CMD' for one command, 'help all' for a line on each.\n");
+}
+
 int cmd_help(struct cmd_ctx *c, int argc, char **argv)
 {
 	if (argc > 2)
 		return cmd_usage(c, "help");
-	if (argc == 2) {
+	if (argc == 1) {
+		help_by_group(c);
+		return 0;
+	}
+	if (strcmp(argv[1], "all") != 0) {
 		const struct command *cmd = find_command(argv[1]);
 		if (!cmd)
 			return cmd_fail(c, "no command '%s' (try 'help')", argv[1]);
@@ -185,7 +201,7 @@ int cmd_help(struct cmd_ctx *c, int argc, char **argv)
 		return 0;
 	}
 	for (const struct command *cmd = commands; cmd->name; cmd++)
-		fprintf(c->out, "  %-28s %s\n", cmd->usage, cmd->summary);
+		fprintf(c->out, "  %-11s %s\n", cmd->name, cmd->summary);
 	fprintf(c->out, "Type 'help CMD' for more on one command.\n");
 	return 0;
 }

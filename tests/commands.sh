@@ -21,8 +21,10 @@ entries=$(sed -e 's/\\f[BIR]//g' -e 's/\\-/-/g' -e 's/"//g' "$man" |
 	END { if (e != "") print e }' | sed 's/  */ /g')
 
 commands=$(offers "")
-help=$("$VMFO" -c help | awk 'NF > 1 && /^  / { print $1 }' | tr '\n' ' ' | sed 's/ $//')
-is "$help" "$commands" "help lists the commands Tab completes, in the same order"
+help=$("$VMFO" -c 'help all' | awk 'NF > 1 && /^  / { print $1 }' | tr '\n' ' ' | sed 's/ $//')
+is "$help" "$commands" "help all lists the commands Tab completes, in the same order"
+groups=$("$VMFO" -c help | sed -n 's/^  [a-z, ]*[a-z]   *\([a-z].*\)$/\1/p' | tr '\n' ' ' | sed 's/ $//')
+is "$groups" "$commands" "help's groups hold every command, once, in the same order"
 
 man_commands=$(printf '%s\n' "$entries" | awk '{ print $1 }' | sort -u | tr '\n' ' ' | sed 's/ $//')
 sorted=$(printf '%s\n' $commands | sort -u | tr '\n' ' ' | sed 's/ $//')

@@ -7,10 +7,16 @@ need_kvm
 
 run "$VMFO" -c 'help'
 is "$rc" 0 "help: exit 0"
+like "$out" '^  the pair +boot status table map trace wait log$' "help: the commands by group, a line a group"
+ok "$([ "$(printf '%s\n' "$out" | wc -l)" -le 23 ]; echo $?)" "help fits a 24-line screen, with the prompt"
+is "$(printf '%s\n' "$out" | awk 'length($0) > 79' | wc -l)" 0 "and an 80-column one"
+like "$out" "^Type 'help CMD' for one command, 'help all' for a line on each.$" "help says how to get more"
+run "$VMFO" -c 'help all'
 for c in boot status table map trace wait log fault invariants sleep reset quit; do
-	like "$out" "^  $c( |$)" "help lists $c"
+	like "$out" "^  $c +[a-z]" "help all: a line on $c"
 done
-like "$out" "^Type 'help CMD' for more on one command.$" "help says how to get more"
+is "$(printf '%s\n' "$out" | awk 'length($0) > 79' | wc -l)" 0 "help all: no line past 79 columns"
+like "$out" "^Type 'help CMD' for more on one command.$" "help all says how to get more"
 
 run "$VMFO" -c 'help wait'
 like "$out" '^usage: wait EVENT \[MS\]$' "help wait: usage line"
