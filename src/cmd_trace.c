@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "chart.h"
 #include "checker.h"
@@ -31,14 +33,64 @@ static const char *event_color(const char *name)
 	return "\033[33m";
 }
 
+/* The terminal's width when out is one (0: not a terminal, or unknown). */
+static int terminal_columns(FILE *out)
+{
+	struct winsize ws;
+	if (!isatty(fileno(out)) || ioctl(fileno(out), TIOCGWINSZ, &ws) != 0)
+		return 0;
+	return ws.ws_col;
+}
+
+/* Where the next break may go in line from p on: the end of the next
+ * field, a claim tag ("[claim 5,6]") kept whole. */
+static const char *next_break(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	const char *end = p + strcspn(p, " ");
+	if (strncmp(p, "[claim", 6) == 0 && *end == ' ')
+		end += 1 + strcspn(end + 1, " ");
+	return end;
+}
+
+/* An event line at most columns wide: broken between fields, never inside
+ * one, each further line indented to where the fields begin, so that a
+ * terminal's own wrap does not cut a field in two. */
+static void print_wrapped(FILE *out, const char *line, int columns, const char *on, const char *off)
+{
+	size_t fields = 39; /* event_format: number, time, name column */
+	size_t indent = (size_t)columns > 2 * fields ? fields : 8;
+	size_t room = (size_t)columns - 1, used = 0;
+	const char *p = line;
+	fputs(on, out);
+	while (*p) {
+		const char *end = next_break(p);
+		size_t len = (size_t)(end - p);
+		if (used > indent && used + len > room) {
+			fprintf(out, "%s\n%s%*s", off, on, (int)indent, "");
+			used = indent;
+			while (*p == ' ')
+				p++;
+			len = (size_t)(end - p);
+		}
+		fwrite(p, 1, len, out);
+		used += len;
+		p = end;
+	}
+	fprintf(out, "%s\n", off);
+}
+
 void cmd_print_event(struct cmd_ctx *c, const struct event *ev)
 {
 	char line[1024];
 	event_format(ev, line, sizeof line);
-	if (c->color)
-		fprintf(c->out, "%s%s\033[0m\n", event_color(ev->name), line);
+	int columns = terminal_columns(c->out);
+	const char *on = c->color ? event_color(ev->name) : "", *off = c->color ? "\033[0m" : "";
+	if (columns >= 40 && strlen(line) >= (size_t)columns)
+		print_wrapped(c->out, line, columns, on, off);
 	else
-		fprintf(c->out, "%s\n", line);
+		fprintf(c->out, "%s%s%s\n", on, line, off);
 	const char *why = c->explain ? event_explain(ev->name) : NULL;
 	if (why)
 		fprintf(c->out, "%s      -> %s%s\n", c->color ? "\033[2m" : "", why, c->color ? "\033[0m" : "");

@@ -30,7 +30,12 @@ s=$(until_shown 'os.ready +vm=vm0')
 like "$s" '^vmfo> boot$' "Tab completes 'bo' to boot"
 like "$s" 'vmm.alloc +vm=vm1 units=33-36' "events are printed live"
 t send-keys -t v "app start db 8 hot" Enter
-until_shown 'app.started +app=db' >/dev/null
+s=$(settled 'app.started +app=db')
+# At 80 columns an event line longer than the screen is broken between
+# fields, the rest indented under the fields, never cut inside one.
+like "$s" '^ {39}[a-z]+=' "a long event line goes on under its fields"
+unlike "$s" '\[claim$' "no claim tag is cut at the screen's edge"
+is "$(printf '%s\n' "$s" | awk 'length($0) > 79' | wc -l)" 0 "no event line runs past 79 columns"
 t send-keys -t v "fault app d" Tab
 s=$(until_shown 'fault app db')
 like "$s" '^vmfo> fault app db *$' "Tab completes app names"
