@@ -160,8 +160,8 @@ static void *watchdog_main(void *arg)
 {
 	struct vmfo *m = arg;
 
-	uint64_t next_us = look_period_us(m);
 	monitor_lock(m);
+	uint64_t next_us = look_period_us(m); /* the configuration is read under the lock */
 	while (!atomic_load(&m->quit)) {
 		struct timespec deadline;
 		deadline_in_us(&deadline, next_us);
