@@ -119,6 +119,12 @@ int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 			await_ctl_change(m, 0);
 			continue;
 		}
+		/* A failover paused before a step does not end by waiting:
+		 * say so at once, as a command that would change state does. */
+		if (m->step_next[0] != '\0') {
+			monitor_unlock(m);
+			return err_set(e, "%s", paused_text);
+		}
 		if (now_us() > deadline) {
 			monitor_unlock(m);
 			return err_set(e, "the monitor is still busy after %d ms", timeout_ms);

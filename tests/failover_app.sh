@@ -149,9 +149,9 @@ like "$(row "$out" db | grep ledger)" '^db +ledger +vm1 +running ' "and runs on 
 
 # Step mode: while a failover waits for Enter, state-changing commands are
 # refused (waiting for them would hang the console); step off lets it end.
-run "$VMFO" -c 'boot; app start db 8 hot; step on; fault app db crash; sleep 200; fault os panic; app start x 4; invariants; step off; wait failover.done'
-is "$(printf '%s\n' "$out" | grep -c "^error: a failover is paused before its next step: press Enter (or 'step') to go on, or 'step off'$")" 3 \
-	"fault, app start and invariants are refused while a step waits"
+run "$VMFO" -c 'boot; app start db 8 hot; step on; fault app db crash; sleep 200; fault os panic; app start x 4; invariants; check; step off; wait failover.done'
+is "$(printf '%s\n' "$out" | grep -c "^error: a failover is paused before its next step: press Enter (or 'step') to go on, or 'step off'$")" 4 \
+	"fault, app start, invariants and check are refused while a step waits, at once"
 like "$out" 'failover.done +app=db' "step off lets the failover finish"
 
 # A grow that adds units below the app's first one: its header stays where
