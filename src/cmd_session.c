@@ -146,6 +146,10 @@ int cmd_run(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_fail(c, "out of memory starting Lua");
 	enum script_result r = script_run_file(s, argv[1]);
 	console_lua_check_memory(c, r);
+	/* At the prompt, the events the scenario made come before its
+	 * verdict: a verdict on events not yet shown reads backwards. */
+	if (c->live)
+		cmd_print_new(c);
 	if (r == SCRIPT_PASS) {
 		fprintf(c->out, "ok - %s\n", argv[1]);
 		return 0;

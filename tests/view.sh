@@ -134,4 +134,20 @@ s=$(until_shown '^2 clients, [0-9]+ requests: ')
 like "$s" '^2 clients, [0-9]+ requests: [0-9]+ ok, 0 unavailable, 0 indeterminate, 0 refused' "the clients saw every request answered"
 rm -rf "$io"
 
+# run at the prompt: the events the scenario made come before its verdict.
+cat >"$charts/s6.lua" <<'LUA'
+vmfo.app{name = "s6", mb = 4, hot = true}
+vmfo.fault{app = "s6", kind = "crash"}
+vmfo.wait("failover.done", {app = "s6"})
+LUA
+t new-session -d -s x -c "$charts" -x 100 -y 50 "env VMFO_HISTFILE=/dev/null TERM=xterm '$VMFO' --no-color"
+screen() { t capture-pane -t x -p; }
+until_shown '^vmfo> ?$' >/dev/null
+t send-keys -t x "boot" Enter
+until_shown 'os.ready +vm=vm1' >/dev/null
+t send-keys -t x "run s6.lua" Enter
+s=$(settled '^ok - s6.lua$')
+is "$(printf '%s\n' "$s" | grep -E 'failover\.done +app=s6|^ok - s6\.lua$' | sed 's/^ *[0-9]* *+[0-9.]* s  //; s/ .*//')" "failover.done
+ok" "run at the prompt: the scenario's events first, then its verdict"
+
 done_testing
