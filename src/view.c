@@ -287,6 +287,23 @@ static const char *const keys_help[] = {
 	"c  chart of the last failover into vmfo-foN.svg here",
 };
 
+/* The keys, in a framed box drawn over the screen: everything under the
+ * box is cleared first, so no text shows through between its lines. */
+static void draw_help(int h, int w)
+{
+	int n = (int)(sizeof keys_help / sizeof keys_help[0]);
+	int bw = 66 < w ? 66 : w, bh = n + 4 < h ? n + 4 : h;
+	WINDOW *box_win = derwin(stdscr, bh, bw, (h - bh) / 2, (w - bw) / 2);
+	if (!box_win)
+		return;
+	werase(box_win);
+	box(box_win, 0, 0);
+	mvwprintw(box_win, 0, 2, " keys: ? closes ");
+	for (int i = 0; i < n && i + 2 < bh - 1; i++)
+		mvwprintw(box_win, i + 2, 2, "%.*s", bw - 4, keys_help[i]);
+	delwin(box_win);
+}
+
 static void draw(struct view *v)
 {
 	const struct vmfo_snapshot *s = v->s;
@@ -325,11 +342,8 @@ static void draw(struct view *v)
 		mvprintw(h - 2, 0, "next step: %.*s  (space)", w - 20, next);
 	off(v, C_NOTE);
 	mvprintw(h - 1, 0, "%.*s", w - 1, v->status[0] ? v->status : "q quit  ? keys  1 panic OS  2 crash app  space step");
-	if (v->help) {
-		int bx = 4, by = 3;
-		for (size_t i = 0; i < sizeof keys_help / sizeof keys_help[0]; i++)
-			mvprintw(by + (int)i, bx, " %-56s ", keys_help[i]);
-	}
+	if (v->help)
+		draw_help(h, w);
 }
 
 /* What an action did, on the status line: "fault os panic: done", or its

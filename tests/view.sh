@@ -99,6 +99,8 @@ t send-keys -t v "?"
 s=$(until_shown 'pause / resume')
 like "$s" 'q  back to the console' "view: ? shows the keys"
 like "$s" 'c  chart of the last failover' "view: ? lists the chart key"
+like "$s" 'e  recoverable error in the selected app +(x|│)' "view: the keys are in a framed box, cleared to its border"
+like "$s" 'keys: \? closes' "view: whose frame says how to close it"
 t send-keys -t v "q"
 s=$(until_shown '^vmfo> ?$')
 unlike "$s" 'vmfo view' "q gives the console back"
