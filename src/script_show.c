@@ -36,12 +36,25 @@ static void show_scalar(lua_State *L, int idx, FILE *out)
 	fputc('"', out);
 }
 
+/* A table that says how to show itself (__tostring) is shown its way. */
+static bool shows_itself(lua_State *L, int idx)
+{
+	if (luaL_getmetafield(L, idx, "__tostring") == LUA_TNIL)
+		return false;
+	lua_pop(L, 1);
+	return true;
+}
+
 static void show_value(lua_State *L, int idx, FILE *out, int depth)
 {
-	if (lua_type(L, idx) == LUA_TTABLE)
+	if (lua_type(L, idx) == LUA_TTABLE && !shows_itself(L, idx)) {
 		show_inline(L, idx, out, depth);
-	else
+	} else if (lua_type(L, idx) == LUA_TTABLE) {
+		fputs(luaL_tolstring(L, idx, NULL), out);
+		lua_pop(L, 1);
+	} else {
 		show_scalar(L, idx, out);
+	}
 }
 
 /* A key as Lua writes it in a constructor: name = or [key] =. */
@@ -155,7 +168,7 @@ static bool list_of_tables(lua_State *L, int idx)
 void script_show(lua_State *L, int idx, FILE *out)
 {
 	idx = lua_absindex(L, idx);
-	if (lua_type(L, idx) != LUA_TTABLE) { /* as print and Lua's REPL show it */
+	if (lua_type(L, idx) != LUA_TTABLE || shows_itself(L, idx)) { /* as print and Lua's REPL show it */
 		fputs(luaL_tolstring(L, idx, NULL), out);
 		lua_pop(L, 1);
 		return;
