@@ -93,6 +93,7 @@ static void show_inline(lua_State *L, int idx, FILE *out, int depth)
 		return;
 	}
 	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 8, "showing a table");
 	lua_Integer len = (lua_Integer)lua_rawlen(L, idx);
 	const char *names[SHOW_ITEMS];
 	int nnames = 0, shown = 0;
@@ -105,15 +106,23 @@ static void show_inline(lua_State *L, int idx, FILE *out, int depth)
 		lua_pop(L, 1);
 	}
 	more = len > SHOW_ITEMS;
-	/* The names stay alive as the table's keys while they are shown. */
+	/* The names are kept in a table of our own while they are shown: a
+	 * value's __tostring could take them out of the one shown. */
+	lua_createtable(L, SHOW_ITEMS, 0);
+	int kept = lua_gettop(L);
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
-		if (lua_type(L, -2) == LUA_TSTRING) {
-			if (nnames < SHOW_ITEMS)
-				names[nnames++] = lua_tostring(L, -2);
-			else
-				more = true;
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			continue;
+		if (nnames == SHOW_ITEMS) {
+			more = true;
+			continue;
 		}
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, kept, ++nnames);
+		lua_rawgeti(L, kept, nnames);
+		names[nnames - 1] = lua_tostring(L, -1);
 		lua_pop(L, 1);
 	}
 	qsort(names, (size_t)nnames, sizeof *names, by_name);
@@ -129,6 +138,7 @@ static void show_inline(lua_State *L, int idx, FILE *out, int depth)
 		show_value(L, -1, out, depth + 1);
 		lua_pop(L, 1);
 	}
+	lua_pop(L, 1); /* the names kept */
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		if (lua_type(L, -2) != LUA_TSTRING && !in_sequence(L, -2, len)) {
