@@ -308,6 +308,23 @@ void render_table_raw(const struct vmfo_table_bytes *b, FILE *out)
 
 /* ---- the unit map ---- */
 
+/* One legend entry, two spaces after the last; past 79 columns it goes on
+ * a line of its own, under the first entry, so an 80-column terminal never
+ * cuts an entry in two. */
+static void legend_put(FILE *out, int *col, const char *entry)
+{
+	int len = (int)strlen(entry);
+	if (*col + 2 + len > 79) {
+		fputs("\n        ", out);
+		*col = 8;
+	} else {
+		fputs("  ", out);
+		*col += 2;
+	}
+	fputs(entry, out);
+	*col += len;
+}
+
 void render_map(const struct vmfo_snapshot *s, FILE *out)
 {
 	const uint32_t per_line = 64;
@@ -318,13 +335,23 @@ void render_map(const struct vmfo_snapshot *s, FILE *out)
 			fputc(render_unit_mark(s, k, &app), out);
 		fputc('\n', out);
 	}
-	fprintf(out, "legend: # vmm  0 vm0 OS (%s)  1 vm1 OS (%s)", s->os[0].role, s->os[1].role);
+	char entry[96];
+	int col = fprintf(out, "legend: # vmm");
+	snprintf(entry, sizeof entry, "0 vm0 OS (%s)", s->os[0].role);
+	legend_put(out, &col, entry);
+	snprintf(entry, sizeof entry, "1 vm1 OS (%s)", s->os[1].role);
+	legend_put(out, &col, entry);
 	char mark;
 	const char *name;
 	bool parked;
-	for (int i = 3; render_legend_entry(s, i, &mark, &name, &parked, &app) && app >= 0; i++)
-		fprintf(out, "  %c %s%s", mark, name, parked ? " (parked)" : "");
-	fprintf(out, "  . unused  (1 unit = %" PRIu64 " MB)\n", s->unit_bytes / MB);
+	for (int i = 3; render_legend_entry(s, i, &mark, &name, &parked, &app) && app >= 0; i++) {
+		snprintf(entry, sizeof entry, "%c %s%s", mark, name, parked ? " (parked)" : "");
+		legend_put(out, &col, entry);
+	}
+	legend_put(out, &col, ". unused");
+	snprintf(entry, sizeof entry, "(1 unit = %" PRIu64 " MB)", s->unit_bytes / MB);
+	legend_put(out, &col, entry);
+	fputc('\n', out);
 }
 
 /* ---- apps and logs ---- */

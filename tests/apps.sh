@@ -30,7 +30,8 @@ h          app   vm0  8                     2       2  vm0      vm1      no
 unused     free  -    37-127              182       0  -        -        -" \
 "the table: each app's units, controlling OS vm0, takeover OS vm1"
 like "$out" '^    0  #0AAAABBC0000000000000000000000001111\.+$' "map: apps' units marked A, B, C"
-like "$out" '^legend: # vmm  0 vm0 OS \(active\)  1 vm1 OS \(standby\)  A db  B cache  C h  \. unused' "map legend names the apps"
+like "$out" '^legend: # vmm  0 vm0 OS \(active\)  1 vm1 OS \(standby\)  A db  B cache  C h$' "map legend names the apps"
+like "$out" '^        \. unused  \(1 unit = 2 MB\)$' "and goes on under its first entry rather than past 79 columns"
 like "$(row "$out" db)" '^db +ledger +vm0 +running +8 +yes +[1-9][0-9]* +[1-9][0-9]*$' "app list: db runs, its seq moves and is acknowledged"
 like "$(row "$out" h)" '^h +hog +vm0 +running +2 +no +479 +' "app list: hog wrote its 479 data pages"
 like "$out" '^invariants hold' "invariants hold with apps"
