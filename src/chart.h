@@ -28,7 +28,6 @@
 #define CHART_HEAD_FONT 10.0  /* lifeline heads */
 #define CHART_TITLE_FONT 12.0
 #define CHART_CHAR_EM 0.602   /* DejaVu Sans Mono's advance */
-#define CHART_PNG_SCALE 2
 #define CHART_SELF_W 18.0     /* a step on one lifeline: its loop's width */
 #define CHART_SELF_H 8.0      /* and height */
 #define CHART_TEXT_MAX 64     /* the line under an arrow, with its NUL */
@@ -101,6 +100,7 @@ void chart_dump(const struct chart *c, FILE *f);
 
 /* chart_draw.c */
 
+/* In figure_file.h's order: a chart is written by figure_write(). */
 enum chart_format { CHART_SVG, CHART_PDF, CHART_PNG };
 const char *chart_format_name(enum chart_format f);
 /* Draw c into path as f: written whole, or not at all (nothing is left at

@@ -2,32 +2,27 @@
  * serves every format: a cairo context draws the same on an SVG or PDF
  * document as on an image, so the three cannot drift apart. Black on
  * white, plain lines, one face, in the style of a patent's figures, so it
- * reads the same printed. The file is written whole or not at all. */
+ * reads the same printed. figure_file.c writes the file, whole or not at
+ * all. */
 #include "chart.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <cairo.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "figure_file.h"
 
 #define FACE "DejaVu Sans Mono" /* the face CHART_CHAR_EM measures */
 #define THIN 0.75               /* lifelines, head boxes, section rules */
 #define STROKE 1.0              /* arrows */
 #define TIP_LEN 6.0             /* an arrowhead's length and half its width */
 #define TIP_HALF 2.6
-#define PNG_MAX_PX 32767        /* the largest image cairo makes */
 
 enum align { LEFT, CENTRE, RIGHT };
 
 const char *chart_format_name(enum chart_format f)
 {
-	return f == CHART_SVG ? "SVG" : f == CHART_PDF ? "PDF" : "PNG";
+	return figure_format_name((enum figure_format)f);
 }
 
 static void face(cairo_t *cr, double size, bool bold)
@@ -175,119 +170,24 @@ static void draw(cairo_t *cr, const struct chart *c)
 		draw_arrow(cr, c, &c->arrow[i]);
 }
 
-/* Where cairo's output goes: a file, and the first error writing it. */
-struct sink {
-	FILE *f;
-	int err;
-};
-
-static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
+static void paint(cairo_t *cr, const void *model)
 {
-	struct sink *s = closure;
-	errno = 0;
-	if (fwrite(data, 1, len, s->f) == len)
-		return CAIRO_STATUS_SUCCESS;
-	if (!s->err)
-		s->err = errno ? errno : EIO;
-	return CAIRO_STATUS_WRITE_ERROR;
-}
-
-static cairo_surface_t *surface(const struct chart *c, enum chart_format f, struct sink *s)
-{
-	cairo_surface_t *sf;
-	if (f == CHART_SVG) {
-		sf = cairo_svg_surface_create_for_stream(write_out, s, c->width, c->height);
-		cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PT);
-	} else if (f == CHART_PDF) {
-		sf = cairo_pdf_surface_create_for_stream(write_out, s, c->width, c->height);
-		cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, c->title);
-		cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "vmfo");
-	} else {
-		sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-						(int)ceil(c->width * CHART_PNG_SCALE),
-						(int)ceil(c->height * CHART_PNG_SCALE));
-	}
-	return sf;
-}
-
-/* Draw c as f into s: 0, or -1 with e naming what failed. */
-static int render(const struct chart *c, enum chart_format f, struct sink *s, const char *path,
-		  struct err *e)
-{
-	cairo_surface_t *sf = surface(c, f, s);
-	cairo_status_t st = cairo_surface_status(sf);
-	if (st == CAIRO_STATUS_SUCCESS) {
-		cairo_t *cr = cairo_create(sf);
-		if (f == CHART_PNG)
-			cairo_scale(cr, CHART_PNG_SCALE, CHART_PNG_SCALE);
-		draw(cr, c);
-		st = cairo_status(cr);
-		cairo_destroy(cr);
-	}
-	if (st == CAIRO_STATUS_SUCCESS && f == CHART_PNG)
-		st = cairo_surface_write_to_png_stream(sf, write_out, s);
-	cairo_surface_finish(sf); /* SVG and PDF: the rest of the document */
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	if (s->err)
-		return err_set(e, "writing '%s': %s", path, strerror(s->err));
-	if (st != CAIRO_STATUS_SUCCESS)
-		return err_set(e, "drawing the chart as %s: %s", chart_format_name(f),
-			       cairo_status_to_string(st));
-	return 0;
+	draw(cr, model);
 }
 
 static int too_big_for_png(const struct chart *c, struct err *e)
 {
-	double w = ceil(c->width * CHART_PNG_SCALE), h = ceil(c->height * CHART_PNG_SCALE);
-	if (w <= PNG_MAX_PX && h <= PNG_MAX_PX)
+	double w = ceil(c->width * FIGURE_PNG_SCALE), h = ceil(c->height * FIGURE_PNG_SCALE);
+	if (w <= FIGURE_PNG_MAX_PX && h <= FIGURE_PNG_MAX_PX)
 		return 0;
 	return err_set(e, "the chart is too big for a PNG (%.0fx%.0f pixels, at most %d a side): "
-			  "draw one failover with --fo N, or use --svg or --pdf", w, h, PNG_MAX_PX);
-}
-
-/* Let go of the fonts cairo looked up, and fontconfig's own data, once no
- * cairo object is left: a chart is drawn now and then, and a process that
- * drew one (the console) should hold nothing of it after, nor leave it to
- * a leak checker at exit. The next chart looks its face up again. */
-static void release_fonts(void)
-{
-	cairo_debug_reset_static_data();
-	FcFini();
+			  "draw one failover with --fo N, or use --svg or --pdf", w, h, FIGURE_PNG_MAX_PX);
 }
 
 int chart_draw_file(const struct chart *c, enum chart_format f, const char *path, struct err *e)
 {
 	if (f == CHART_PNG && too_big_for_png(c, e))
 		return -1;
-	/* Drawn into a file of its own beside path, renamed over it at the
-	 * end: a failure leaves nothing half written, nor an old file spoilt. */
-	size_t size = strlen(path) + 32;
-	char *tmp = malloc(size);
-	if (!tmp)
-		return err_set(e, "out of memory writing '%s'", path);
-	snprintf(tmp, size, "%s.part-%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	struct sink s = { fd >= 0 ? fdopen(fd, "w") : NULL, 0 };
-	int rc = -1;
-	if (fd < 0 || !s.f) {
-		err_set(e, "cannot write '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	} else {
-		rc = render(c, f, &s, path, e);
-		if (fclose(s.f) && !rc)
-			rc = err_set(e, "writing '%s': %s", path, strerror(errno));
-		if (!rc && rename(tmp, path))
-			rc = err_set(e, "cannot write '%s': %s", path, strerror(errno));
-	}
-	if (rc && fd >= 0 && unlink(tmp)) { /* say so after why it failed */
-		size_t len = strlen(e->msg);
-		snprintf(e->msg + len, sizeof e->msg - len, "; and cannot remove '%s': %s", tmp,
-			 strerror(errno));
-	}
-	free(tmp);
-	release_fonts();
-	return rc;
+	struct figure fig = { c->width, c->height, "the chart", c->title, paint, c };
+	return figure_write(&fig, (enum figure_format)f, path, e);
 }
