@@ -245,6 +245,23 @@ static void machine(FILE *out)
 	fprintf(out, "machine: Linux %s %s (figures compare within this run)\n", u.release, u.machine);
 }
 
+/* --from plots a saved document and runs nothing: what only a run can
+ * use does not go with it, and it needs --plot to say where to. */
+static int check_plot_options(const struct bench_opts *o, bool runs_set, struct err *e)
+{
+	if (o->from && !o->plot)
+		return err_set(e, "bench: --from DOC.json goes with --plot DIR (it names the document to "
+			       "plot)");
+	if (o->dump && !o->from)
+		return err_set(e, "bench: --dump goes with --plot DIR --from DOC.json");
+	if (o->from && (o->json || o->quick || runs_set || o->compare))
+		return err_set(e, "bench: --plot DIR --from DOC.json runs nothing: --json, --quick, "
+			       "--runs and --compare do not go with it");
+	if (o->from && access(o->from, R_OK))
+		return err_set(e, "bench: cannot read %s: %s", o->from, strerror(errno));
+	return 0;
+}
+
 int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e)
 {
 	*o = (struct bench_opts){ .runs = 5 };
@@ -263,12 +280,21 @@ int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e)
 			o->compare = argv[++i];
 			if (i + 1 < argc && strncmp(argv[i + 1], "--", 2))
 				o->against = argv[++i];
-		} else
+		} else if (!strcmp(argv[i], "--plot") && i + 1 < argc && !o->plot && argv[i + 1][0] != '-')
+			o->plot = argv[++i];
+		else if (!strcmp(argv[i], "--from") && i + 1 < argc && !o->from && argv[i + 1][0] != '-')
+			o->from = argv[++i];
+		else if (!strcmp(argv[i], "--dump"))
+			o->dump = true;
+		else
 			return err_set(e, "bench: unknown or bad argument '%s' (--json, --quick, --runs 1-%d, "
-				       "--compare OLD.json [NEW.json])", argv[i], MAX_RUNS);
+				       "--compare OLD.json [NEW.json], --plot DIR [--from DOC.json [--dump]])",
+				       argv[i], MAX_RUNS);
 	}
 	if (o->compare && access(o->compare, R_OK))
 		return err_set(e, "bench: cannot read %s: %s", o->compare, strerror(errno));
+	if (check_plot_options(o, runs_set, e))
+		return -1;
 	if (o->quick && !runs_set)
 		o->runs = 1;
 	return 0;
@@ -390,6 +416,20 @@ static int compare(const struct bench_opts *o, json_t *doc, FILE *out)
 	return rc;
 }
 
+/* This run's figures into --plot DIR. */
+static int plot(const struct bench_opts *o, json_t *doc)
+{
+	struct err e;
+	if (!doc) {
+		fprintf(stderr, "vmfo: bench: out of memory plotting this run\n");
+		return -1;
+	}
+	if (bench_plot_doc(doc, "this run", o->plot, NULL, &e) == BENCH_PLOT_OK)
+		return 0;
+	fprintf(stderr, "vmfo: %s\n", e.msg);
+	return -1;
+}
+
 static void print_text(const struct results *r, FILE *out)
 {
 	machine(out);
@@ -425,7 +465,7 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 	}
 	/* A lost acknowledged write is a bug, and so is one answered twice. */
 	int rc = r->bo.lost || bench_clients_bad(r->cb) ? 1 : 0;
-	json_t *doc = o->json || o->compare ? results_json(r) : NULL;
+	json_t *doc = o->json || o->compare || o->plot ? results_json(r) : NULL;
 	if (o->json && print_json(doc, out)) {
 		fprintf(stderr, "vmfo bench: could not write the JSON document\n");
 		rc = 1;
@@ -435,6 +475,8 @@ int bench_run(struct vmfo *m, const struct bench_opts *o, FILE *out)
 	/* A comparison goes with the table; after a JSON document it would
 	 * spoil it, so with --json it goes to stderr. */
 	if (o->compare && compare(o, doc, o->json ? stderr : out))
+		rc = 1;
+	if (o->plot && plot(o, doc))
 		rc = 1;
 	json_decref(doc);
 	free(r);

@@ -29,7 +29,11 @@ static void print_usage(FILE *f)
 		"       vmfo [OPTIONS] run [-v] FILE.lua... run Lua scenarios, each on a fresh pair\n"
 		"                                      (-v: the events each made, below its result)\n"
 		"       vmfo [OPTIONS] bench [--json] [--quick] [--runs N] [--compare OLD.json [NEW.json]]\n"
-		"                                      benchmarks; --compare: each figure's change\n"
+		"              [--plot DIR]            benchmarks; --compare: each figure's change;\n"
+		"                                      --plot: figures as SVG, PDF, PNG into DIR\n"
+		"       vmfo bench --plot DIR --from DOC.json [--dump]\n"
+		"                                      plot a saved --json document (needs no\n"
+		"                                      /dev/kvm); --dump: each figure's model\n"
 		"       vmfo check FILE.jsonl [--claim N]   judge claims 1-9 from a saved trace\n"
 		"                                           (needs no /dev/kvm)\n"
 		"       vmfo trace FILE.jsonl --svg|--pdf|--png OUT [--fo N] [--to-scale] [--dump]\n"
@@ -424,6 +428,23 @@ static int run_commands(struct vmfo *m, const struct options *o)
 	return failed ? EXIT_CHECK : EXIT_OK;
 }
 
+/* vmfo bench --plot DIR --from DOC.json: 2 for a document that cannot be
+ * plotted, 1 for figures that cannot be written, as for vmfo trace. */
+static int plot_saved(const struct bench_opts *b)
+{
+	struct err e;
+	int rc = bench_plot_file(b->from, b->plot, b->dump ? stdout : NULL, &e);
+	if (rc != BENCH_PLOT_OK) {
+		fprintf(stderr, "vmfo: %s\n", e.msg);
+		return rc == BENCH_PLOT_BAD_DOCUMENT ? EXIT_USAGE : EXIT_CHECK;
+	}
+	if (fflush(stdout) == EOF) {
+		perror("vmfo: bench: writing the plots' models");
+		return EXIT_CHECK;
+	}
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -461,6 +482,13 @@ int main(int argc, char **argv)
 				return EXIT_OK;
 			fprintf(stderr, "vmfo: %s\n", be.msg);
 			return EXIT_USAGE;
+		}
+		if (bench.from) /* a saved document: nothing to run, no KVM */
+			return plot_saved(&bench);
+		/* Before a run of minutes, not after it. */
+		if (bench.plot && bench_plot_dir(bench.plot, &be)) {
+			fprintf(stderr, "vmfo: %s\n", be.msg);
+			return EXIT_CHECK;
 		}
 	}
 	/* vmfo run -v FILE...: the events each scenario made, below its verdict. */
