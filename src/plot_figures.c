@@ -50,7 +50,8 @@ static json_t *figure_list(json_t *doc, const char *name, const char *key, const
 {
 	json_t *list = json_object_get(doc, key);
 	if (!json_is_array(list) || json_array_size(list) == 0) {
-		err_set(e, "bench: %s has no %s figure: no \"%s\" list in it", name, what, key);
+		err_set(e, "bench: %s has no %s figure: its \"%s\" list is missing or empty", name, what,
+			key);
 		return NULL;
 	}
 	return list;
