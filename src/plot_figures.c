@@ -24,10 +24,15 @@
 
 /* ---- reading the document ---- */
 
-/* o[key] as {min, median, max}: 0, or -1 when it is not one. */
+/* o[key] as {min, median, max}, or a plain number (one run, as older
+ * documents have it: no spread). 0, or -1 when it is neither. */
 static int read_stat(json_t *o, const char *key, double *min, double *median, double *max)
 {
 	json_t *s = json_object_get(o, key);
+	if (json_is_number(s)) {
+		*min = *median = *max = json_number_value(s);
+		return 0;
+	}
 	json_t *lo = json_object_get(s, "min"), *mid = json_object_get(s, "median"),
 	       *hi = json_object_get(s, "max");
 	if (!json_is_number(lo) || !json_is_number(mid) || !json_is_number(hi))
@@ -144,8 +149,8 @@ static int read_series(json_t *list, const char *name, int k, struct plot_series
 		if (s->n == PLOT_MAX_POINTS)
 			return err_set(e, "bench: %s: more than %d handover sizes", name, PLOT_MAX_POINTS);
 		if (read_stat(h, s->key, &s->min[s->n], &s->median[s->n], &s->max[s->n]))
-			return err_set(e, "bench: %s: handover[%g MB].%s is not {min, median, max}", name,
-				       json_number_value(mb), s->key);
+			return err_set(e, "bench: %s: handover[%g MB].%s is neither a number nor {min, median, max}",
+				       name, json_number_value(mb), s->key);
 		s->x[s->n++] = json_number_value(mb);
 	}
 	return 0;
@@ -235,7 +240,8 @@ static int read_steps(struct plot *p, json_t *f, const char *name, struct err *e
 		if (k < 0)
 			return err_set(e, "bench: %s: more than %d failover steps", name, PLOT_MAX_SEGS);
 		if (read_stat(steps, step, &lo, &mid, &hi))
-			return err_set(e, "bench: %s: failover[%s].steps_ms.%s is not {min, median, max}",
+			return err_set(e, "bench: %s: failover[%s].steps_ms.%s is neither a number nor "
+				       "{min, median, max}",
 				       name, b->name, step);
 		b->seg[k] = mid;
 	}

@@ -110,13 +110,14 @@ static void test_labels_and_stack(void)
 	   "stacked: each starts where the one before ended; a 0 takes no room");
 }
 
-/* A small document: two sizes, three faults (a hang far longer), two
- * heartbeat settings. */
+/* A small document: two sizes (one figure a plain number, as older
+ * documents have them), three faults (a hang far longer), two heartbeat
+ * settings. */
 static const char doc_text[] =
 	"{\"vmfo\":\"9.9\",\"machine\":{\"kernel\":\"6.1\",\"arch\":\"x86_64\"},\"config\":{\"runs\":3},"
 	"\"handover\":[{\"mb\":2,\"service_ms\":{\"min\":1,\"median\":2,\"max\":3},"
 	"\"copy_fresh_ms\":{\"min\":0.5,\"median\":1,\"max\":1.5}},"
-	"{\"mb\":256,\"service_ms\":{\"min\":2,\"median\":3,\"max\":4}}],"
+	"{\"mb\":256,\"service_ms\":3}],"
 	"\"failover\":[{\"fault\":\"os panic\",\"steps_ms\":{\"detect\":{\"min\":0,\"median\":0.5,\"max\":1},"
 	"\"engage\":{\"min\":1,\"median\":1.5,\"max\":2}}},"
 	"{\"fault\":\"os hang\",\"steps_ms\":{\"detect\":{\"min\":30,\"median\":31,\"max\":32},"
@@ -136,6 +137,8 @@ static void test_figures(void)
 	ok(h->nseries == 2 && h->series[0].n == 2 && h->series[1].n == 1,
 	   "handover: a series for each figure the document has, a point for each size that has it");
 	is_str(h->series[0].name, "time to service (move)", "named for the legend");
+	ok(near(h->series[0].min[1], 3) && near(h->series[0].median[1], 3) && near(h->series[0].max[1], 3),
+	   "a plain number (an older document's one run) is its own min, median and max");
 	ok(h->x.log && h->y.log && near(h->x.lo, 1) && near(h->x.hi, 1000), "log-log, 1 to 1000 MB");
 	ok(s->nbar == 3 && s->nsegname == 3, "steps: a bar per fault, a legend entry per step name");
 	is_str(s->segname[2], "load", "step names in the order they first come");
