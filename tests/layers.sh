@@ -31,7 +31,7 @@ module() {
 }
 
 # 1. Front ends see the typed API, never the monitor's insides.
-front_ends="cmd console view script bench main render serve client history chart"
+front_ends="cmd console view script bench main render serve client history chart plot"
 for m in $front_ends; do
 	for f in "$src/$m".c "$src/$m"_*.c; do
 		[ -f "$f" ] || continue
@@ -46,6 +46,13 @@ done
 for f in "$src"/chart*.c "$src"/chart*.h; do
 	others=$(reach "$f" | grep -Ev '^(chart|chart_int|event|tracefile|util|figure_file)\.h$')
 	is "$others" "" "$(basename "$f") reaches only event.h, tracefile.h, util.h, figure_file.h of vmfo's headers"
+done
+
+# 1c. The plots read a bench document (a JSON value) and nothing else of
+# vmfo's: the small helpers, the file writer, and their own header.
+for f in "$src"/plot*.c "$src"/plot*.h; do
+	others=$(reach "$f" | grep -Ev '^(plot|util|figure_file)\.h$')
+	is "$others" "" "$(basename "$f") reaches only util.h, figure_file.h of vmfo's headers"
 done
 
 # 2. No cycle among modules: module A includes a header of module B means
