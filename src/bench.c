@@ -286,11 +286,15 @@ int bench_parse(int argc, char **argv, struct bench_opts *o, struct err *e)
 			o->from = argv[++i];
 		else if (!strcmp(argv[i], "--dump"))
 			o->dump = true;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			o->help = true;
 		else
 			return err_set(e, "bench: unknown or bad argument '%s' (--json, --quick, --runs 1-%d, "
 				       "--compare OLD.json [NEW.json], --plot DIR [--from DOC.json [--dump]])",
 				       argv[i], MAX_RUNS);
 	}
+	if (o->help)
+		return 0; /* the usage says how the options go together */
 	if (o->compare && access(o->compare, R_OK))
 		return err_set(e, "bench: cannot read %s: %s", o->compare, strerror(errno));
 	if (check_plot_options(o, runs_set, e))

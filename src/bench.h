@@ -18,6 +18,7 @@ struct bench_opts {
 	const char *plot;    /* --plot DIR: the figures drawn into DIR */
 	const char *from;    /* --plot DIR --from DOC.json: a saved document's, no run */
 	bool dump;           /* --dump (with --from): each figure's model on stdout */
+	bool help;           /* --help: the usage, nothing run */
 };
 
 /* Parse "bench [--json] [--quick] [--runs N] [--compare OLD.json [NEW.json]]

@@ -483,6 +483,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vmfo: %s\n", be.msg);
 			return EXIT_USAGE;
 		}
+		if (bench.help) {
+			print_usage(stdout);
+			return EXIT_OK;
+		}
 		if (bench.from) /* a saved document: nothing to run, no KVM */
 			return plot_saved(&bench);
 		/* Before a run of minutes, not after it. */

@@ -123,6 +123,10 @@ plot "$out_dir" --from "$doc"
 is "$rc$out" 0 "plotting into the same DIR again: exit 0, nothing said"
 rm -rf "$tmp/figs"
 
+run_without_kvm bench --help
+is "$rc" 0 "bench --help: exit 0, nothing run"
+like "$out" '^       vmfo bench --plot DIR --from DOC.json \[--dump\]$' "the usage says how --plot and --from go"
+
 # ---- errors: one line each, their exit status, nothing written ----
 
 plot "$tmp/x" --from "$old"
