@@ -25,7 +25,8 @@ static int make_one(char *path, size_t len, struct err *e)
 	else if (stat(path, &st))
 		rc = err_set(e, "bench: cannot use directory '%s': %s", path, strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
-		rc = err_set(e, "bench: cannot create directory '%s': it is a file", path);
+		rc = err_set(e, "bench: cannot create directory '%s': something not a directory is "
+			     "there", path);
 	path[len] = keep;
 	return rc;
 }
