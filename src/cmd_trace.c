@@ -55,12 +55,13 @@ static const char *next_break(const char *p)
 }
 
 /* An event line at most columns wide: broken between fields, never inside
- * one, each further line indented to where the fields begin, so that a
+ * one, each further line indented to where the fields begin (or by 8 on a
+ * terminal too narrow to leave a long field room there), so that a
  * terminal's own wrap does not cut a field in two. */
+#define FIELD_ROOM 32 /* hash=... and units=... lists fit in it */
 static void print_wrapped(FILE *out, const char *line, int columns, const char *on, const char *off)
 {
-	size_t fields = 39; /* event_format: number, time, name column */
-	size_t indent = (size_t)columns > 2 * fields ? fields : 8;
+	size_t indent = (size_t)columns >= EVENT_FIELDS_COLUMN + FIELD_ROOM ? EVENT_FIELDS_COLUMN : 8;
 	size_t room = (size_t)columns - 1, used = 0;
 	const char *p = line;
 	fputs(on, out);

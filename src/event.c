@@ -182,8 +182,8 @@ size_t event_claims_text(uint32_t claims, char *buf, size_t size)
 void event_format(const struct event *ev, char *buf, size_t size)
 {
 	size_t len;
-	int n = snprintf(buf, size, "%5llu %+11.6f s  %-22s",
-			 (unsigned long long)ev->seq, (double)ev->t_us / 1e6, ev->name);
+	int n = snprintf(buf, size, "%5llu %+11.6f s  %-*s", (unsigned long long)ev->seq,
+			 (double)ev->t_us / 1e6, EVENT_NAME_WIDTH, ev->name);
 	len = n > 0 ? (size_t)n : 0;
 	for (int i = 0; i < ev->nfields && len < size; i++) {
 		n = snprintf(buf + len, size - len, " %s=%s", ev->field[i].key, ev->field[i].val);

@@ -40,7 +40,12 @@ bool event_matches(const struct event *ev, const char *name, const char *key, co
 
 const char *event_field(const struct event *ev, const char *key);
 
-/* One readable line: "  12  +1.234567 s  os.ready vm=vm0 role=active  [claim 1]" */
+/* One readable line: "   12   +1.234567 s  os.ready               vm=vm0 role=active  [claim 1]":
+ * the number in 5 columns, the time in 11, the name padded to
+ * EVENT_NAME_WIDTH, then the fields, each after a space; they begin at
+ * EVENT_FIELDS_COLUMN, where a line broken to fit a terminal goes on. */
+#define EVENT_NAME_WIDTH 22
+#define EVENT_FIELDS_COLUMN (5 + 1 + 11 + 4 + EVENT_NAME_WIDTH + 1)
 void event_format(const struct event *ev, char *buf, size_t size);
 
 /* A set of claims as text, "1,4,6,7" ("" for none); its length. */

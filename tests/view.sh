@@ -33,7 +33,7 @@ t send-keys -t v "app start db 8 hot" Enter
 s=$(settled 'app.started +app=db')
 # At 80 columns an event line longer than the screen is broken between
 # fields, the rest indented under the fields, never cut inside one.
-like "$s" '^ {39}[a-z]+=' "a long event line goes on under its fields"
+like "$s" '^ {44}[a-z]+=' "a long event line goes on under its fields, at their column"
 unlike "$s" '\[claim$' "no claim tag is cut at the screen's edge"
 is "$(printf '%s\n' "$s" | awk 'length($0) > 79' | wc -l)" 0 "no event line runs past 79 columns"
 t send-keys -t v "fault app d" Tab
