@@ -16,6 +16,8 @@ struct cmd_ctx {
 	struct vmfo *m;
 	FILE *out;          /* results */
 	FILE *err;          /* "error: ..." lines */
+	FILE *terminal;     /* the terminal out goes to when out breaks its
+			     * lines itself (console.c); NULL: out's own */
 	bool quit;          /* set by 'quit' */
 	bool in_script;     /* called from Lua: no 'run' or 'lua' inside */
 	struct script *lua; /* the console's Lua state, made on first use */

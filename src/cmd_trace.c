@@ -33,11 +33,13 @@ static const char *event_color(const char *name)
 	return "\033[33m";
 }
 
-/* The terminal's width when out is one (0: not a terminal, or unknown). */
-static int terminal_columns(FILE *out)
+/* The terminal's width when out goes to one (0: not a terminal, or
+ * unknown). */
+static int terminal_columns(const struct cmd_ctx *c)
 {
 	struct winsize ws;
-	if (!isatty(fileno(out)) || ioctl(fileno(out), TIOCGWINSZ, &ws) != 0)
+	FILE *out = c->terminal ? c->terminal : c->out;
+	if (fileno(out) < 0 || !isatty(fileno(out)) || ioctl(fileno(out), TIOCGWINSZ, &ws) != 0)
 		return 0;
 	return ws.ws_col;
 }
@@ -86,7 +88,7 @@ void cmd_print_event(struct cmd_ctx *c, const struct event *ev)
 {
 	char line[1024];
 	event_format(ev, line, sizeof line);
-	int columns = terminal_columns(c->out);
+	int columns = terminal_columns(c);
 	const char *on = c->color ? event_color(ev->name) : "", *off = c->color ? "\033[0m" : "";
 	if (columns >= 40 && strlen(line) >= (size_t)columns)
 		print_wrapped(c->out, line, columns, on, off);

@@ -13,12 +13,103 @@
 
 #include <readline/history.h>
 #include <readline/readline.h>
+#include <sys/ioctl.h>
+
+#include "fit.h"
 
 #define HISTORY_MAX 1000
 #define PROMPT "vmfo> "
 #define IDLE_MS 100 /* how often new events are looked for while idle */
+#define WRAP_LINE 4096  /* a longer line goes out as it is */
+#define WRAP_LINES_MAX 48
 
 static struct cmd_ctx *console; /* readline's callbacks take no argument */
+
+/* ---- lines broken between words at the terminal's edge ---- */
+
+/* A terminal wraps a line longer than its width wherever its last column
+ * falls, mid-word. At a terminal the console's output goes through this
+ * stream instead: a longer line is broken at the last space before the
+ * edge, and goes on under its own indentation, further in (fit.h).
+ * Event lines come already broken between their fields (cmd_trace.c). */
+struct wrap {
+	FILE *to;
+	size_t len;
+	char line[WRAP_LINE];
+	char lines[WRAP_LINES_MAX][FIT_LINE];
+};
+
+static int terminal_width(FILE *f)
+{
+	struct winsize ws;
+	return ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+}
+
+static void wrap_emit(struct wrap *w, const char *end)
+{
+	w->line[w->len] = '\0';
+	int width = terminal_width(w->to) - 1; /* the last column stays free */
+	if (width < 20 || fit_columns(w->line) <= width || w->len >= FIT_LINE) {
+		fprintf(w->to, "%s%s", w->line, end);
+	} else {
+		/* Under the text of an explanation ("  -> ..."), else two in. */
+		int lead = (int)strspn(w->line, " ");
+		int indent = lead + (strncmp(w->line + lead, "-> ", 3) == 0 ? 3 : 2);
+		int n = fit_wrap(w->line, width, indent < width / 2 ? indent : width / 2, WRAP_LINES_MAX,
+				 "...", w->lines);
+		for (int i = 0; i < n; i++)
+			fprintf(w->to, "%s%s", w->lines[i], i + 1 < n ? "\n" : end);
+	}
+	w->len = 0;
+}
+
+static ssize_t wrap_write(void *cookie, const char *buf, size_t size)
+{
+	struct wrap *w = cookie;
+	for (size_t i = 0; i < size; i++) {
+		if (buf[i] == '\n') {
+			wrap_emit(w, "\n");
+			continue;
+		}
+		if (w->len + 1 == sizeof w->line)
+			wrap_emit(w, "");
+		w->line[w->len++] = buf[i];
+	}
+	/* The stream is line buffered: a part line here was flushed on
+	 * purpose, and must show now. */
+	if (w->len)
+		wrap_emit(w, "");
+	fflush(w->to);
+	return (ssize_t)size;
+}
+
+static int wrap_close(void *cookie)
+{
+	free(cookie);
+	return 0;
+}
+
+/* A stream onto to that breaks long lines between words; to itself when
+ * it is no terminal, or when the stream cannot be made. */
+static FILE *wrap_open(FILE *to)
+{
+	struct wrap *w = calloc(1, sizeof *w);
+	FILE *f = w && isatty(fileno(to)) ? fopencookie(w, "w", (cookie_io_functions_t){
+		.write = wrap_write, .close = wrap_close }) : NULL;
+	if (!f) {
+		free(w);
+		return to;
+	}
+	w->to = to;
+	setvbuf(f, NULL, _IOLBF, WRAP_LINE);
+	return f;
+}
+
+static void wrap_close_stream(FILE *f, FILE *to)
+{
+	if (f != to)
+		fclose(f);
+}
 
 /* ---- completion: cmd_complete, from the command table ---- */
 
@@ -140,6 +231,10 @@ static int run_interactive(struct cmd_ctx *c)
 	char path[4096];
 	const char *hist = history_path(path, sizeof path);
 
+	FILE *out = c->out, *err = c->err;
+	c->out = wrap_open(out);
+	c->err = wrap_open(err);
+	c->terminal = out;
 	console = c;
 	c->live = true;
 	c->printed = trace_count(vmfo_trace(c->m));
@@ -184,6 +279,11 @@ static int run_interactive(struct cmd_ctx *c)
 	rl_callback_handler_remove();
 	if (hist && write_history(hist) != 0)
 		fprintf(c->err, "warning: could not save history to %s\n", hist);
+	wrap_close_stream(c->out, out);
+	wrap_close_stream(c->err, err);
+	c->out = out;
+	c->err = err;
+	c->terminal = NULL;
 	return c->failed_lines;
 }
 

@@ -196,29 +196,28 @@ void render_table(const struct vmfo_snapshot *s, FILE *out)
 		(uint64_t)s->nunits * s->unit_bytes / MB);
 }
 
-const char render_table_head_narrow[] = "table    kind vm  units          MB ctl tk ";
-
-bool render_table_row_narrow(const struct vmfo_snapshot *s, int i, char *buf, size_t size)
+bool render_table_cells(const struct vmfo_snapshot *s, int i, struct render_table_cells *c)
 {
-	char units[64];
 	for (int r = 0; r < TABLE_MAX_ROWS; r++) {
 		const struct row *row = &s->table.row[r];
 		if (!row->used || i--)
 			continue;
-		units_format(&row->units, units, sizeof units);
 		bool app = row->kind == ROW_APP;
+		strlcpy0(c->name, row->name, sizeof c->name);
 		/* A parked app's storage is mapped nowhere: the VMM holds it. */
-		const char *kind = app && row->vm == NO_VM ? "park" : row_kind_name(row->kind);
-		snprintf(buf, size, "%-8.8s %-4s %-3s %-12.12s %4" PRIu64 " %-3s %-3s", row->name, kind,
-			 vm_or_dash(row->vm), units, row_bytes(&s->table, row) / MB,
-			 app || row->kind == ROW_IO ? vm_or_dash(row->control) : "-",
-			 app ? vm_or_dash(row->takeover) : "-");
+		c->kind = app && row->vm == NO_VM ? "park" : row_kind_name(row->kind);
+		c->vm = vm_or_dash(row->vm);
+		units_format(&row->units, c->units, sizeof c->units);
+		c->mb = row_bytes(&s->table, row) / MB;
+		c->control = app || row->kind == ROW_IO ? vm_or_dash(row->control) : "-";
+		c->takeover = app ? vm_or_dash(row->takeover) : "-";
 		return true;
 	}
 	if (i)
 		return false;
-	snprintf(buf, size, "%-8s %-4s %-3s %-12s %4u", "unused", "free", "-", "",
-		 (unsigned)(s->nfree * (s->unit_bytes / MB)));
+	*c = (struct render_table_cells){ .name = "unused", .kind = "free", .vm = "-",
+					  .mb = s->nfree * (s->unit_bytes / MB), .control = "",
+					  .takeover = "" };
 	return true;
 }
 

@@ -38,10 +38,16 @@ void render_log(const char *vm, const struct vmfo_log *log, FILE *out);
  * Unicode blocks when utf8, else ASCII (".,:-=+*#"); a 0 is blank. n columns wide. */
 void render_sparkline(const uint64_t *counts, int n, bool utf8, char *buf, size_t size);
 
-/* One row of the table in the view's narrow form (no use amount, no hot
- * column). i counts rows from 0 until it returns false; the last is the
- * unused storage. */
-bool render_table_row_narrow(const struct vmfo_snapshot *s, int i, char *buf, size_t size);
-extern const char render_table_head_narrow[];
+/* One row of the table in the view's form, cell by cell (no use amount,
+ * no hot column: the view lays the columns out to the room it has). i
+ * counts rows from 0 until it returns false; the last is the unused
+ * storage, with no units listed. */
+struct render_table_cells {
+	char name[ROW_NAME_MAX];
+	const char *kind, *vm, *control, *takeover;
+	char units[256];
+	uint64_t mb;
+};
+bool render_table_cells(const struct vmfo_snapshot *s, int i, struct render_table_cells *c);
 
 #endif
