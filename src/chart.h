@@ -8,8 +8,10 @@
  * (lifelines with x positions, rows, arrows with their labels), with no
  * drawing library; chart_draw.c draws a model with cairo as SVG, PDF or
  * PNG through one code path; chart_cli.c is 'vmfo trace FILE' and the
- * options the console's 'trace save --svg FILE' shares. It reads events
- * (a saved trace or a snapshot of the live one) and nothing else. */
+ * options the console's 'trace save --svg FILE' shares. The one-page
+ * handout (chart_handout.h) sets several charts on a page in the same
+ * way. It reads events (a saved trace or a snapshot of the live one) and
+ * nothing else. */
 #ifndef VMFO_CHART_H
 #define VMFO_CHART_H
 
@@ -36,6 +38,8 @@
 
 struct chart_opts {
 	uint64_t fo;   /* only takeover fo=N; 0: every one in the trace */
+	int run;       /* with fo: only that run of the numbering's (1, 2, ... after
+			* each reset); 0: fo=N of every run */
 	bool to_scale; /* rows spaced by time, not one row per event */
 };
 
@@ -103,6 +107,12 @@ void chart_dump(const struct chart *c, FILE *f);
 /* In figure_file.h's order: a chart is written by figure_write(). */
 enum chart_format { CHART_SVG, CHART_PDF, CHART_PNG };
 const char *chart_format_name(enum chart_format f);
+struct _cairo; /* cairo_t, as cairo.h declares it (see figure_file.h) */
+/* Paint c onto cr with its top left corner at (x, y), every length times
+ * scale: what chart_draw_file() draws at (0, 0) and scale 1, and the
+ * handout (chart_handout.h) in each of its cells, so the two cannot
+ * differ. cr's state is left as it was. */
+void chart_paint(struct _cairo *cr, const struct chart *c, double x, double y, double scale);
 /* Draw c into path as f: written whole, or not at all (nothing is left at
  * path on error). 0, or -1 with e naming what failed. */
 int chart_draw_file(const struct chart *c, enum chart_format f, const char *path, struct err *e);
@@ -110,12 +120,13 @@ int chart_draw_file(const struct chart *c, enum chart_format f, const char *path
 /* chart_cli.c */
 
 /* What to draw, and where: 'vmfo trace FILE [OPTIONS]' and the console's
- * 'trace save --svg|--pdf|--png FILE [--fo N] [--to-scale]'. */
+ * 'trace save --svg|--pdf|--png|--handout FILE [--fo N] [--to-scale]'. */
 struct chart_request {
 	const char *in;        /* the trace file (vmfo trace) */
 	const char *out;       /* the chart file, or NULL */
 	enum chart_format format;
 	bool dump;             /* print the model (vmfo trace --dump) */
+	bool handout;          /* out is the one-page handout (chart_handout.h) */
 	struct chart_opts opts;
 };
 /* Parse the words after 'trace' (command line: the trace FILE among

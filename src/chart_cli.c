@@ -8,10 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chart_handout.h"
 #include "tracefile.h"
 
 #define TRACE_USAGE "usage: vmfo trace FILE.jsonl --svg|--pdf|--png OUT [--fo N] [--to-scale] " \
-	"[--dump] (or -o OUT.svg|.pdf|.png)"
+	"[--dump] (or -o OUT.svg|.pdf|.png; --handout OUT.pdf for the one-page handout)"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -51,15 +52,18 @@ static int take_output(struct chart_request *r, const char *option, const char *
 				  ".pdf or .png, or use --svg, --pdf or --png", value);
 	r->out = value;
 	r->format = (enum chart_format)f;
+	r->handout = strcmp(option, "--handout") == 0;
 	return 0;
 }
 
+/* --handout OUT: the one-page handout, its format from OUT's name as -o. */
 static bool is_output_option(const char *word)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (strcmp(word, formats[i].option) == 0)
 			return true;
-	return strcmp(word, "-o") == 0 || strcmp(word, "--output") == 0;
+	return strcmp(word, "-o") == 0 || strcmp(word, "--output") == 0 ||
+	       strcmp(word, "--handout") == 0;
 }
 
 /* One option at argv[*i] (its value after it): 0, or -1 with e filled. */
@@ -107,15 +111,38 @@ int chart_parse(int argc, char **argv, bool console, struct chart_request *r, st
 		return err_set(e, "trace needs the trace FILE to draw");
 	if (!r->out && !r->dump)
 		return err_set(e, "nothing to draw into: give %s", console
-			       ? "--svg FILE, --pdf FILE or --png FILE"
-			       : "--svg OUT, --pdf OUT, --png OUT or --dump");
+			       ? "--svg FILE, --pdf FILE, --png FILE or --handout FILE"
+			       : "--svg OUT, --pdf OUT, --png OUT, --handout OUT or --dump");
+	if (r->handout && r->opts.fo)
+		return err_set(e, "--fo does not go with --handout: the handout chooses the "
+				  "failovers it draws");
 	return 0;
+}
+
+/* The handout of ev[0..n) as r asks: its model on dump, its page in r->out. */
+static int handout_render(const struct event *ev, size_t n, const struct chart_request *r,
+			  FILE *dump, struct err *e)
+{
+	struct handout *h = malloc(sizeof *h); /* large: its charts' wrapped claim lines */
+	if (!h)
+		return err_set(e, "out of memory laying out the handout");
+	int rc = chart_handout_layout(ev, n, r->in ? r->in : "(the live trace)", r->opts.to_scale,
+				      h, e);
+	if (!rc)
+		rc = chart_handout_draw_file(h, r->format, r->out, e);
+	if (!rc && r->dump)
+		chart_handout_dump(h, dump);
+	chart_handout_free(h);
+	free(h);
+	return rc;
 }
 
 int chart_render(const struct event *ev, size_t n, const struct chart_request *r, FILE *dump,
 		 struct err *e)
 {
 	struct chart c;
+	if (r->handout)
+		return handout_render(ev, n, r, dump, e);
 	if (chart_layout(ev, n, &r->opts, &c, e))
 		return -1;
 	int rc = r->out ? chart_draw_file(&c, r->format, r->out, e) : 0;

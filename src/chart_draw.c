@@ -158,21 +158,28 @@ static void draw_arrow(cairo_t *cr, const struct chart *c, const struct chart_ar
 	draw_margins(cr, c, a);
 }
 
-static void draw(cairo_t *cr, const struct chart *c)
+/* The chart on white, its own size only: on the handout's page the
+ * ground must not cover what lies beside it. */
+void chart_paint(cairo_t *cr, const struct chart *c, double x, double y, double scale)
 {
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, scale, scale);
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
+	cairo_rectangle(cr, 0, 0, c->width, c->height);
+	cairo_fill(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	draw_titles(cr, c);
 	draw_lifelines(cr, c);
 	draw_sections(cr, c);
 	for (int i = 0; i < c->narrow; i++)
 		draw_arrow(cr, c, &c->arrow[i]);
+	cairo_restore(cr);
 }
 
 static void paint(cairo_t *cr, const void *model)
 {
-	draw(cr, model);
+	chart_paint(cr, model, 0, 0, 1);
 }
 
 static int too_big_for_png(const struct chart *c, struct err *e)

@@ -213,7 +213,7 @@ static int scan_one(struct scan *s, size_t i, struct err *e)
 	if (fo_text && !parse_u64(fo_text, 1, UINT64_MAX, &fo)) {
 		s->fo_min = s->fo_min && s->fo_min < fo ? s->fo_min : fo;
 		s->fo_max = s->fo_max > fo ? s->fo_max : fo;
-		if (!s->o->fo || s->o->fo == fo) {
+		if (!s->o->fo || (s->o->fo == fo && (!s->o->run || s->o->run == s->run))) {
 			if (!s->roles_taken)
 				take_roles(s);
 			int g = group_of(s, fo, i, e);

@@ -209,6 +209,7 @@ const struct command commands[] = {
 	  "    an arrow per event, the claims it shows beside it ('vmfo trace FILE.jsonl'\n"
 	  "    draws a saved trace alike). --fo N: only takeover fo=N; --to-scale: rows\n"
 	  "    spaced by time instead of one per event.\n"
+	  "trace save --handout FILE.pdf   one A4 page: the charts and where each claim shows\n"
 	  "Examples: trace 50; trace save /tmp/run.jsonl; trace save --svg fo.svg --fo 1\n",
 	  cmd_trace, trace_completion, 0, NULL },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",

@@ -171,7 +171,7 @@ is "$rc" 2 "--fo x: exit 2"
 like "$out" "--fo 'x': expected a takeover id" "saying what it wants"
 offline "$two"
 is "$rc" 2 "no OUT: exit 2"
-like "$out" "nothing to draw into: give --svg OUT, --pdf OUT, --png OUT or --dump" "and what to give"
+like "$out" "nothing to draw into: give --svg OUT, --pdf OUT, --png OUT, --handout OUT or --dump" "and what to give"
 offline "$two" --svg
 is "$rc" 2 "--svg without a file: exit 2"
 like "$out" "--svg needs the file to write" "said so"
