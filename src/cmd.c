@@ -30,6 +30,13 @@ int cmd_fail(struct cmd_ctx *c, const char *fmt, ...)
 	return -1;
 }
 
+int cmd_fail_err(struct cmd_ctx *c, const struct err *e)
+{
+	if (vmfo_refused_paused(e))
+		return cmd_fail(c, "%s: press Enter (or 'step') to go on, or 'step off'", e->msg);
+	return cmd_fail(c, "%s", e->msg);
+}
+
 int cmd_usage(struct cmd_ctx *c, const char *name)
 {
 	return cmd_fail(c, "usage: %s", find_command(name)->usage);

@@ -24,9 +24,9 @@ int cmd_serve(struct cmd_ctx *c, int argc, char **argv)
 	if (argc != 3)
 		return cmd_usage(c, "serve");
 	if (strcmp(argv[1], "off") == 0)
-		return serve_stop(argv[2], &e) ? cmd_fail(c, "%s", e.msg) : 0;
+		return serve_stop(argv[2], &e) ? cmd_fail_err(c, &e) : 0;
 	if (serve_start(c->m, argv[1], argv[2], &e))
-		return cmd_fail(c, "%s", e.msg);
+		return cmd_fail_err(c, &e);
 	fprintf(c->out, "serving %s on %s: its I/O channel is row %s.io of the table\n", argv[1],
 		argv[2], argv[1]);
 	return 0;
@@ -93,10 +93,10 @@ static int client_begin(struct cmd_ctx *c, int argc, char **argv)
 	o.socket = argv[2];
 	for (int i = 3; i < argc; i++)
 		if (client_option(&o, argv[i], &e))
-			return cmd_fail(c, "%s", e.msg);
+			return cmd_fail_err(c, &e);
 	run = client_start(&o, &e);
 	if (!run)
-		return cmd_fail(c, "%s", e.msg);
+		return cmd_fail_err(c, &e);
 	fprintf(c->out, "%u clients on %s%s%s\n", o.clients, o.socket,
 		o.history ? ", history to " : "", o.history ? o.history : "");
 	return 0;
@@ -113,7 +113,7 @@ int cmd_client_stop_all(struct cmd_ctx *c)
 	run = NULL;
 	client_summary_format(&s, line, sizeof line);
 	fprintf(c->out, "%s\n", line);
-	return rc ? cmd_fail(c, "%s", e.msg) : 0;
+	return rc ? cmd_fail_err(c, &e) : 0;
 }
 
 int cmd_client(struct cmd_ctx *c, int argc, char **argv)
@@ -137,7 +137,7 @@ int cmd_check_history(struct cmd_ctx *c, const char *path)
 	struct history_verdict v;
 	int rc = history_check(path, c->out, &v, &e);
 	if (rc < 0)
-		return cmd_fail(c, "%s", e.msg);
+		return cmd_fail_err(c, &e);
 	return rc ? cmd_fail(c, "the history shows %" PRIu64 " acknowledged writes lost and %" PRIu64
 			     " answered twice", v.lost, v.twice) : 0;
 }

@@ -11,11 +11,6 @@
 #include "checker.h"
 #include "render.h"
 
-static int fail_err(struct cmd_ctx *c, const struct err *e)
-{
-	return cmd_fail(c, "%s", e->msg);
-}
-
 static int need_booted(struct cmd_ctx *c, const struct vmfo_snapshot *s)
 {
 	return s->booted ? 0 : cmd_fail(c, "not booted: use 'boot' first");
@@ -36,7 +31,7 @@ int cmd_boot(struct cmd_ctx *c, int argc, char **argv)
 		return cmd_usage(c, "boot");
 	}
 	if (vmfo_boot(c->m, active, standby, &b, &e))
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	for (int i = 0; i < 2; i++)
 		fprintf(c->out, "%s %s OS ready in %.1f ms with %" PRIu64 " MB\n", b.os[i].vm,
 			b.os[i].role, b.os[i].ready_ms, b.os[i].mb);
@@ -60,7 +55,7 @@ int cmd_reprotect(struct cmd_ctx *c, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(c, "reprotect");
 	if (vmfo_reprotect(c->m, &r, &e))
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	fprintf(c->out, "%s rebooted as the new %s\n", r.vm, r.role);
 	return 0;
 }
@@ -127,7 +122,7 @@ static int table_raw(struct cmd_ctx *c)
 	if (rc == 0)
 		render_table_raw(b, c->out);
 	else
-		fail_err(c, &e);
+		cmd_fail_err(c, &e);
 	free(b);
 	return rc;
 }
@@ -146,7 +141,7 @@ static int table_set(struct cmd_ctx *c, const char *row, const char *setting)
 	else
 		return cmd_usage(c, "table");
 	if (rc)
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	fprintf(c->out, "%s: %s, in the table's storage only (see 'table raw')\n", row, setting);
 	return 0;
 }
@@ -233,7 +228,7 @@ static int app_start(struct cmd_ctx *c, int argc, char **argv)
 		if (parse_u64(argv[3], 0, UINT64_MAX, &size.mb))
 			return cmd_fail(c, APP_START_USAGE);
 		if (size.mb == 0 && app_size_error(vmfo_defaults(c->m), 0, &e0))
-			return fail_err(c, &e0);
+			return cmd_fail_err(c, &e0);
 		i = 4;
 	}
 	for (; i < argc; i++) {
@@ -251,7 +246,7 @@ static int app_start(struct cmd_ctx *c, int argc, char **argv)
 			return cmd_fail(c, "unknown option '%s' (hot, prog=ledger|kv|hog, ITEM=N)", argv[i]);
 	}
 	if (vmfo_app_start(c->m, argv[2], prog, hot, &size, &e))
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	struct vmfo_snapshot *s = malloc(sizeof *s);
 	if (!s)
 		return 0; /* it started; only the line saying so is missing */
@@ -293,7 +288,7 @@ int cmd_app(struct cmd_ctx *c, int argc, char **argv)
 		if (!size.mb && parse_count(c, argv[3], &size, item, sizeof item))
 			return -1;
 		if (vmfo_app_grow(c->m, argv[2], &size, &e))
-			return fail_err(c, &e);
+			return cmd_fail_err(c, &e);
 		return 0;
 	}
 	return cmd_usage(c, "app");
@@ -319,7 +314,7 @@ int cmd_fault(struct cmd_ctx *c, int argc, char **argv)
 		f.target = VMFO_FAULT_APP, f.app = argv[2], f.kind = argv[3];
 	else
 		return cmd_usage(c, "fault");
-	return vmfo_fault(c->m, &f, &e) ? fail_err(c, &e) : 0;
+	return vmfo_fault(c->m, &f, &e) ? cmd_fail_err(c, &e) : 0;
 }
 
 /* Test mode: the active OS misuses the hypercall interface on purpose. */
@@ -339,7 +334,7 @@ int cmd_hostile(struct cmd_ctx *c, int argc, char **argv)
 		return -1;
 	}
 	if (vmfo_hostile(c->m, argv[1], &answer, &e))
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	fprintf(c->out, "hostile %s: the OS got status %lld back\n", argv[1], (long long)answer);
 	return 0;
 }
@@ -361,7 +356,7 @@ int cmd_check(struct cmd_ctx *c, int argc, char **argv)
 	struct err e;
 	struct event *ev = vmfo_settled_trace(c->m, 10000, &n, &e);
 	if (!ev)
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	int rc = cmd_check_events(c, ev, n, (int)only);
 	free(ev);
 	return rc;
@@ -374,7 +369,7 @@ int cmd_invariants(struct cmd_ctx *c, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(c, "invariants");
 	if (vmfo_invariants(c->m, &e))
-		return fail_err(c, &e);
+		return cmd_fail_err(c, &e);
 	fprintf(c->out, "invariants hold: every unit has one owner, units are conserved, "
 			"memslots match the table\n");
 	return 0;
@@ -395,7 +390,7 @@ int cmd_step(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct err e;
 	if (argc == 1)
-		return vmfo_step(c->m, &e) ? fail_err(c, &e) : 0;
+		return vmfo_step(c->m, &e) ? cmd_fail_err(c, &e) : 0;
 	if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0))
 		return cmd_usage(c, "step");
 	vmfo_set_step(c->m, strcmp(argv[1], "on") == 0);

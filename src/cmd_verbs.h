@@ -8,6 +8,9 @@
 
 /* Print one "error: ..." line; returns -1. */
 int cmd_fail(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for an error of the typed API, with the console's way on when
+ * it is a refusal while a step waits (vmfo_refused_paused). */
+int cmd_fail_err(struct cmd_ctx *c, const struct err *e);
 /* "error: usage: <the command's usage>"; returns -1. */
 int cmd_usage(struct cmd_ctx *c, const char *name);
 /* Whether the first n bytes of s hold a command, not a blank or a comment. */

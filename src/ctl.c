@@ -7,8 +7,9 @@
 
 #include <stdlib.h>
 
-static const char paused_text[] = "a failover is paused before its next step: press Enter "
-				  "(or 'step') to go on, or 'step off'";
+/* Said without a way on: each front end knows its own (the console's Enter
+ * and 'step', the view's space bar) and adds it (vmfo_refused_paused()). */
+const char monitor_paused_text[] = "a failover is paused before its next step";
 
 /* With m->lock held: wait until ctl_free is broadcast, or until end_us
  * when it is not 0. Every release of ctl broadcasts it under m->lock (here,
@@ -35,7 +36,7 @@ static int try_ctl(struct vmfo *m, struct err *e)
 	if (pthread_mutex_trylock(&m->ctl) == 0)
 		return 0;
 	if (m->step_next[0] != '\0')
-		return err_set(e, "%s", paused_text);
+		return err_set(e, "%s", monitor_paused_text);
 	return 1;
 }
 
@@ -123,7 +124,7 @@ int monitor_quiesce(struct vmfo *m, int timeout_ms, struct err *e)
 		 * say so at once, as a command that would change state does. */
 		if (m->step_next[0] != '\0') {
 			monitor_unlock(m);
-			return err_set(e, "%s", paused_text);
+			return err_set(e, "%s", monitor_paused_text);
 		}
 		if (now_us() > deadline) {
 			monitor_unlock(m);

@@ -12,6 +12,9 @@
 /* Take m->ctl for a front end's state-changing action. A failover paused
  * in step mode holds it until the console grants a step, so waiting for it
  * there would hang the console: refuse then, saying how to go on. */
+/* The refusal of an action while a stepped failover waits for its next
+ * step: its whole text, so that vmfo_refused_paused() can tell it. */
+extern const char monitor_paused_text[];
 int monitor_ctl_acquire(struct vmfo *m, struct err *e);
 /* Release m->ctl (held without m->lock) and wake whoever waits for it. */
 void monitor_ctl_release(struct vmfo *m);

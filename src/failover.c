@@ -182,8 +182,11 @@ static enum outcome activate(struct vmfo *m, struct guest *s, struct app *a, str
 	/* The failed side can acknowledge nothing more: this is the mark. */
 	a->acked_before = a->acked_seq;
 	a->failed_us = 0; /* from here, a failure is a new one */
-	pace(m, "ask %s to activate %s (claims 6, 7, 8)", s->vm.name, a->name);
-	pace(m, "%s loads %s from auxiliary memory and resumes it (claims 2, 6)", s->vm.name, a->name);
+	/* One step, not two: once asked, the standby loads the program and
+	 * resumes the app on its own, with nothing the VMM could pause
+	 * between (a second pause here was a step that did nothing). */
+	pace(m, "ask %s to activate %s: it loads the program from auxiliary memory and "
+		"resumes it (claims 2, 6, 7, 8)", s->vm.name, a->name);
 	a->state = A_MOVING;
 	int64_t seq = guest_post(m, s, VMFO_MB_ACTIVATE, args, 3, &m->table.row[a->row].units, e);
 	if (seq < 0)

@@ -64,9 +64,9 @@ static void draw_frame(struct view *v)
  * error as the console would print it. */
 static void report(struct view *v, const char *what, int rc, const struct err *e, const char *done)
 {
-	/* The monitor's refusal while a step waits tells the console's way on
-	 * (Enter, 'step'); here it is the space bar and s. */
-	if (rc && v->s->step_next[0] && strncmp(e->msg, "a failover is paused", 20) == 0) {
+	/* Refused while a step waits: the way on, in the view, is the space
+	 * bar or s. */
+	if (rc && vmfo_refused_paused(e)) {
 		snprintf(v->status, sizeof v->status,
 			 "%s: refused while a step waits: space = next step, s = step off", what);
 		return;

@@ -408,6 +408,11 @@ void vmfo_step_waiting(struct vmfo *m, char *buf, size_t size)
 	monitor_step_waiting(m, buf, size);
 }
 
+bool vmfo_refused_paused(const struct err *e)
+{
+	return strcmp(e->msg, monitor_paused_text) == 0;
+}
+
 int vmfo_step(struct vmfo *m, struct err *e)
 {
 	char next[160];

@@ -152,6 +152,10 @@ void vmfo_set_step(struct vmfo *m, bool on);
 void vmfo_step_waiting(struct vmfo *m, char *buf, size_t size);
 /* Carry out the paused step; -1 when none waits. */
 int vmfo_step(struct vmfo *m, struct err *e);
+/* Whether e is the refusal of an action (or of a verdict) because a
+ * stepped failover waits for its next step: a front end then says how to
+ * go on in its own terms. */
+bool vmfo_refused_paused(const struct err *e);
 
 /* ---- the I/O control unit (docs/protocol.md) ---- */
 

@@ -13,7 +13,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 top=${TOP_SRCDIR:-.}
 doc=$top/docs/classroom.md
-sock="vmfo-lesson-$$"
+sock=
+sessions=0
 work=$(mktemp -d)
 script=$work/.script
 want=$work/.want
@@ -23,7 +24,7 @@ got=$work/.got
 # change to the doc, where a line that never comes costs the whole wait.
 wait_tenths=${VMFO_REHEARSE_WAIT:-900}
 t() { tmux -L "$sock" "$@"; }
-trap 't kill-server 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$sock" ] && t kill-server 2>/dev/null; rm -rf "$work"' EXIT
 # The lesson's files (its scenarios, the files it saves) live in the
 # directory the console starts in, as they would for a teacher.
 ln -s "$top/scenarios" "$work/scenarios"
@@ -38,8 +39,12 @@ fi
 session=0   # a console is running
 prompts=0   # commands typed into it so far
 
+# Each session on a tmux server of its own: the one before is killed (its
+# vmfo ends on the hang-up) and left to go in its own time.
 start_session() {
-	t kill-server 2>/dev/null
+	[ -n "$sock" ] && t kill-server 2>/dev/null
+	sessions=$((sessions + 1))
+	sock="vmfo-lesson-$$-$sessions"
 	t -f /dev/null start-server \; set -g history-limit 100000 \; \
 		new-session -d -s v -c "$work" -x 250 -y 50 \
 		"env VMFO_HISTFILE= TERM=xterm '$VMFO'"

@@ -50,7 +50,8 @@ function block_line(line,    name) {
 		first = 0
 		name = ""
 		if (match(line, /^(-- |# )[A-Za-z0-9_.-]+\.(lua|vmfo):/)) {
-			name = substr(line, 4, RLENGTH - 4)
+			name = substr(line, 1, RLENGTH - 1)
+			sub(/^(-- |# )/, "", name)
 			is_file = 1
 			emit("W", name)
 		} else if (lang != "" && lang != "console") {
@@ -87,9 +88,9 @@ function block_line(line,    name) {
 	next
 }
 
-/^<!-- rehearse: / {
+/^[ >]*<!-- rehearse: / {
 	d = $0
-	sub(/^<!-- rehearse: /, "", d)
+	sub(/^[ >]*<!-- rehearse: /, "", d)
 	sub(/ *-->$/, "", d)
 	if (d ~ /^skip:/)
 		pending_skip = 1
