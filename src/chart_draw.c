@@ -51,14 +51,6 @@ static void text(cairo_t *cr, double x, double y, enum align a, bool ground, con
 	cairo_show_text(cr, s);
 }
 
-static void line(cairo_t *cr, double width, double x0, double y0, double x1, double y1)
-{
-	cairo_set_line_width(cr, width);
-	cairo_move_to(cr, x0, y0);
-	cairo_line_to(cr, x1, y1);
-	cairo_stroke(cr);
-}
-
 /* A filled head with its tip at (x, y), pointing right (dir 1) or left (-1). */
 static void tip(cairo_t *cr, double x, double y, double dir)
 {
@@ -93,8 +85,8 @@ static void draw_lifelines(cairo_t *cr, const struct chart *c)
 		face(cr, CHART_FONT, false);
 		if (two)
 			text(cr, l->x, c->head_top + 24, CENTRE, false, l->role);
-		line(cr, THIN, l->x, c->life_top, l->x, c->life_end);
-		line(cr, STROKE, l->x - 6, c->life_end, l->x + 6, c->life_end);
+		figure_line(cr, THIN, l->x, c->life_top, l->x, c->life_end);
+		figure_line(cr, STROKE, l->x - 6, c->life_end, l->x + 6, c->life_end);
 	}
 }
 
@@ -106,7 +98,7 @@ static void draw_sections(cairo_t *cr, const struct chart *c)
 	for (int k = 0; c->nsection > 1 && k < c->nsection; k++) {
 		const struct chart_section *s = &c->section[k];
 		cairo_set_dash(cr, dash, 2, 0);
-		line(cr, THIN, c->seq_x, s->y, c->width - c->seq_x, s->y);
+		figure_line(cr, THIN, c->seq_x, s->y, c->width - c->seq_x, s->y);
 		cairo_set_dash(cr, NULL, 0, 0);
 		face(cr, CHART_HEAD_FONT, true);
 		text(cr, c->seq_x, s->y - 4, LEFT, true, s->title);
@@ -148,7 +140,7 @@ static void draw_arrow(cairo_t *cr, const struct chart *c, const struct chart_ar
 			text(cr, x0 + CHART_SELF_W + 6, y + 10, LEFT, true, a->note);
 	} else {
 		double dir = x1 > x0 ? 1 : -1;
-		line(cr, STROKE, x0, y, x1 - dir * TIP_LEN, y);
+		figure_line(cr, STROKE, x0, y, x1 - dir * TIP_LEN, y);
 		tip(cr, x1, y, dir);
 		face(cr, CHART_FONT, false);
 		text(cr, (x0 + x1) / 2, y - 4, CENTRE, true, a->name);

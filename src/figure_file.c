@@ -16,6 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
+void figure_line(cairo_t *cr, double width, double x0, double y0, double x1, double y1)
+{
+	cairo_set_line_width(cr, width);
+	cairo_move_to(cr, x0, y0);
+	cairo_line_to(cr, x1, y1);
+	cairo_stroke(cr);
+}
+
 const char *figure_format_name(enum figure_format f)
 {
 	return f == FIGURE_SVG ? "SVG" : f == FIGURE_PDF ? "PDF" : "PNG";

@@ -29,6 +29,9 @@ struct figure {
 };
 
 const char *figure_format_name(enum figure_format f);
+/* A straight line of the given width, in the current colour: the stroke
+ * both the charts and the plots draw most. */
+void figure_line(struct _cairo *cr, double width, double x0, double y0, double x1, double y1);
 /* Draw fig into path as f: into a file of its own beside path, renamed
  * over it at the end, so that a failure leaves nothing half written, nor
  * an old file spoilt. 0, or -1 with e naming what failed and why. */

@@ -63,14 +63,6 @@ static void text(cairo_t *cr, double x, double y, enum align a, const char *s)
 	cairo_show_text(cr, s);
 }
 
-static void line(cairo_t *cr, double width, double x0, double y0, double x1, double y1)
-{
-	cairo_set_line_width(cr, width);
-	cairo_move_to(cr, x0, y0);
-	cairo_line_to(cr, x1, y1);
-	cairo_stroke(cr);
-}
-
 /* ---- axes ---- */
 
 /* The minor ticks of a log axis: 2 to 9 times each decade. */
@@ -80,17 +72,17 @@ static void log_minor_ticks(cairo_t *cr, const struct plot *p, const struct plot
 		for (int m = 2; m <= 9; m++) {
 			double at = plot_axis_pos(a, d * m);
 			if (x)
-				line(cr, THIN, at, p->bottom, at, p->bottom + TICK / 2);
+				figure_line(cr, THIN, at, p->bottom, at, p->bottom + TICK / 2);
 			else
-				line(cr, THIN, p->left - TICK / 2, at, p->left, at);
+				figure_line(cr, THIN, p->left - TICK / 2, at, p->left, at);
 		}
 }
 
 /* A break in an axis: two short slanted strokes either side of its gap. */
 static void break_marks(cairo_t *cr, double x0, double x1, double y)
 {
-	line(cr, STROKE, x0 - 3, y + 5, x0 + 3, y - 5);
-	line(cr, STROKE, x1 - 3, y + 5, x1 + 3, y - 5);
+	figure_line(cr, STROKE, x0 - 3, y + 5, x0 + 3, y - 5);
+	figure_line(cr, STROKE, x1 - 3, y + 5, x1 + 3, y - 5);
 }
 
 /* Grid lines across the plot area at each tick, drawn before anything
@@ -100,11 +92,11 @@ static void grid(cairo_t *cr, const struct plot *p)
 	ink(cr, GREY);
 	for (int i = 0; p->kind != PLOT_PROTECTION && i < p->x.nticks; i++) {
 		double at = plot_axis_pos(&p->x, p->x.tick[i]);
-		line(cr, THIN, at, p->top, at, p->bottom);
+		figure_line(cr, THIN, at, p->top, at, p->bottom);
 	}
 	for (int i = 0; p->kind != PLOT_STEPS && i < p->y.nticks; i++) {
 		double at = plot_axis_pos(&p->y, p->y.tick[i]);
-		line(cr, THIN, p->left, at, p->right, at);
+		figure_line(cr, THIN, p->left, at, p->right, at);
 	}
 	ink(cr, 0);
 }
@@ -116,7 +108,7 @@ static void x_axis(cairo_t *cr, const struct plot *p)
 	face(cr, PLOT_FONT, false);
 	for (int i = 0; i < a->nticks; i++) {
 		double at = plot_axis_pos(a, a->tick[i]);
-		line(cr, THIN, at, p->bottom, at, p->bottom + TICK);
+		figure_line(cr, THIN, at, p->bottom, at, p->bottom + TICK);
 		plot_tick_label(a->tick[i], label, sizeof label);
 		text(cr, at, p->bottom + TICK + 10, CENTRE, label);
 	}
@@ -124,11 +116,11 @@ static void x_axis(cairo_t *cr, const struct plot *p)
 		log_minor_ticks(cr, p, a, true);
 	if (a->broken) {
 		double g0 = plot_axis_pos(a, a->gap_lo), g1 = plot_axis_pos(a, a->gap_hi);
-		line(cr, STROKE, p->left, p->bottom, g0, p->bottom);
-		line(cr, STROKE, g1, p->bottom, p->right, p->bottom);
+		figure_line(cr, STROKE, p->left, p->bottom, g0, p->bottom);
+		figure_line(cr, STROKE, g1, p->bottom, p->right, p->bottom);
 		break_marks(cr, g0, g1, p->bottom);
 	} else
-		line(cr, STROKE, p->left, p->bottom, p->right, p->bottom);
+		figure_line(cr, STROKE, p->left, p->bottom, p->right, p->bottom);
 	text(cr, (p->left + p->right) / 2, p->bottom + TICK + 26, CENTRE, a->title);
 }
 
@@ -139,13 +131,13 @@ static void y_axis(cairo_t *cr, const struct plot *p)
 	face(cr, PLOT_FONT, false);
 	for (int i = 0; i < a->nticks; i++) {
 		double at = plot_axis_pos(a, a->tick[i]);
-		line(cr, THIN, p->left - TICK, at, p->left, at);
+		figure_line(cr, THIN, p->left - TICK, at, p->left, at);
 		plot_tick_label(a->tick[i], label, sizeof label);
 		text(cr, p->left - TICK - 3, at + 3, RIGHT, label);
 	}
 	if (a->log)
 		log_minor_ticks(cr, p, a, false);
-	line(cr, STROKE, p->left, p->top, p->left, p->bottom);
+	figure_line(cr, STROKE, p->left, p->top, p->left, p->bottom);
 	cairo_save(cr); /* the title up the axis, read from below */
 	cairo_translate(cr, MARGIN + 6, (p->top + p->bottom) / 2);
 	cairo_rotate(cr, -M_PI / 2);
@@ -207,9 +199,9 @@ static void draw_series(cairo_t *cr, const struct plot *p, int k)
 		double x = plot_axis_pos(&p->x, s->x[i]);
 		double lo = plot_axis_pos(&p->y, s->min[i]), hi = plot_axis_pos(&p->y, s->max[i]);
 		if (fabs(lo - hi) >= 1) {
-			line(cr, THIN * 1.5, x, lo, x, hi);
-			line(cr, THIN * 1.5, x - CAP, lo, x + CAP, lo);
-			line(cr, THIN * 1.5, x - CAP, hi, x + CAP, hi);
+			figure_line(cr, THIN * 1.5, x, lo, x, hi);
+			figure_line(cr, THIN * 1.5, x - CAP, lo, x + CAP, lo);
+			figure_line(cr, THIN * 1.5, x - CAP, hi, x + CAP, hi);
 		}
 		marker(cr, k, x, plot_axis_pos(&p->y, s->median[i]));
 	}
@@ -221,7 +213,7 @@ static void series_legend(cairo_t *cr, const struct plot *p)
 	for (int k = 0; k < p->nseries; k++) {
 		double y = p->legend_y + k * 14.0, x = p->legend_x;
 		series_style(cr, &p->series[k], k);
-		line(cr, STROKE, x, y - 3, x + 20, y - 3);
+		figure_line(cr, STROKE, x, y - 3, x + 20, y - 3);
 		cairo_set_dash(cr, NULL, 0, 0);
 		marker(cr, k, x + 10, y - 3);
 		ink(cr, 0);
@@ -276,7 +268,7 @@ static void draw_stacked(cairo_t *cr, const struct plot *p)
 		text(cr, p->left - TICK - 3, b->at + 3, RIGHT, b->name);
 		text(cr, plot_axis_pos(&p->x, b->total) + 4, b->at + 3, LEFT, b->label);
 	}
-	line(cr, STROKE, p->left, p->top, p->left, p->bottom);
+	figure_line(cr, STROKE, p->left, p->top, p->left, p->bottom);
 }
 
 static void steps_legend(cairo_t *cr, const struct plot *p)
@@ -307,14 +299,14 @@ static void draw_whiskered(cairo_t *cr, const struct plot *p)
 		cairo_fill(cr);
 		ink(cr, 0);
 		double lo = plot_axis_pos(&p->y, b->min), hi = plot_axis_pos(&p->y, b->max);
-		line(cr, THIN * 1.5, b->at, lo, b->at, hi);
-		line(cr, THIN * 1.5, b->at - CAP * 2, lo, b->at + CAP * 2, lo);
-		line(cr, THIN * 1.5, b->at - CAP * 2, hi, b->at + CAP * 2, hi);
+		figure_line(cr, THIN * 1.5, b->at, lo, b->at, hi);
+		figure_line(cr, THIN * 1.5, b->at - CAP * 2, lo, b->at + CAP * 2, lo);
+		figure_line(cr, THIN * 1.5, b->at - CAP * 2, hi, b->at + CAP * 2, hi);
 		text(cr, b->at, p->bottom + TICK + 10, CENTRE, b->name);
 		text(cr, b->at, p->bottom + TICK + 22, CENTRE, b->label);
 	}
-	line(cr, STROKE, p->left, zero, p->right, zero); /* the zero line */
-	line(cr, STROKE, p->left, p->bottom, p->right, p->bottom);
+	figure_line(cr, STROKE, p->left, zero, p->right, zero); /* the zero line */
+	figure_line(cr, STROKE, p->left, p->bottom, p->right, p->bottom);
 }
 
 /* ---- the page ---- */

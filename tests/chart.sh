@@ -22,27 +22,6 @@ offline() {
 shape() {
 	printf '%s\n' "$1" | sed 's/^chart [0-9]*x[0-9]*, /chart /; s/ x=[0-9]*//; s/ y=[0-9]*$//'
 }
-# Whether a file is well-formed XML, by whichever parser is here; 2 when
-# there is none (the check is skipped then).
-xml_ok() {
-	if command -v xmllint >/dev/null 2>&1; then
-		xmllint --noout "$1" 2>/dev/null
-	elif command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1" \
-			2>/dev/null
-	else
-		return 2
-	fi
-}
-# Bytes of a file from an offset, as unsigned numbers on one line.
-bytes() { # bytes FILE OFFSET COUNT
-	od -An -tu1 -j "$2" -N "$3" "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'
-}
-# A PNG's width and height from its IHDR chunk: "W H".
-png_size() {
-	set -- $(bytes "$1" 16 8)
-	echo "$(($1 * 16777216 + $2 * 65536 + $3 * 256 + $4)) $(($5 * 16777216 + $6 * 65536 + $7 * 256 + $8))"
-}
 # Nothing written: no file at OUT and no part of one left beside it.
 nothing_written() { # nothing_written DESCRIPTION
 	leftovers=$(ls "$tmp" | grep -v '^keep\.' | tr '\n' ' ')

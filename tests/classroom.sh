@@ -152,9 +152,9 @@ prepare() { # prepare "CMD; CMD; ..."
 	echo "$1" | tr ';' '\n' | while IFS= read -r c; do
 		c=$(echo "$c" | sed 's/^ *//; s/ *$//')
 		[ -n "$c" ] || continue
+		n=$(transcript | grep -c '^vmfo>')
 		t send-keys -t v -l -- "$c"
 		t send-keys -t v Enter
-		n=$(transcript | grep -c '^vmfo>')
 		tries=0
 		until [ "$(transcript | grep -c '^vmfo>')" -gt "$n" ] || [ $tries -ge $wait_tenths ]; do
 			sleep 0.1

@@ -51,6 +51,30 @@ need_kvm() {
 	fi
 }
 
+# ---- figure files (charts, plots, the handout) ----
+
+# Whether a file is well-formed XML, by whichever parser is here; 2 when
+# there is none (the check is skipped then).
+xml_ok() {
+	if command -v xmllint >/dev/null 2>&1; then
+		xmllint --noout "$1" 2>/dev/null
+	elif command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1" \
+			2>/dev/null
+	else
+		return 2
+	fi
+}
+# Bytes of a file from an offset, as unsigned numbers on one line.
+bytes() { # bytes FILE OFFSET COUNT
+	od -An -tu1 -j "$2" -N "$3" "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'
+}
+# A PNG's width and height from its IHDR chunk: "W H".
+png_size() {
+	set -- $(bytes "$1" 16 8)
+	echo "$(($1 * 16777216 + $2 * 65536 + $3 * 256 + $4)) $(($5 * 16777216 + $6 * 65536 + $7 * 256 + $8))"
+}
+
 # run ARGS...: sets $out (stdout+stderr) and $rc.
 run() {
 	out=$("$@" 2>&1)

@@ -15,25 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 plot() {
 	run_without_kvm bench --plot "$@"
 }
-# Whether a file is well-formed XML, by whichever parser is here; 2 when
-# there is none (the check is skipped then). As in tests/chart.sh.
-xml_ok() {
-	if command -v xmllint >/dev/null 2>&1; then
-		xmllint --noout "$1" 2>/dev/null
-	elif command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$1" \
-			2>/dev/null
-	else
-		return 2
-	fi
-}
-bytes() { # bytes FILE OFFSET COUNT
-	od -An -tu1 -j "$2" -N "$3" "$1" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'
-}
-png_size() {
-	set -- $(bytes "$1" 16 8)
-	echo "$(($1 * 16777216 + $2 * 65536 + $3 * 256 + $4)) $(($5 * 16777216 + $6 * 65536 + $7 * 256 + $8))"
-}
+
 # The lines of one figure's model: from its "plot NAME" line to the next.
 figure() { # figure DUMP NAME
 	printf '%s\n' "$1" | awk -v n="$2" '$1 == "plot" { on = ($2 == n) } on'
