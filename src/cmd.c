@@ -221,7 +221,8 @@ const struct command commands[] = {
 	  cmd_trace, trace_completion, 0, NULL },
 	{ "wait", "wait EVENT [MS]", "block until EVENT happened since the last state change",
 	  "Waits at most MS milliseconds (default 5000) for EVENT to be recorded after the\n"
-	  "last boot, app, fault, reprotect or reset; prints it, or fails on timeout.\n"
+	  "last boot, app, fault, reprotect or reset; prints it (at a terminal, where it\n"
+	  "was printed as it came, names it), or fails on timeout.\n"
 	  "Example: fault os wild; wait vmm.blocked 2000\n", cmd_wait, wait_completion, 0, NULL },
 	{ "log", "log [active|standby|vm0|vm1]", "the guests' console lines",
 	  "Example: log standby\n", cmd_log, log_completion, 0, NULL },

@@ -199,10 +199,16 @@ int cmd_wait(struct cmd_ctx *c, int argc, char **argv)
 					argv[1], ms, ev.seq, ev.name);
 		return cmd_fail(c, "no %s within %" PRIu64 " ms (no events yet)", argv[1], ms);
 	}
-	if (c->live)
-		cmd_print_new(c); /* it is among them */
-	else
+	if (!c->live) {
 		cmd_print_event(c, &ev);
+		return 0;
+	}
+	/* Printed as it came, before or while waiting: say which it was,
+	 * rather than print it twice or say nothing. */
+	bool shown = ev.seq <= c->printed;
+	cmd_print_new(c);
+	if (shown)
+		fprintf(c->out, "%s: event %" PRIu64 ", shown above\n", ev.name, ev.seq);
 	return 0;
 }
 

@@ -26,6 +26,9 @@ is "$help" "$commands" "help all lists the commands Tab completes, in the same o
 groups=$("$VMFO" -c help | sed -n 's/^  [a-z, ]*[a-z]   *\([a-z].*\)$/\1/p' | tr '\n' ' ' | sed 's/ $//')
 is "$groups" "$commands" "help's groups hold every command, once, in the same order"
 
+is "$(offers "help ")" "$commands" "after help, Tab offers the commands, not file names"
+is "$(offers "help b")" "boot" "and completes one"
+
 man_commands=$(printf '%s\n' "$entries" | awk '{ print $1 }' | sort -u | tr '\n' ' ' | sed 's/ $//')
 sorted=$(printf '%s\n' $commands | sort -u | tr '\n' ' ' | sed 's/ $//')
 is "$man_commands" "$sorted" "the man page has an entry for every command, and no other"

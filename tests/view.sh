@@ -107,6 +107,15 @@ t send-keys -t v "q"
 s=$(until_shown '^vmfo> ?$')
 unlike "$s" 'vmfo view' "q gives the console back"
 
+# A wait for an event printed as it came names it, rather than saying
+# nothing or printing it twice.
+# (The last state change was the view's crash of db, parked.)
+t send-keys -t v "wait vmm.park" Enter
+s=$(until_shown '^vmm\.park: event [0-9]+, shown above$')
+like "$s" '^vmm\.park: event [0-9]+, shown above$' "wait names the event it found, printed above"
+[ "$(printf '%s\n' "$s" | grep -c 'vmm\.park +app=db')" -le 1 ]
+ok $? "and does not print it a second time"
+
 # Ctrl-C ends a wait, not vmfo; history persists.
 t send-keys -t v "wait app.restarted 60000" Enter
 sleep 0.5
