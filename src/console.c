@@ -111,6 +111,32 @@ static void wrap_close_stream(FILE *f, FILE *to)
 		fclose(f);
 }
 
+/* c's output and errors through wrap streams, at a terminal; and back. */
+static void wrap_outputs(struct cmd_ctx *c)
+{
+	c->terminal = c->out;
+	c->out = wrap_open(c->out);
+	c->err = wrap_open(c->err);
+}
+
+static void unwrap_outputs(struct cmd_ctx *c, FILE *out, FILE *err)
+{
+	wrap_close_stream(c->out, out);
+	wrap_close_stream(c->err, err);
+	c->out = out;
+	c->err = err;
+	c->terminal = NULL;
+}
+
+int console_run_list(struct cmd_ctx *c, const char *commands)
+{
+	FILE *out = c->out, *err = c->err;
+	wrap_outputs(c);
+	int failed = cmd_exec_list(c, commands);
+	unwrap_outputs(c, out, err);
+	return failed;
+}
+
 /* ---- completion: cmd_complete, from the command table ---- */
 
 #define CANDIDATES_MAX 256
@@ -232,9 +258,7 @@ static int run_interactive(struct cmd_ctx *c)
 	const char *hist = history_path(path, sizeof path);
 
 	FILE *out = c->out, *err = c->err;
-	c->out = wrap_open(out);
-	c->err = wrap_open(err);
-	c->terminal = out;
+	wrap_outputs(c);
 	console = c;
 	c->live = true;
 	c->printed = trace_count(vmfo_trace(c->m));
@@ -279,11 +303,7 @@ static int run_interactive(struct cmd_ctx *c)
 	rl_callback_handler_remove();
 	if (hist && write_history(hist) != 0)
 		fprintf(c->err, "warning: could not save history to %s\n", hist);
-	wrap_close_stream(c->out, out);
-	wrap_close_stream(c->err, err);
-	c->out = out;
-	c->err = err;
-	c->terminal = NULL;
+	unwrap_outputs(c, out, err);
 	return c->failed_lines;
 }
 

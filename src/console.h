@@ -8,5 +8,9 @@
  * history and completion on a terminal, line by line otherwise. Returns the
  * number of commands that failed. */
 int console_run(struct cmd_ctx *c);
+/* Run ;-separated commands (vmfo -c), their long lines broken between
+ * words when the output is a terminal, as at the prompt. Returns the
+ * number of commands that failed. */
+int console_run_list(struct cmd_ctx *c, const char *commands);
 
 #endif

@@ -423,7 +423,7 @@ static int run_commands(struct vmfo *m, const struct options *o)
 	int failed = 0;
 	if (o->view_first)
 		failed += cmd_exec_list(&ctx, "boot; view");
-	failed += o->commands ? cmd_exec_list(&ctx, o->commands) : console_run(&ctx);
+	failed += o->commands ? console_run_list(&ctx, o->commands) : console_run(&ctx);
 	failed += cmd_end(&ctx) != 0;
 	script_free(ctx.lua);
 	return failed ? EXIT_CHECK : EXIT_OK;
