@@ -189,4 +189,13 @@ done
 t send-keys -t s "?" "q"
 until_shown '^vmfo> ?$' >/dev/null
 
+# vmfo -c at a terminal breaks a long line between words as the prompt
+# does: a verdict's reason at 60 columns.
+t new-session -d -s c -c "$dir" -x 60 -y 24 "env TERM=xterm '$VMFO' --no-color -c 'boot; app start db 8 hot; check claim 5'; sleep 600"
+screen() { t capture-pane -t c -p; }
+s=$(until_shown 'the units granted')
+is "$(t capture-pane -t c -p -J | grep -c .)" "$(printf '%s\n' "$s" | grep -c .)" "-c at 60 columns: no line wrapped by the terminal"
+like "$s" '^claim 5: NOT SHOWN \(reports shown, but no OS short of$' "-c: the verdict broken at a space"
+like "$s" '^  storage yet \(os\.request, vmm\.grant, then os\.report with$' "-c: and going on indented"
+
 done_testing
