@@ -3,6 +3,7 @@
  * with what labels; titles; the errors; rows stepped and to scale. */
 #include "tap.h"
 #include "chart.h"
+#include "event_build.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,19 +14,9 @@ static size_t nev;
 /* Append an event: seq, time in µs, name, then "key=value" strings, NULL. */
 static void add(uint64_t seq, uint64_t t_us, const char *name, ...)
 {
-	struct event *ev = &evs[nev++];
-	memset(ev, 0, sizeof *ev);
-	ev->seq = seq;
-	ev->t_us = t_us;
-	strlcpy0(ev->name, name, sizeof ev->name);
-	ev->claims = event_claims(name);
 	va_list ap;
 	va_start(ap, name);
-	for (const char *kv; (kv = va_arg(ap, const char *)) != NULL; ev->nfields++) {
-		const char *eq = strchr(kv, '=');
-		snprintf(ev->field[ev->nfields].key, EV_KEY_MAX, "%.*s", (int)(eq - kv), kv);
-		strlcpy0(ev->field[ev->nfields].val, eq + 1, EV_VAL_MAX);
-	}
+	event_build(&evs[nev++], seq, t_us, name, ap);
 	va_end(ap);
 }
 

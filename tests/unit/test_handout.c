@@ -4,6 +4,7 @@
  * (and, for what no takeover holds, from the rest of the trace). */
 #include "tap.h"
 #include "chart_handout.h"
+#include "event_build.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -16,19 +17,10 @@ static size_t nev;
  * follow on from the one before. */
 static void add(const char *name, ...)
 {
-	struct event *ev = &evs[nev];
-	memset(ev, 0, sizeof *ev);
-	ev->seq = ++nev;
-	ev->t_us = 1000 * nev;
-	strlcpy0(ev->name, name, sizeof ev->name);
-	ev->claims = event_claims(name);
 	va_list ap;
 	va_start(ap, name);
-	for (const char *kv; (kv = va_arg(ap, const char *)) != NULL; ev->nfields++) {
-		const char *eq = strchr(kv, '=');
-		snprintf(ev->field[ev->nfields].key, EV_KEY_MAX, "%.*s", (int)(eq - kv), kv);
-		strlcpy0(ev->field[ev->nfields].val, eq + 1, EV_VAL_MAX);
-	}
+	nev++;
+	event_build(&evs[nev - 1], nev, 1000 * nev, name, ap);
 	va_end(ap);
 }
 
