@@ -19,10 +19,12 @@ work=$(mktemp -d)
 script=$work/.script
 want=$work/.want
 got=$work/.got
-# How long to wait for a command's lines, in tenths of a second: 90 s, for
-# the host may be busy (nothing here is timed). Less only to try out a
-# change to the doc, where a line that never comes costs the whole wait.
-wait_tenths=${VMFO_REHEARSE_WAIT:-900}
+# How long to wait for a command's lines, in tenths of a second: three
+# minutes, for the host may be busy and vmfo under a sanitizer (the
+# read-back of 'client stop' is the longest); nothing here is timed. Less
+# only to try out a change to the doc, where a line that never comes costs
+# the whole wait.
+wait_tenths=${VMFO_REHEARSE_WAIT:-1800}
 t() { tmux -L "$sock" "$@"; }
 trap '[ -n "$sock" ] && t kill-server 2>/dev/null; rm -rf "$work"' EXIT
 # The lesson's files (its scenarios, the files it saves) live in the
@@ -71,7 +73,7 @@ type_line() { # type_line TEXT: typed, then Enter
 	prompts=$((prompts + 1))
 }
 
-# Wait (at most 90 s: the host may be busy; nothing here is timed) until
+# Wait (at most wait_tenths: the host may be busy; nothing is timed) until
 # the command is back at the prompt and has printed every line the doc
 # shows; then judge what it printed against them.
 judge_command() { # judge_command NAME
@@ -119,7 +121,7 @@ until_screen() { # until_screen TEXT
 	until t capture-pane -t v -p | grep -Fq -- "$1"; do
 		tries=$((tries + 1))
 		if [ $tries -ge $wait_tenths ]; then
-			echo "# '$1' did not show in the view within 90 s"
+			echo "# '$1' did not show in the view in time"
 			return 1
 		fi
 		sleep 0.1
