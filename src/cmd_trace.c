@@ -6,11 +6,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "chart.h"
 #include "checker.h"
+#include "fit.h"
 #include "tracefile.h"
 
 #define DEFAULT_WAIT_MS 5000
@@ -31,17 +31,6 @@ static const char *event_color(const char *name)
 	if (strncmp(name, "os.", 3) == 0)
 		return "\033[34m";
 	return "\033[33m";
-}
-
-/* The terminal's width when out goes to one (0: not a terminal, or
- * unknown). */
-static int terminal_columns(const struct cmd_ctx *c)
-{
-	struct winsize ws;
-	FILE *out = c->terminal ? c->terminal : c->out;
-	if (fileno(out) < 0 || !isatty(fileno(out)) || ioctl(fileno(out), TIOCGWINSZ, &ws) != 0)
-		return 0;
-	return ws.ws_col;
 }
 
 /* Where the next break may go in line from p on: the end of the next
@@ -88,7 +77,7 @@ void cmd_print_event(struct cmd_ctx *c, const struct event *ev)
 {
 	char line[1024];
 	event_format(ev, line, sizeof line);
-	int columns = terminal_columns(c);
+	int columns = fit_terminal_columns(c->terminal ? c->terminal : c->out);
 	const char *on = c->color ? event_color(ev->name) : "", *off = c->color ? "\033[0m" : "";
 	if (columns >= 40 && strlen(line) >= (size_t)columns)
 		print_wrapped(c->out, line, columns, on, off);

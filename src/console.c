@@ -13,7 +13,6 @@
 
 #include <readline/history.h>
 #include <readline/readline.h>
-#include <sys/ioctl.h>
 
 #include "fit.h"
 
@@ -39,16 +38,10 @@ struct wrap {
 	char lines[WRAP_LINES_MAX][FIT_LINE];
 };
 
-static int terminal_width(FILE *f)
-{
-	struct winsize ws;
-	return ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
-}
-
 static void wrap_emit(struct wrap *w, const char *end)
 {
 	w->line[w->len] = '\0';
-	int width = terminal_width(w->to) - 1; /* the last column stays free */
+	int width = fit_terminal_columns(w->to) - 1; /* the last column stays free */
 	if (width < 20 || fit_columns(w->line) <= width || w->len >= FIT_LINE) {
 		fprintf(w->to, "%s%s", w->line, end);
 	} else {

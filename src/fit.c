@@ -4,6 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int fit_terminal_columns(FILE *f)
+{
+	struct winsize ws;
+	int fd = fileno(f);
+	if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0)
+		return 0;
+	return ws.ws_col;
+}
 
 int fit_columns_n(const char *text, size_t n)
 {

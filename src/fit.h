@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define FIT_LINE 512 /* bytes of one line fit_wrap makes */
 
@@ -15,6 +16,10 @@
  * ANSI escape sequence (colour) none. Only the first n bytes. */
 int fit_columns_n(const char *text, size_t n);
 int fit_columns(const char *text);
+
+/* The width of the terminal f writes to, in columns; 0 when f is no
+ * terminal or its width is unknown. */
+int fit_terminal_columns(FILE *f);
 
 /* What marks left-out fields: "…" on a UTF-8 terminal, else "...". */
 const char *fit_ellipsis(bool utf8);
